@@ -1,0 +1,45 @@
+# `make run` sets up .venv and starts the program; `make test` sets it up and runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint typecheck pytest bench device-check wheels clean
+
+$(STAMP): pyproject.toml requirements/runtime.txt requirements/gui.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/aiwm
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests benchmarks packaging
+	$(BIN)/ruff format --check app tests benchmarks packaging
+
+typecheck: $(STAMP)
+	$(BIN)/mypy app/core
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -m "not device"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_sampler.py
+	$(BIN)/python benchmarks/bench_history.py
+	$(BIN)/python benchmarks/bench_record_cpu.py
+
+# On a machine with a real NVIDIA GPU (see packaging/device_check.sh; works offline from .whl/).
+device-check:
+	bash packaging/device_check.sh
+
+# Wheels for device-check on a machine without network (CPython 3.12, x86-64).
+wheels:
+	bash packaging/fetch_wheels.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

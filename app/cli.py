@@ -1,0 +1,158 @@
+"""`aiwm`: the command line. Imports no Qt except for the `gui` command, so it starts fast over SSH.
+
+Bad input ends with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app import __version__
+from app.core.errors import UserError
+from app.core.sampler import MIN_INTERVAL_S
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"aiwm: error: {message} (see 'aiwm {self.prog.split()[-1]} --help')\n"
+                  if " " in self.prog else f"aiwm: error: {message} (see 'aiwm --help')\n")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a positive number of seconds")
+    return value
+
+
+def _interval(text: str) -> float:
+    value = _positive_seconds(text)
+    if value < MIN_INTERVAL_S:
+        raise argparse.ArgumentTypeError(f"{text} is below the shortest interval, {MIN_INTERVAL_S} s")
+    return value
+
+
+def _add_demo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--demo", nargs="?", const="", default=None, metavar="PROFILE",
+                        help="simulated GPUs instead of real ones (default rtx4090,rtx3090); all output says SIMULATED")
+    parser.add_argument("--time-scale", type=_positive_seconds, default=1.0, metavar="K",
+                        help="run the engine's clock K times faster than real time (with --demo)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="aiwm", description="AI Workstation Manager: GPUs, CPU, memory, disks and network.")
+    parser.add_argument("--version", action="version", version=f"aiwm {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    snapshot = commands.add_parser("snapshot", help="print the inventory and one set of live readings")
+    snapshot.add_argument("--json", action="store_true", help="print the aiwm.snapshot/1 JSON document")
+    _add_demo(snapshot)
+
+    record = commands.add_parser("record", help="record a session file (SQLite)")
+    record.add_argument("--out", type=Path, required=True, help="the new session file")
+    record.add_argument("--duration", type=_positive_seconds, required=True, help="seconds to record")
+    record.add_argument("--interval", type=_interval, default=1.0, help="seconds between fast readings (default 1)")
+    _add_demo(record)
+
+    export = commands.add_parser("export", help="export a session file")
+    export.add_argument("session", type=Path, help="a session file written by 'aiwm record'")
+    export.add_argument("--csv", type=Path, required=True, metavar="OUT", help="the CSV file to write")
+
+    gui = commands.add_parser("gui", help="open the desktop window")
+    _add_demo(gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except UserError as error:
+        print(f"aiwm: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "snapshot":
+        return _snapshot(args)
+    if args.command == "record":
+        return _record(args)
+    if args.command == "export":
+        return _export(args)
+    print("aiwm: the desktop window is not built yet; use 'aiwm snapshot', 'aiwm record' or 'aiwm export'"
+          " (see 'aiwm --help')")
+    return 0
+
+
+def _engine(args: argparse.Namespace, interval_s: float = 1.0):  # type: ignore[no-untyped-def]
+    from app.core.engine import Engine, EngineOptions
+
+    if args.time_scale != 1.0 and args.demo is None:
+        raise UserError("--time-scale needs --demo: real hardware runs in real time")
+    return Engine(EngineOptions(demo=args.demo, time_scale=args.time_scale, interval_s=interval_s))
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    from app.cli_format import snapshot_text
+    from app.core.snapshot import take_snapshot
+
+    with _engine(args) as engine:
+        doc = take_snapshot(engine)
+    print(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
+    return 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    from app.core.recorder import Recorder, to_json_value
+
+    with _engine(args, args.interval) as engine:
+        inventory = engine.inventory()
+        metadata = {
+            "started_at": time.time(), "simulated": engine.simulated, "interval_s": args.interval,
+            "time_scale": args.time_scale, "inventory": to_json_value(inventory),
+        }
+        recorder = Recorder(args.out, metadata)
+        sampler = engine.sampler()
+        sampler.subscribe(recorder.add_sample)
+        label = " SIMULATED GPUs," if engine.simulated else ""
+        print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
+        stop = _stop_on_signals()
+        sampler.start()
+        stop.wait(engine.clock.to_real_s(args.duration))
+        sampler.stop()
+        recorder.close()
+    print(f"aiwm: wrote {recorder.rows_written} samples to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.core.export import export_csv
+
+    rows, columns = export_csv(args.session, args.csv)
+    print(f"aiwm: wrote {rows} rows x {columns} metrics to {args.csv}", file=sys.stderr)
+    return 0

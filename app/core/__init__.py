@@ -1,0 +1,1 @@
+"""The engine: sources, sampler, history, recorder. Plain Python; never imports Qt."""

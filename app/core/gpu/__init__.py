@@ -1,0 +1,1 @@
+"""NVIDIA GPUs: the NVML adapter, simulated GPUs, and the records both produce."""

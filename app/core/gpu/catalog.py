@@ -1,0 +1,94 @@
+"""The GPU catalog in `resources/gpu_catalog.json`: published specs plus the simulation's model values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import UserError
+from app.core.gpu.thermal import ThermalParams
+from app.core.paths import resources_dir
+
+DEFAULT_DEMO = ("rtx4090", "rtx3090")
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    """A card as published; the simulated GPU's ceilings and thresholds."""
+
+    name: str
+    vram_total_bytes: int
+    compute_capability: str
+    power_default_w: float
+    power_min_w: float
+    power_max_w: float
+    boost_clock_mhz: float
+    base_clock_mhz: float
+    mem_clock_mhz: float
+    temp_max_operating_c: float
+    temp_slowdown_c: float
+    temp_shutdown_c: float
+    temp_target_c: float | None
+    pcie_gen_max: int
+    pcie_width_max: int
+    fan_count: int
+    ecc: bool
+    mig_capable: bool
+
+
+@dataclass(frozen=True)
+class GpuProfile:
+    key: str
+    spec: GpuSpec
+    thermal: ThermalParams
+    idle_power_w: float
+    full_load_power_w: float  # what a full load would draw without the power limit
+    why: str | None = None  # what is wrong with a degraded variant
+
+
+def load_catalog(path: Path | None = None) -> dict[str, GpuProfile]:
+    """Every profile in the catalog, variants included; a broken file is a one-line `UserError`."""
+    source = path or resources_dir() / "gpu_catalog.json"
+    try:
+        doc = json.loads(source.read_text(encoding="utf-8"))
+        return _profiles(doc)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UserError(f"GPU catalog {source} is unreadable: {type(error).__name__}: {error}") from None
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> dict[str, GpuProfile]:
+    return load_catalog()
+
+
+def _profiles(doc: dict[str, Any]) -> dict[str, GpuProfile]:
+    profiles = {key: _profile(key, entry["spec"], entry["model"]) for key, entry in doc["gpus"].items()}
+    for key, variant in doc.get("variants", {}).items():
+        base = doc["gpus"][variant["base"]]
+        profiles[key] = _profile(key, base["spec"], {**base["model"], **variant["model"]}, variant.get("why"))
+    return profiles
+
+
+def _profile(key: str, spec: dict[str, Any], model: dict[str, Any], why: str | None = None) -> GpuProfile:
+    thermal_names = {f.name for f in fields(ThermalParams)}
+    return GpuProfile(
+        key=key,
+        spec=GpuSpec(**spec),
+        thermal=ThermalParams(**{k: float(v) for k, v in model.items() if k in thermal_names}),
+        idle_power_w=float(model["idle_power_w"]),
+        full_load_power_w=float(model["full_load_power_w"]),
+        why=why,
+    )
+
+
+def parse_demo_profiles(text: str | None, catalog: dict[str, GpuProfile] | None = None) -> list[GpuProfile]:
+    """`--demo` alone gives a two-GPU workstation; `--demo a100-80gb,rtx4090` lists the GPUs."""
+    catalog = catalog if catalog is not None else default_catalog()
+    keys = [k.strip() for k in text.split(",")] if text else list(DEFAULT_DEMO)
+    unknown = [k for k in keys if k not in catalog]
+    if unknown or not keys:
+        raise UserError(f"unknown demo GPU {', '.join(unknown) or '(none)'}; choose from {', '.join(sorted(catalog))}")
+    return [catalog[k] for k in keys]

@@ -1,0 +1,252 @@
+"""NVIDIA GPUs through NVML: the inventory, the live readings, and PCIe throughput.
+
+All NVML calls go through `NvmlSession.query`, which turns errors into reasons and remembers
+what a GPU does not support. Handles are taken once. A lost GPU is marked and not asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pynvml
+
+from app.core.gpu import clock_reasons
+from app.core.gpu.nvml_session import Attempt, GpuLostError, NvmlSession, as_text
+from app.core.gpu.processes import ProcessNames, merge_processes
+from app.core.gpu.records import (
+    GpuInfo,
+    GpuReading,
+    GpuSetReading,
+    NvidiaStatus,
+    PcieThroughput,
+    PcieThroughputReading,
+)
+
+LOST = "GPU is lost (fell off the bus or crashed); a reboot or driver reload is needed"
+
+
+class _Fields:
+    """Collects values for one GPU and the reasons for the ones that are missing."""
+
+    def __init__(self, session: NvmlSession, gpu: int) -> None:
+        self._session, self._gpu = session, gpu
+        self.missing: list[tuple[str, str]] = []
+
+    def get(self, field: str, *attempts: Attempt) -> Any | None:
+        value, why = self._session.query(self._gpu, field, *attempts)
+        if why is not None:
+            self.missing.append((field, why))
+        return value
+
+
+def _milli(value: Any) -> float | None:
+    return None if value is None else value / 1000.0
+
+
+def _fan_speeds_v2(handle: Any) -> tuple[float, ...]:
+    count = pynvml.nvmlDeviceGetNumFans(handle)
+    return tuple(float(pynvml.nvmlDeviceGetFanSpeed_v2(handle, fan)) for fan in range(count))
+
+
+def _fan_speed_v1(handle: Any) -> tuple[float, ...]:
+    return (float(pynvml.nvmlDeviceGetFanSpeed(handle)),)
+
+
+def _power_instant_mw(handle: Any) -> int:
+    """NVML_FI_DEV_POWER_INSTANT: the draw now, not the 1 s average of nvmlDeviceGetPowerUsage."""
+    (value,) = pynvml.nvmlDeviceGetFieldValues(handle, [pynvml.NVML_FI_DEV_POWER_INSTANT])
+    if value.nvmlReturn != pynvml.NVML_SUCCESS:
+        raise pynvml.NVMLError(value.nvmlReturn)
+    return int(value.value.uiVal)
+
+
+def _violation_s(handle: Any, policy: int) -> float:
+    return pynvml.nvmlDeviceGetViolationStatus(handle, policy).violationTime / 1e9
+
+
+class NvidiaBackend:
+    """Owns the NVML session and the GPU handles for the program's life."""
+
+    def __init__(self, library: str | None = None) -> None:
+        self.session = NvmlSession(library)
+        self._handles: list[Any] = []
+        self._lost: set[int] = set()
+        self._names = ProcessNames()
+        self._info: tuple[GpuInfo, ...] | None = None
+        if self.session.started:
+            count = self.session.system(pynvml.nvmlDeviceGetCount) or 0
+            self._handles = [pynvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
+        self._status = self._read_status()
+
+    @property
+    def gpu_count(self) -> int:
+        return len(self._handles)
+
+    def status(self) -> NvidiaStatus:
+        """The driver's versions and whether NVML answered; read once (they change only with a reboot)."""
+        return self._status
+
+    def _read_status(self) -> NvidiaStatus:
+        cuda = self.session.system(pynvml.nvmlSystemGetCudaDriverVersion)
+        status = self.session.status
+        if self.session.started and not self._handles:
+            status = "no NVIDIA GPU found (the driver is loaded but lists no devices)"
+        return NvidiaStatus(
+            status=status,
+            driver_version=as_text(self.session.system(pynvml.nvmlSystemGetDriverVersion)),
+            cuda_driver_version=None if cuda is None else f"{cuda // 1000}.{cuda % 1000 // 10}",
+            nvml_version=as_text(self.session.system(pynvml.nvmlSystemGetNVMLVersion)),
+        )
+
+    def inventory(self, refresh: bool = False) -> tuple[GpuInfo, ...]:
+        if self._info is None or refresh:
+            self._info = tuple(self._read_info(i) for i in range(self.gpu_count))
+        return self._info
+
+    def _read_info(self, index: int) -> GpuInfo:
+        h, f = self._handles[index], _Fields(self.session, index)
+        try:
+            return _gpu_info(index, h, f)
+        except GpuLostError:
+            self._lost.add(index)
+            return GpuInfo.unreadable(index, LOST)
+
+    def read(self) -> GpuSetReading:
+        readings = tuple(self._read_gpu(i) for i in range(self.gpu_count))
+        self._names.forget_except(p.pid for g in readings for p in g.processes)
+        return GpuSetReading(self._status, readings)
+
+    def _read_gpu(self, index: int) -> GpuReading:
+        info = self.inventory()[index]
+        if index in self._lost:
+            return _lost_reading(info)
+        try:
+            return _gpu_reading(index, self._handles[index], _Fields(self.session, index), info, self._names)
+        except GpuLostError:
+            self._lost.add(index)
+            return _lost_reading(info)
+
+    def read_pcie(self) -> PcieThroughputReading:
+        """PCIe TX/RX; each NVML call samples a counter for about 20 ms, so this runs at a slow rate."""
+        out = []
+        for index, handle in enumerate(self._handles):
+            if index in self._lost:
+                out.append(PcieThroughput(index, None, None))
+                continue
+            f = _Fields(self.session, index)
+            try:
+                tx = f.get("pcie_tx", (pynvml.nvmlDeviceGetPcieThroughput, handle, pynvml.NVML_PCIE_UTIL_TX_BYTES))
+                rx = f.get("pcie_rx", (pynvml.nvmlDeviceGetPcieThroughput, handle, pynvml.NVML_PCIE_UTIL_RX_BYTES))
+            except GpuLostError:
+                self._lost.add(index)
+                tx = rx = None
+            out.append(PcieThroughput(index, None if tx is None else tx * 1024.0, None if rx is None else rx * 1024.0))
+        return PcieThroughputReading(tuple(out))
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _gpu_info(index: int, h: Any, f: _Fields) -> GpuInfo:
+    memory = f.get("memory", (pynvml.nvmlDeviceGetMemoryInfo, h))
+    cc = f.get("compute_capability", (pynvml.nvmlDeviceGetCudaComputeCapability, h))
+    limits = f.get("power_limits", (pynvml.nvmlDeviceGetPowerManagementLimitConstraints, h)) or (None, None)
+    pci = f.get("pci", (pynvml.nvmlDeviceGetPciInfo_v3, h))
+    mig = f.get("mig_mode", (pynvml.nvmlDeviceGetMigMode, h))
+    fans = f.get("fans", (_fan_speeds_v2, h), (_fan_speed_v1, h))
+
+    def threshold(name: str, kind: int) -> float | None:
+        value = f.get(name, (pynvml.nvmlDeviceGetTemperatureThreshold, h, kind))
+        return None if value is None else float(value)
+
+    def flag(name: str, call: Callable[..., Any]) -> bool | None:
+        value = f.get(name, (call, h))
+        return None if value is None else bool(value)
+
+    return GpuInfo(
+        index=index,
+        name=as_text(f.get("name", (pynvml.nvmlDeviceGetName, h))),
+        uuid=as_text(f.get("uuid", (pynvml.nvmlDeviceGetUUID, h))),
+        simulated=False,
+        serial=as_text(f.get("serial", (pynvml.nvmlDeviceGetSerial, h))),
+        vbios=as_text(f.get("vbios", (pynvml.nvmlDeviceGetVbiosVersion, h))),
+        pci_bus_id=None if pci is None else as_text(pci.busId),
+        vram_total_bytes=None if memory is None else int(memory.total),
+        compute_capability=None if cc is None else f"{cc[0]}.{cc[1]}",
+        power_default_w=_milli(f.get("power_default", (pynvml.nvmlDeviceGetPowerManagementDefaultLimit, h))),
+        power_min_w=_milli(limits[0]),
+        power_max_w=_milli(limits[1]),
+        power_enforced_w=_milli(f.get("power_enforced", (pynvml.nvmlDeviceGetEnforcedPowerLimit, h))),
+        temp_slowdown_c=threshold("temp_slowdown", pynvml.NVML_TEMPERATURE_THRESHOLD_SLOWDOWN),
+        temp_shutdown_c=threshold("temp_shutdown", pynvml.NVML_TEMPERATURE_THRESHOLD_SHUTDOWN),
+        temp_max_operating_c=threshold("temp_max_operating", pynvml.NVML_TEMPERATURE_THRESHOLD_GPU_MAX),
+        temp_target_c=threshold("temp_target", pynvml.NVML_TEMPERATURE_THRESHOLD_ACOUSTIC_CURR),
+        pcie_gen_max=f.get("pcie_gen_max", (pynvml.nvmlDeviceGetMaxPcieLinkGeneration, h)),
+        pcie_width_max=f.get("pcie_width_max", (pynvml.nvmlDeviceGetMaxPcieLinkWidth, h)),
+        fan_count=None if fans is None else len(fans),
+        persistence_mode=flag("persistence_mode", pynvml.nvmlDeviceGetPersistenceMode),
+        mig_mode=None if mig is None else bool(mig[0]),
+        display_attached=flag("display_attached", pynvml.nvmlDeviceGetDisplayMode),
+        missing=tuple(f.missing),
+    )
+
+
+def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNames) -> GpuReading:
+    util = f.get("utilization", (pynvml.nvmlDeviceGetUtilizationRates, h))
+    memory = f.get("memory", (pynvml.nvmlDeviceGetMemoryInfo, h, pynvml.nvmlMemory_v2), (pynvml.nvmlDeviceGetMemoryInfo, h))
+    fans = f.get("fans", (_fan_speeds_v2, h), (_fan_speed_v1, h))
+    reasons = f.get(
+        "clock_event_reasons",
+        (pynvml.nvmlDeviceGetCurrentClocksEventReasons, h),
+        (pynvml.nvmlDeviceGetCurrentClocksThrottleReasons, h),
+    )
+    compute = f.get("compute_processes",
+                    (pynvml.nvmlDeviceGetComputeRunningProcesses_v3, h), (pynvml.nvmlDeviceGetComputeRunningProcesses_v2, h))
+    graphics = f.get("graphics_processes",
+                     (pynvml.nvmlDeviceGetGraphicsRunningProcesses_v3, h), (pynvml.nvmlDeviceGetGraphicsRunningProcesses_v2, h))
+
+    def clock(name: str, kind: int) -> float | None:
+        value = f.get(name, (pynvml.nvmlDeviceGetClockInfo, h, kind))
+        return None if value is None else float(value)
+
+    def count(name: str, error_type: int) -> int | None:
+        return f.get(name, (pynvml.nvmlDeviceGetTotalEccErrors, h, error_type, pynvml.NVML_VOLATILE_ECC))
+
+    temperature = f.get("temperature_c", (pynvml.nvmlDeviceGetTemperatureV, h, pynvml.NVML_TEMPERATURE_GPU),
+                        (pynvml.nvmlDeviceGetTemperature, h, pynvml.NVML_TEMPERATURE_GPU))
+    return GpuReading(
+        index=index, uuid=info.uuid, name=info.name, simulated=False, lost=False,
+        util_percent=None if util is None else float(util.gpu),
+        mem_util_percent=None if util is None else float(util.memory),
+        vram_used_bytes=None if memory is None else int(memory.used),
+        vram_total_bytes=None if memory is None else int(memory.total),
+        temperature_c=None if temperature is None else float(temperature),
+        temp_margin_c=_float(f.get("temp_margin_c", (pynvml.nvmlDeviceGetMarginTemperature, h))),
+        power_w=_milli(f.get("power_w", (pynvml.nvmlDeviceGetPowerUsage, h))),
+        power_instant_w=_milli(f.get("power_instant_w", (_power_instant_mw, h))),
+        power_limit_w=_milli(f.get("power_limit_w", (pynvml.nvmlDeviceGetEnforcedPowerLimit, h))),
+        sm_clock_mhz=clock("sm_clock_mhz", pynvml.NVML_CLOCK_SM),
+        mem_clock_mhz=clock("mem_clock_mhz", pynvml.NVML_CLOCK_MEM),
+        graphics_clock_mhz=clock("graphics_clock_mhz", pynvml.NVML_CLOCK_GRAPHICS),
+        fan_percent=None if not fans else sum(fans) / len(fans),
+        fans_percent=fans or (),
+        pstate=f.get("pstate", (pynvml.nvmlDeviceGetPerformanceState, h)),
+        clock_event_reasons=None if reasons is None else clock_reasons.decode(reasons),
+        power_violation_s=_float(f.get("power_violation_s", (_violation_s, h, pynvml.NVML_PERF_POLICY_POWER))),
+        thermal_violation_s=_float(f.get("thermal_violation_s", (_violation_s, h, pynvml.NVML_PERF_POLICY_THERMAL))),
+        ecc_corrected=count("ecc_corrected", pynvml.NVML_MEMORY_ERROR_TYPE_CORRECTED),
+        ecc_uncorrected=count("ecc_uncorrected", pynvml.NVML_MEMORY_ERROR_TYPE_UNCORRECTED),
+        pcie_gen=f.get("pcie_gen", (pynvml.nvmlDeviceGetCurrPcieLinkGeneration, h)),
+        pcie_width=f.get("pcie_width", (pynvml.nvmlDeviceGetCurrPcieLinkWidth, h)),
+        processes=merge_processes(compute, graphics, names) if compute is not None or graphics is not None else (),
+        missing=tuple(f.missing),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _lost_reading(info: GpuInfo) -> GpuReading:
+    return GpuReading.lost_gpu(info, LOST)

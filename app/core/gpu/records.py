@@ -1,0 +1,169 @@
+"""GPU records: static facts (`GpuInfo`), live readings (`GpuReading`) and the driver's status.
+
+Real and simulated GPUs produce the same records; `simulated` says which, and every consumer
+shows it. Each record lists in `missing` the fields it could not read and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from app.core.records import Metrics
+
+Missing = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class NvidiaStatus:
+    """Whether NVML answered, in words, with the versions it reported."""
+
+    status: str  # "ok", or why nothing could be read
+    driver_version: str | None
+    cuda_driver_version: str | None  # "12.4": the newest CUDA the driver supports
+    nvml_version: str | None
+    simulated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" or self.simulated
+
+
+@dataclass(frozen=True)
+class GpuInfo:
+    """What a GPU is; read once."""
+
+    index: int
+    name: str | None
+    uuid: str | None
+    simulated: bool
+    serial: str | None
+    vbios: str | None
+    pci_bus_id: str | None
+    vram_total_bytes: int | None
+    compute_capability: str | None  # "8.9"
+    power_default_w: float | None
+    power_min_w: float | None
+    power_max_w: float | None
+    power_enforced_w: float | None
+    temp_slowdown_c: float | None
+    temp_shutdown_c: float | None
+    temp_max_operating_c: float | None
+    temp_target_c: float | None
+    pcie_gen_max: int | None
+    pcie_width_max: int | None
+    fan_count: int | None
+    persistence_mode: bool | None
+    mig_mode: bool | None
+    display_attached: bool | None
+    missing: Missing = ()
+
+    @staticmethod
+    def unreadable(index: int, why: str) -> GpuInfo:
+        """A GPU that answered nothing (lost while the inventory was read)."""
+        nones = {f.name: None for f in fields(GpuInfo)}
+        return GpuInfo(**{**nones, "index": index, "simulated": False, "missing": (("all", why),)})
+
+
+@dataclass(frozen=True)
+class GpuProcess:
+    pid: int
+    name: str | None
+    user: str | None
+    vram_used_bytes: int | None  # None where the driver does not say (Windows WDDM)
+    kind: str  # "compute", "graphics" or "compute+graphics"
+
+
+@dataclass(frozen=True)
+class GpuReading:
+    """One GPU at one moment. A lost GPU has `lost=True` and every value `None`."""
+
+    index: int
+    uuid: str | None
+    name: str | None
+    simulated: bool
+    lost: bool
+    util_percent: float | None
+    mem_util_percent: float | None
+    vram_used_bytes: int | None
+    vram_total_bytes: int | None
+    temperature_c: float | None
+    temp_margin_c: float | None  # distance to the slowdown limit where the driver reports margins
+    power_w: float | None  # average over ~1 s on Ampere and newer
+    power_instant_w: float | None
+    power_limit_w: float | None
+    sm_clock_mhz: float | None
+    mem_clock_mhz: float | None
+    graphics_clock_mhz: float | None
+    fan_percent: float | None  # mean of the fans; the speed the driver asks for, not measured
+    fans_percent: tuple[float, ...]
+    pstate: int | None
+    clock_event_reasons: tuple[str, ...] | None
+    power_violation_s: float | None  # cumulative time clocks were held down by the power limit
+    thermal_violation_s: float | None
+    ecc_corrected: int | None  # volatile, since the driver loaded
+    ecc_uncorrected: int | None
+    pcie_gen: int | None
+    pcie_width: int | None
+    processes: tuple[GpuProcess, ...]
+    missing: Missing = ()
+
+    @staticmethod
+    def lost_gpu(info: GpuInfo, why: str) -> GpuReading:
+        """A GPU that stopped answering: identity kept, every value `None`."""
+        nones = {f.name: None for f in fields(GpuReading)}
+        identity = {"index": info.index, "uuid": info.uuid, "name": info.name, "simulated": info.simulated}
+        return GpuReading(**{**nones, **identity, "lost": True, "fans_percent": (), "processes": (),
+                             "missing": (("all", why),)})
+
+    def metrics(self) -> Metrics:
+        prefix = f"gpu{self.index}."
+        values = {
+            "util_percent": self.util_percent,
+            "mem_util_percent": self.mem_util_percent,
+            "vram_used_bytes": self.vram_used_bytes,
+            "temperature_c": self.temperature_c,
+            "power_w": self.power_w,
+            "power_limit_w": self.power_limit_w,
+            "sm_clock_mhz": self.sm_clock_mhz,
+            "mem_clock_mhz": self.mem_clock_mhz,
+            "fan_percent": self.fan_percent,
+            "pstate": self.pstate,
+            "power_violation_s": self.power_violation_s,
+            "thermal_violation_s": self.thermal_violation_s,
+            "pcie_gen": self.pcie_gen,
+            "pcie_width": self.pcie_width,
+        }
+        return {prefix + k: None if v is None else float(v) for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class GpuSetReading:
+    """Every GPU of one backend at one tick, with the driver's status."""
+
+    nvidia: NvidiaStatus
+    gpus: tuple[GpuReading, ...]
+
+    def metrics(self) -> Metrics:
+        out: Metrics = {}
+        for gpu in self.gpus:
+            out.update(gpu.metrics())
+        return out
+
+
+@dataclass(frozen=True)
+class PcieThroughput:
+    index: int
+    tx_bytes_per_s: float | None
+    rx_bytes_per_s: float | None
+
+
+@dataclass(frozen=True)
+class PcieThroughputReading:
+    gpus: tuple[PcieThroughput, ...]
+
+    def metrics(self) -> Metrics:
+        out: Metrics = {}
+        for gpu in self.gpus:
+            out[f"gpu{gpu.index}.pcie_tx_bytes_per_s"] = gpu.tx_bytes_per_s
+            out[f"gpu{gpu.index}.pcie_rx_bytes_per_s"] = gpu.rx_bytes_per_s
+        return out

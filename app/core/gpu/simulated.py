@@ -1,0 +1,168 @@
+"""A simulated NVIDIA GPU: a catalog card with a thermal model, a power limit and throttling.
+
+The GPU advances on the engine's clock, so a test can run it many times faster than real time.
+Whatever runs on it sets its load (the demo workload, later the stress tests). Clocks follow
+the load and two limits, as on a real card:
+
+* power: dynamic power grows with about the 2.5th power of the clock, so when the load would
+  draw more than the limit, clocks drop until it fits (reason `sw_power_cap`);
+* heat: above the max operating temperature the driver trims clocks step by step
+  (`sw_thermal_slowdown`); at the slowdown threshold the hardware halves them
+  (`hw_thermal_slowdown`) until the GPU is 2 degC below it.
+
+Noise on the readings is seeded, so two runs with the same seed and steps read the same.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.core.gpu.catalog import GpuProfile
+from app.core.gpu.clock_reasons import decode, encode
+from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading
+
+POWER_EXPONENT = 2.5
+HW_SLOWDOWN_FACTOR = 0.5
+HW_RELEASE_BELOW_C = 2.0
+SW_THERMAL_MIN_FACTOR = 0.7
+MAX_STEP_S = 0.5
+IDLE_SM_CLOCK_MHZ = 210.0
+IDLE_VRAM_BYTES = 300 * 2**20
+
+
+class SimulatedGpu:
+    """One simulated card. Not thread-safe: the sampler's GPU source owns it."""
+
+    def __init__(self, profile: GpuProfile, index: int, start_s: float, seed: int = 0) -> None:
+        self.profile = profile
+        self.index = index
+        self.temperature_c = profile.thermal.ambient_c + profile.idle_power_w * profile.thermal.resistance(
+            profile.thermal.fan_percent(profile.thermal.ambient_c)
+        )
+        self.power_w = profile.idle_power_w
+        self.power_limit_w = profile.spec.power_default_w
+        self.clock_factor = 1.0
+        self.load = 0.0
+        self.vram_used_bytes = IDLE_VRAM_BYTES
+        self.process_name: str | None = None
+        self.reasons: tuple[str, ...] = ("gpu_idle",)
+        self.power_violation_s = 0.0
+        self.thermal_violation_s = 0.0
+        self._hw_slowdown = False
+        self._now_s = start_s
+        self._rng = np.random.default_rng(seed * 1000 + index)
+
+    @property
+    def uuid(self) -> str:
+        return f"GPU-SIMULATED-{self.index:04d}-{self.profile.key}"
+
+    def set_load(self, fraction: float, vram_bytes: int | None = None, process_name: str | None = None) -> None:
+        """What runs on the GPU: a share of its full compute (0..1), the memory it holds, its name."""
+        self.load = max(0.0, min(1.0, fraction))
+        if vram_bytes is not None:
+            self.vram_used_bytes = max(IDLE_VRAM_BYTES, min(vram_bytes, self.profile.spec.vram_total_bytes))
+        self.process_name = process_name
+
+    def advance_to(self, now_s: float) -> None:
+        """Integrate the model up to `now_s` in steps of at most half a second."""
+        while self._now_s < now_s:
+            dt = min(MAX_STEP_S, now_s - self._now_s)
+            self._step(dt)
+            self._now_s += dt
+
+    def _step(self, dt: float) -> None:
+        requested = self.load * (self.profile.full_load_power_w - self.profile.idle_power_w)
+        thermal_factor, thermal_reason = self._thermal_factor()
+        power_factor = 1.0
+        if requested > 0 and self.profile.idle_power_w + requested * thermal_factor**POWER_EXPONENT > self.power_limit_w:
+            power_factor = ((self.power_limit_w - self.profile.idle_power_w) / requested) ** (1 / POWER_EXPONENT)
+        self.clock_factor = min(thermal_factor, power_factor)
+        self.power_w = self.profile.idle_power_w + requested * self.clock_factor**POWER_EXPONENT
+        self.temperature_c = self.profile.thermal.step(self.temperature_c, self.power_w, dt)
+        reasons = [thermal_reason] if thermal_reason and thermal_factor <= power_factor else []
+        if power_factor < thermal_factor:
+            reasons.append("sw_power_cap")
+            self.power_violation_s += dt
+        if thermal_reason:
+            self.thermal_violation_s += dt
+        if self.load < 0.01:
+            reasons.append("gpu_idle")
+        self.reasons = decode(encode(tuple(reasons)))
+
+    def _thermal_factor(self) -> tuple[float, str | None]:
+        """Clock share allowed by temperature, and the reason when it is below 1."""
+        spec, t = self.profile.spec, self.temperature_c
+        if t >= spec.temp_slowdown_c:
+            self._hw_slowdown = True
+        elif t < spec.temp_slowdown_c - HW_RELEASE_BELOW_C:
+            self._hw_slowdown = False
+        if self._hw_slowdown:
+            return HW_SLOWDOWN_FACTOR, "hw_thermal_slowdown"
+        if t > spec.temp_max_operating_c:
+            depth = (t - spec.temp_max_operating_c) / (spec.temp_slowdown_c - spec.temp_max_operating_c)
+            return 1.0 - (1.0 - SW_THERMAL_MIN_FACTOR) * min(1.0, depth), "sw_thermal_slowdown"
+        return 1.0, None
+
+    def sm_clock_mhz(self) -> float:
+        if self.load < 0.01:
+            return IDLE_SM_CLOCK_MHZ
+        return self.profile.spec.boost_clock_mhz * self.clock_factor
+
+    def info(self) -> GpuInfo:
+        spec = self.profile.spec
+        return GpuInfo(
+            index=self.index, name=f"{spec.name} [SIMULATED]", uuid=self.uuid, simulated=True,
+            serial=None, vbios=None, pci_bus_id=f"00000000:{self.index + 1:02X}:00.0",
+            vram_total_bytes=spec.vram_total_bytes, compute_capability=spec.compute_capability,
+            power_default_w=spec.power_default_w, power_min_w=spec.power_min_w, power_max_w=spec.power_max_w,
+            power_enforced_w=self.power_limit_w, temp_slowdown_c=spec.temp_slowdown_c,
+            temp_shutdown_c=spec.temp_shutdown_c, temp_max_operating_c=spec.temp_max_operating_c,
+            temp_target_c=spec.temp_target_c, pcie_gen_max=spec.pcie_gen_max, pcie_width_max=spec.pcie_width_max,
+            fan_count=spec.fan_count, persistence_mode=True, mig_mode=False if spec.mig_capable else None,
+            display_attached=False, missing=(("serial", "simulated GPU"), ("vbios", "simulated GPU")),
+        )
+
+    def reading(self) -> GpuReading:
+        """The state as NVML would report it, with small seeded noise on the sensors."""
+        spec, noise = self.profile.spec, self._rng.normal(size=4)
+        busy = self.load >= 0.01
+        fan = self.profile.thermal.fan_percent(self.temperature_c) if spec.fan_count else None
+        util = self.load * 100.0 + noise[0] * 0.6 if busy else abs(noise[0])
+        missing = [] if spec.fan_count else [("fan_percent", "passively cooled: the chassis fans are not the GPU's")]
+        return GpuReading(
+            index=self.index, uuid=self.uuid, name=f"{spec.name} [SIMULATED]", simulated=True, lost=False,
+            util_percent=round(max(0.0, min(100.0, util)), 1),
+            mem_util_percent=round(max(0.0, min(100.0, util * 0.6)), 1),
+            vram_used_bytes=self.vram_used_bytes, vram_total_bytes=spec.vram_total_bytes,
+            temperature_c=round(self.temperature_c + noise[1] * 0.2, 1), temp_margin_c=None,
+            power_w=round(max(0.0, self.power_w + noise[2] * 1.5), 1),
+            power_instant_w=round(max(0.0, self.power_w + noise[3] * 4.0), 1),
+            power_limit_w=self.power_limit_w,
+            sm_clock_mhz=round(self.sm_clock_mhz()), mem_clock_mhz=spec.mem_clock_mhz if busy else 405.0,
+            graphics_clock_mhz=round(self.sm_clock_mhz()),
+            fan_percent=None if fan is None else round(fan, 1),
+            fans_percent=() if fan is None else tuple(round(fan, 1) for _ in range(spec.fan_count)),
+            pstate=2 if busy else 8, clock_event_reasons=self.reasons,
+            power_violation_s=round(self.power_violation_s, 3), thermal_violation_s=round(self.thermal_violation_s, 3),
+            ecc_corrected=0 if spec.ecc else None, ecc_uncorrected=0 if spec.ecc else None,
+            pcie_gen=spec.pcie_gen_max if busy else 1, pcie_width=spec.pcie_width_max,
+            processes=self._processes(), missing=tuple(missing),
+        )
+
+    def _processes(self) -> tuple[GpuProcess, ...]:
+        if self.process_name is None:
+            return ()
+        return (GpuProcess(0, f"{self.process_name} [SIMULATED]", None, self.vram_used_bytes - IDLE_VRAM_BYTES, "compute"),)
+
+
+def steady_state_power_w(profile: GpuProfile, load: float) -> float:
+    """The draw at `load` without throttling, clipped to the power limit: what the model should settle to."""
+    requested = profile.idle_power_w + load * (profile.full_load_power_w - profile.idle_power_w)
+    return min(requested, profile.spec.power_default_w)
+
+
+def seconds_to_fraction(time_constant_s: float, fraction: float) -> float:
+    """Time a first-order system takes to cover `fraction` of a step (0.632 at one time constant)."""
+    return -time_constant_s * math.log(1.0 - fraction)

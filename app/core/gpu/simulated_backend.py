@@ -1,0 +1,84 @@
+"""Simulated GPUs behind the same interface as NVML, with a demo workload to watch.
+
+Everything it produces says SIMULATED: the status, every GPU's name, `simulated=True`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.core.clock import Clock
+from app.core.gpu.catalog import GpuProfile
+from app.core.gpu.records import (
+    GpuInfo,
+    GpuSetReading,
+    NvidiaStatus,
+    PcieThroughput,
+    PcieThroughputReading,
+)
+from app.core.gpu.simulated import SimulatedGpu
+
+GIB = 2**30
+
+
+def demo_load(index: int, elapsed_s: float) -> tuple[float, int, str] | None:
+    """A plausible workstation day in miniature: GPU 0 trains, GPU 1 serves bursts, others idle.
+
+    Training: full load after 5 s, with a 3 s dip every 45 s (evaluation, checkpoint).
+    Inference: 60 % load for 20 s of every 60 s, 5 % between.
+    """
+    if index == 0:
+        if elapsed_s < 5:
+            return None
+        dip = (elapsed_s - 5) % 45 > 42
+        return (0.2 if dip else 0.98), 20 * GIB, "train.py"
+    if index == 1:
+        return (0.6 if elapsed_s % 60 < 20 else 0.05), 9 * GIB, "serve.py"
+    return None
+
+
+class SimulatedBackend:
+    """Simulated GPUs advanced to the engine's clock on every read."""
+
+    def __init__(self, profiles: Sequence[GpuProfile], clock: Clock, seed: int = 0, demo_workload: bool = True) -> None:
+        self._clock = clock
+        self._start_s = clock.monotonic()
+        self.gpus = [SimulatedGpu(p, i, self._start_s, seed) for i, p in enumerate(profiles)]
+        self._demo_workload = demo_workload
+        keys = ", ".join(p.key for p in profiles)
+        self._status = NvidiaStatus(
+            status=f"SIMULATED: {len(profiles)} demo GPU(s) ({keys}); no real GPU is read",
+            driver_version=None, cuda_driver_version=None, nvml_version=None, simulated=True,
+        )
+
+    @property
+    def gpu_count(self) -> int:
+        return len(self.gpus)
+
+    def status(self) -> NvidiaStatus:
+        return self._status
+
+    def inventory(self, refresh: bool = False) -> tuple[GpuInfo, ...]:
+        return tuple(g.info() for g in self.gpus)
+
+    def _advance(self) -> None:
+        now = self._clock.monotonic()
+        for gpu in self.gpus:
+            if self._demo_workload:
+                load = demo_load(gpu.index, now - self._start_s)
+                gpu.set_load(*(load or (0.0, 0, None)))
+            gpu.advance_to(now)
+
+    def read(self) -> GpuSetReading:
+        self._advance()
+        return GpuSetReading(self._status, tuple(g.reading() for g in self.gpus))
+
+    def read_pcie(self) -> PcieThroughputReading:
+        """Host-to-device traffic that follows the load: a data loader feeding the GPU."""
+        self._advance()
+        return PcieThroughputReading(
+            tuple(PcieThroughput(g.index, g.load * 0.4e9, g.load * 2.5e9) for g in self.gpus)
+        )
+
+    def close(self) -> None:
+        """Nothing held."""
