@@ -76,12 +76,18 @@ def _profile(key: str, spec: dict[str, Any], model: dict[str, Any], why: str | N
     thermal_names = {f.name for f in fields(ThermalParams)}
     return GpuProfile(
         key=key,
-        spec=GpuSpec(**spec),
+        spec=GpuSpec(**_as_declared(spec)),
         thermal=ThermalParams(**{k: float(v) for k, v in model.items() if k in thermal_names}),
         idle_power_w=float(model["idle_power_w"]),
         full_load_power_w=float(model["full_load_power_w"]),
         why=why,
     )
+
+
+def _as_declared(spec: dict[str, Any]) -> dict[str, Any]:
+    """JSON writes 450 for 450.0; give float fields floats so every reading has one type."""
+    floats = {f.name for f in fields(GpuSpec) if str(f.type).startswith("float")}
+    return {k: float(v) if k in floats and v is not None else v for k, v in spec.items()}
 
 
 def parse_demo_profiles(text: str | None, catalog: dict[str, GpuProfile] | None = None) -> list[GpuProfile]:

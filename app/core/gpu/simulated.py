@@ -55,6 +55,11 @@ class SimulatedGpu:
         self._rng = np.random.default_rng(seed * 1000 + index)
 
     @property
+    def now_s(self) -> float:
+        """The clock time the model has been advanced to."""
+        return self._now_s
+
+    @property
     def uuid(self) -> str:
         return f"GPU-SIMULATED-{self.index:04d}-{self.profile.key}"
 
