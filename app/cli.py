@@ -26,8 +26,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line, exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"aiwm: error: {message} (see 'aiwm {self.prog.split()[-1]} --help')\n"
-                  if " " in self.prog else f"aiwm: error: {message} (see 'aiwm --help')\n")
+        self.exit(
+            EXIT_USAGE,
+            f"aiwm: error: {message} (see 'aiwm {self.prog.split()[-1]} --help')\n"
+            if " " in self.prog
+            else f"aiwm: error: {message} (see 'aiwm --help')\n",
+        )
 
 
 def _positive_seconds(text: str) -> float:
@@ -48,10 +52,21 @@ def _interval(text: str) -> float:
 
 
 def _add_demo(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--demo", nargs="?", const="", default=None, metavar="PROFILE",
-                        help="simulated GPUs instead of real ones (default rtx4090,rtx3090); all output says SIMULATED")
-    parser.add_argument("--time-scale", type=_positive_seconds, default=1.0, metavar="K",
-                        help="run the engine's clock K times faster than real time (with --demo)")
+    parser.add_argument(
+        "--demo",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PROFILE",
+        help="simulated GPUs instead of real ones (default rtx4090,rtx3090); all output says SIMULATED",
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=_positive_seconds,
+        default=1.0,
+        metavar="K",
+        help="run the engine's clock K times faster than real time (with --demo)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,8 +111,10 @@ def _run(args: argparse.Namespace) -> int:
         return _record(args)
     if args.command == "export":
         return _export(args)
-    print("aiwm: the desktop window is not built yet; use 'aiwm snapshot', 'aiwm record' or 'aiwm export'"
-          " (see 'aiwm --help')")
+    print(
+        "aiwm: the desktop window is not built yet; use 'aiwm snapshot', 'aiwm record' or 'aiwm export'"
+        " (see 'aiwm --help')"
+    )
     return 0
 
 
@@ -125,8 +142,11 @@ def _record(args: argparse.Namespace) -> int:
     with _engine(args, args.interval) as engine:
         inventory = engine.inventory()
         metadata = {
-            "started_at": time.time(), "simulated": engine.simulated, "interval_s": args.interval,
-            "time_scale": args.time_scale, "inventory": to_json_value(inventory),
+            "started_at": time.time(),
+            "simulated": engine.simulated,
+            "interval_s": args.interval,
+            "time_scale": args.time_scale,
+            "inventory": to_json_value(inventory),
         }
         recorder = Recorder(args.out, metadata)
         sampler = engine.sampler()

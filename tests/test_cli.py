@@ -15,18 +15,34 @@ from app import __version__
 from app.cli import main
 
 GPU_KEYS = {
-    "index": int, "name": str, "uuid": str, "simulated": bool, "vram_total_bytes": int, "vram_used_bytes": int,
-    "util_percent": float, "temperature_c": float, "power_w": float, "power_limit_w": float,
-    "sm_clock_mhz": (int, float), "mem_clock_mhz": float, "fan_percent": float, "clock_event_reasons": list,
-    "pcie_gen": int, "pcie_width": int, "pcie_gen_max": int, "pcie_width_max": int,
-    "compute_capability": str, "processes": list,
+    "index": int,
+    "name": str,
+    "uuid": str,
+    "simulated": bool,
+    "vram_total_bytes": int,
+    "vram_used_bytes": int,
+    "util_percent": float,
+    "temperature_c": float,
+    "power_w": float,
+    "power_limit_w": float,
+    "sm_clock_mhz": (int, float),
+    "mem_clock_mhz": float,
+    "fan_percent": float,
+    "clock_event_reasons": list,
+    "pcie_gen": int,
+    "pcie_width": int,
+    "pcie_gen_max": int,
+    "pcie_width_max": int,
+    "compute_capability": str,
+    "processes": list,
 }
 
 
 def _aiwm(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AIWM_NVML_LIBRARY": "/nonexistent/libnvidia-ml.so.1"}
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, env=env, check=False
+    )
 
 
 def _snapshot(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -40,16 +56,32 @@ def test_snapshot_json_has_the_contracted_keys_and_types(capsys, monkeypatch) ->
     assert doc["schema"] == "aiwm.snapshot/1" and isinstance(doc["taken_at"], str) and doc["taken_at"].endswith("Z")
     assert set(doc["host"]) == {"hostname", "os", "kernel", "python"}
     cpu = doc["cpu"]
-    assert {"model", "physical_cores", "logical_cores", "util_percent", "per_core_percent", "freq_mhz",
-            "temperature_c"} <= set(cpu)
+    assert {
+        "model",
+        "physical_cores",
+        "logical_cores",
+        "util_percent",
+        "per_core_percent",
+        "freq_mhz",
+        "temperature_c",
+    } <= set(cpu)
     assert isinstance(cpu["logical_cores"], int) and isinstance(cpu["util_percent"], float)
     assert len(cpu["per_core_percent"]) == cpu["logical_cores"]
     memory = doc["memory"]
-    assert all(isinstance(memory[k], int) for k in ("total_bytes", "available_bytes", "used_bytes",
-                                                    "swap_total_bytes", "swap_used_bytes"))
+    assert all(
+        isinstance(memory[k], int)
+        for k in ("total_bytes", "available_bytes", "used_bytes", "swap_total_bytes", "swap_used_bytes")
+    )
     for disk in doc["disks"]:
-        assert {"name", "model", "kind", "total_bytes", "read_bytes_per_s", "write_bytes_per_s",
-                "temperature_c"} <= set(disk)
+        assert {
+            "name",
+            "model",
+            "kind",
+            "total_bytes",
+            "read_bytes_per_s",
+            "write_bytes_per_s",
+            "temperature_c",
+        } <= set(disk)
         assert isinstance(disk["read_bytes_per_s"], float), "two readings half a second apart give a rate"
     for nic in doc["network"]:
         assert {"name", "speed_mbps", "rx_bytes_per_s", "tx_bytes_per_s"} <= set(nic)
@@ -69,8 +101,10 @@ def test_snapshot_says_why_values_are_null(capsys, monkeypatch) -> None:
 def test_snapshot_demo_fills_every_gpu_field_and_says_simulated(capsys) -> None:
     doc = _snapshot(capsys, "--demo", "--time-scale", "60")
     assert doc["simulated"] is True and doc["nvidia"]["status"].startswith("SIMULATED")
-    assert [g["name"] for g in doc["gpus"]] == ["NVIDIA GeForce RTX 4090 [SIMULATED]",
-                                                "NVIDIA GeForce RTX 3090 [SIMULATED]"]
+    assert [g["name"] for g in doc["gpus"]] == [
+        "NVIDIA GeForce RTX 4090 [SIMULATED]",
+        "NVIDIA GeForce RTX 3090 [SIMULATED]",
+    ]
     for gpu in doc["gpus"]:
         for key, kind in GPU_KEYS.items():
             assert isinstance(gpu[key], kind), f"{key}={gpu[key]!r}"
@@ -123,8 +157,9 @@ def test_record_then_export_a_demo_session(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(args: list[str], message: str, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr

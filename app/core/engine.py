@@ -90,7 +90,10 @@ class Engine:
             SmartSource(o.smart_interval_s, o.sysfs),
         ]
         if self.gpu_backend.gpu_count:
-            sources += [GpuSource(self.gpu_backend, o.interval_s), PcieThroughputSource(self.gpu_backend, o.pcie_interval_s)]
+            sources += [
+                GpuSource(self.gpu_backend, o.interval_s),
+                PcieThroughputSource(self.gpu_backend, o.pcie_interval_s),
+            ]
         return sources
 
     def sampler(self) -> Sampler:

@@ -17,7 +17,10 @@ from app.core.session import Session
 
 
 def export_csv(session_path: Path, out_path: Path) -> tuple[int, int]:
-    """Write the session's metrics to `out_path`; returns (rows, metric columns). Atomic: an old file survives a failure."""
+    """Write the session's metrics to `out_path`; returns (rows, metric columns).
+
+    Atomic: an existing file at `out_path` survives any failure.
+    """
     check_writable(out_path)
     with Session(session_path) as session:
         names = sorted({name for s in session.samples() for name in s.metrics})

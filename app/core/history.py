@@ -36,7 +36,7 @@ class Series:
 class _Bucket:
     """Running min / sum / max / count of one metric inside the current long-tier bucket."""
 
-    __slots__ = ("low", "total", "high", "count")
+    __slots__ = ("count", "high", "low", "total")
 
     def __init__(self) -> None:
         self.low, self.total, self.high, self.count = math.inf, 0.0, -math.inf, 0

@@ -5,6 +5,7 @@ Read once and kept (`HostInventory.read`); the window and the CLI ask again only
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import socket
 import sys
@@ -83,10 +84,8 @@ class HostInventory:
 def _host_info() -> HostInfo:
     os_name = platform.system()
     if os_name == "Linux":
-        try:
+        with contextlib.suppress(OSError):
             os_name = platform.freedesktop_os_release().get("PRETTY_NAME", os_name)
-        except OSError:
-            pass
     elif os_name == "Windows":
         os_name = f"Windows {platform.release()} ({platform.version()})"
     return HostInfo(socket.gethostname(), os_name, platform.release(), sys.version.split()[0])

@@ -88,7 +88,11 @@ class Recorder:
     def add_sample(self, sample: Sample) -> None:
         """Queue a sample for writing; safe to call from the sampler thread."""
         row = (
-            sample.tick_wall_s, sample.source, sample.interval_s, sample.duration_s, sample.error,
+            sample.tick_wall_s,
+            sample.source,
+            sample.interval_s,
+            sample.duration_s,
+            sample.error,
             json.dumps(to_json_value(sample.metrics())),
             json.dumps(to_json_value(sample.reading)) if sample.reading is not None else None,
         )

@@ -140,7 +140,5 @@ class SmartReading:
         out: Metrics = {}
         for d in self.drives:
             out[f"smart.{d.name}.percentage_used"] = d.percentage_used
-            out[f"smart.{d.name}.critical_warning"] = (
-                None if d.critical_warning is None else float(d.critical_warning)
-            )
+            out[f"smart.{d.name}.critical_warning"] = None if d.critical_warning is None else float(d.critical_warning)
         return out

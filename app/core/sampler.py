@@ -129,7 +129,12 @@ class Sampler:
         waited = now - worker.busy_since
         self._emit(
             Sample(
-                worker.source.name, worker.source.interval_s, self._clock.to_wall(tick_s), 0.0, 0.0, None,
+                worker.source.name,
+                worker.source.interval_s,
+                self._clock.to_wall(tick_s),
+                0.0,
+                0.0,
+                None,
                 error=f"source has not answered for {waited:.1f} s; tick skipped",
             )
         )

@@ -76,9 +76,15 @@ def _failed(reading: Any, key: str, missing: dict[str, str]) -> bool:
 
 def _cpu(host: Any, reading: Any, missing: dict[str, str]) -> dict[str, Any]:
     out = {
-        "model": host.cpu.model, "physical_cores": host.cpu.physical_cores, "logical_cores": host.cpu.logical_cores,
-        "max_freq_mhz": host.cpu.max_freq_mhz, "util_percent": None, "per_core_percent": [], "freq_mhz": None,
-        "load_1m": None, "temperature_c": None,
+        "model": host.cpu.model,
+        "physical_cores": host.cpu.physical_cores,
+        "logical_cores": host.cpu.logical_cores,
+        "max_freq_mhz": host.cpu.max_freq_mhz,
+        "util_percent": None,
+        "per_core_percent": [],
+        "freq_mhz": None,
+        "load_1m": None,
+        "temperature_c": None,
     }
     if not _failed(reading, "cpu", missing) and isinstance(reading, CpuReading):
         out.update({k: v for k, v in to_json_value(reading).items() if k != "missing"})
@@ -90,7 +96,7 @@ def _memory(reading: Any, missing: dict[str, str]) -> dict[str, Any]:
     keys = ("total_bytes", "available_bytes", "used_bytes", "swap_total_bytes", "swap_used_bytes")
     if _failed(reading, "memory", missing) or not isinstance(reading, MemoryReading):
         return dict.fromkeys(keys)
-    return to_json_value(reading)
+    return dict(to_json_value(reading))
 
 
 def _disks(host: Any, readings: dict[str, Any], missing: dict[str, str]) -> list[dict[str, Any]]:
@@ -105,24 +111,28 @@ def _disks(host: Any, readings: dict[str, Any], missing: dict[str, str]) -> list
         rate, temp, health = rates.get(disk.name), temps.get(disk.name), smart.get(disk.name)
         if temp is None:
             missing[f"disks[{index}].temperature_c"] = "no temperature sensor exposed (sysfs hwmon) for this disk"
-        out.append({
-            **to_json_value(disk),
-            "read_bytes_per_s": rate.read_bytes_per_s if rate else None,
-            "write_bytes_per_s": rate.write_bytes_per_s if rate else None,
-            "temperature_c": temp.temperature_c if temp else (health.temperature_c if health else None),
-            "temperature_warning_c": temp.warning_c if temp else None,
-            "temperature_critical_c": temp.critical_c if temp else None,
-            "smart": to_json_value(health),
-        })
+        out.append(
+            {
+                **to_json_value(disk),
+                "read_bytes_per_s": rate.read_bytes_per_s if rate else None,
+                "write_bytes_per_s": rate.write_bytes_per_s if rate else None,
+                "temperature_c": temp.temperature_c if temp else (health.temperature_c if health else None),
+                "temperature_warning_c": temp.warning_c if temp else None,
+                "temperature_critical_c": temp.critical_c if temp else None,
+                "smart": to_json_value(health),
+            }
+        )
     return out
 
 
 def _network(host: Any, reading: Any) -> list[dict[str, Any]]:
     rates = {n.name: n for n in reading.interfaces} if isinstance(reading, NetworkReading) else {}
     return [
-        {**to_json_value(nic),
-         "rx_bytes_per_s": rates[nic.name].rx_bytes_per_s if nic.name in rates else None,
-         "tx_bytes_per_s": rates[nic.name].tx_bytes_per_s if nic.name in rates else None}
+        {
+            **to_json_value(nic),
+            "rx_bytes_per_s": rates[nic.name].rx_bytes_per_s if nic.name in rates else None,
+            "tx_bytes_per_s": rates[nic.name].tx_bytes_per_s if nic.name in rates else None,
+        }
         for nic in host.network
     ]
 

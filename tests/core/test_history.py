@@ -57,7 +57,7 @@ def test_recent_tier_holds_fifteen_minutes_at_the_source_interval() -> None:
 def test_long_tier_buckets_hold_min_mean_max() -> None:
     history = History()
     values = [1.0, 5.0, 3.0, 7.0, 4.0, 10.0, 2.0, 6.0, 8.0, 4.0]  # one 10 s bucket
-    for i, value in enumerate(values + [100.0]):
+    for i, value in enumerate([*values, 100.0]):
         history.add(_sample(T0 + i, value))
     series = history.series("s.value", 3600)
     assert series.minimum is not None and series.maximum is not None

@@ -60,9 +60,8 @@ def test_a_truncated_session_file_is_a_one_line_error(tmp_path: Path) -> None:
     _write(path, 200)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])
-    with pytest.raises(SessionFileError) as caught:
-        with Session(path) as session:
-            list(session.samples())
+    with pytest.raises(SessionFileError) as caught, Session(path) as session:
+        list(session.samples())
     assert "\n" not in str(caught.value) and "cut.aiwm" in str(caught.value)
 
 
@@ -85,8 +84,19 @@ def test_another_programs_database_is_refused(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_recorder_killed_with_sigkill_leaves_a_readable_file(tmp_path: Path) -> None:
     path = tmp_path / "killed.aiwm"
-    command = [sys.executable, "-m", "app", "record", "--out", str(path), "--duration", "600", "--demo",
-               "--interval", "0.25"]
+    command = [
+        sys.executable,
+        "-m",
+        "app",
+        "record",
+        "--out",
+        str(path),
+        "--duration",
+        "600",
+        "--demo",
+        "--interval",
+        "0.25",
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for_rows(path, minimum=8, timeout_s=20)

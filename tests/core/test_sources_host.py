@@ -106,7 +106,9 @@ def test_smartctl_json_health_fields(fixture, passed, used, warning, temperature
     assert health.problem is None
     assert (health.passed, health.percentage_used, health.critical_warning) == (passed, used, warning)
     assert (health.temperature_c, health.warning_temp_minutes, health.critical_temp_minutes) == (
-        temperature, warn_minutes, crit_minutes,
+        temperature,
+        warn_minutes,
+        crit_minutes,
     )
 
 

@@ -21,19 +21,51 @@ class ClockEventReason:
 
 REASONS: tuple[ClockEventReason, ...] = (
     ClockEventReason(0x001, "gpu_idle", "Nothing is running, so clocks are low.", "Nothing to do.", False),
-    ClockEventReason(0x002, "applications_clocks_setting", "Clocks are held at the applications-clocks setting.",
-                     "Reset with `nvidia-smi -rac` if that was not intended.", False),
-    ClockEventReason(0x004, "sw_power_cap", "Clocks are lowered to stay under the power limit.",
-                     "Normal under full load; raise the power limit only within the card's maximum.", False),
-    ClockEventReason(0x008, "hw_slowdown", "Hardware cut clocks by half or more: too hot, or the power supply asked.",
-                     "Check cooling and the power cables and supply.", True),
-    ClockEventReason(0x010, "sync_boost", "Clocks are matched to other GPUs in a sync-boost group.", "Nothing to do.", False),
-    ClockEventReason(0x020, "sw_thermal_slowdown", "The driver lowered clocks because the GPU or its memory is too hot.",
-                     "Improve airflow: clean the fins, raise the fan curve, lower the room temperature.", True),
-    ClockEventReason(0x040, "hw_thermal_slowdown", "Hardware cut clocks because the GPU reached its slowdown temperature.",
-                     "Stop the load and fix cooling: blocked fins, failed fan, dried thermal paste.", True),
-    ClockEventReason(0x080, "hw_power_brake", "An external power brake cut clocks (power supply or board signal).",
-                     "Check the power supply's capacity and the GPU's power connectors.", True),
+    ClockEventReason(
+        0x002,
+        "applications_clocks_setting",
+        "Clocks are held at the applications-clocks setting.",
+        "Reset with `nvidia-smi -rac` if that was not intended.",
+        False,
+    ),
+    ClockEventReason(
+        0x004,
+        "sw_power_cap",
+        "Clocks are lowered to stay under the power limit.",
+        "Normal under full load; raise the power limit only within the card's maximum.",
+        False,
+    ),
+    ClockEventReason(
+        0x008,
+        "hw_slowdown",
+        "Hardware cut clocks by half or more: too hot, or the power supply asked.",
+        "Check cooling and the power cables and supply.",
+        True,
+    ),
+    ClockEventReason(
+        0x010, "sync_boost", "Clocks are matched to other GPUs in a sync-boost group.", "Nothing to do.", False
+    ),
+    ClockEventReason(
+        0x020,
+        "sw_thermal_slowdown",
+        "The driver lowered clocks because the GPU or its memory is too hot.",
+        "Improve airflow: clean the fins, raise the fan curve, lower the room temperature.",
+        True,
+    ),
+    ClockEventReason(
+        0x040,
+        "hw_thermal_slowdown",
+        "Hardware cut clocks because the GPU reached its slowdown temperature.",
+        "Stop the load and fix cooling: blocked fins, failed fan, dried thermal paste.",
+        True,
+    ),
+    ClockEventReason(
+        0x080,
+        "hw_power_brake",
+        "An external power brake cut clocks (power supply or board signal).",
+        "Check the power supply's capacity and the GPU's power connectors.",
+        True,
+    ),
     ClockEventReason(0x100, "display_clock_setting", "Clocks are held for the display.", "Nothing to do.", False),
 )
 

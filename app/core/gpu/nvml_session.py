@@ -7,6 +7,7 @@ the next is tried, and whichever answered is used from then on.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -17,7 +18,7 @@ import pynvml
 
 log = logging.getLogger(__name__)
 
-Attempt = tuple[Callable[..., Any], ...]  # (function, *args)
+Attempt = tuple[Any, ...]  # (function, *args): the function first, then its arguments
 
 # Errors that will not change while the program runs: remembered, never retried.
 _PERMANENT = {
@@ -102,10 +103,8 @@ class NvmlSession:
     def close(self) -> None:
         if self.started:
             self.started = False
-            try:
+            with contextlib.suppress(pynvml.NVMLError):
                 pynvml.nvmlShutdown()
-            except pynvml.NVMLError:
-                pass
 
 
 def _load_library(path: str | None) -> None:

@@ -62,7 +62,7 @@ def _power_instant_mw(handle: Any) -> int:
 
 
 def _violation_s(handle: Any, policy: int) -> float:
-    return pynvml.nvmlDeviceGetViolationStatus(handle, policy).violationTime / 1e9
+    return float(pynvml.nvmlDeviceGetViolationStatus(handle, policy).violationTime) / 1e9
 
 
 class NvidiaBackend:
@@ -194,17 +194,25 @@ def _gpu_info(index: int, h: Any, f: _Fields) -> GpuInfo:
 
 def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNames) -> GpuReading:
     util = f.get("utilization", (pynvml.nvmlDeviceGetUtilizationRates, h))
-    memory = f.get("memory", (pynvml.nvmlDeviceGetMemoryInfo, h, pynvml.nvmlMemory_v2), (pynvml.nvmlDeviceGetMemoryInfo, h))
+    memory = f.get(
+        "memory", (pynvml.nvmlDeviceGetMemoryInfo, h, pynvml.nvmlMemory_v2), (pynvml.nvmlDeviceGetMemoryInfo, h)
+    )
     fans = f.get("fans", (_fan_speeds_v2, h), (_fan_speed_v1, h))
     reasons = f.get(
         "clock_event_reasons",
         (pynvml.nvmlDeviceGetCurrentClocksEventReasons, h),
         (pynvml.nvmlDeviceGetCurrentClocksThrottleReasons, h),
     )
-    compute = f.get("compute_processes",
-                    (pynvml.nvmlDeviceGetComputeRunningProcesses_v3, h), (pynvml.nvmlDeviceGetComputeRunningProcesses_v2, h))
-    graphics = f.get("graphics_processes",
-                     (pynvml.nvmlDeviceGetGraphicsRunningProcesses_v3, h), (pynvml.nvmlDeviceGetGraphicsRunningProcesses_v2, h))
+    compute = f.get(
+        "compute_processes",
+        (pynvml.nvmlDeviceGetComputeRunningProcesses_v3, h),
+        (pynvml.nvmlDeviceGetComputeRunningProcesses_v2, h),
+    )
+    graphics = f.get(
+        "graphics_processes",
+        (pynvml.nvmlDeviceGetGraphicsRunningProcesses_v3, h),
+        (pynvml.nvmlDeviceGetGraphicsRunningProcesses_v2, h),
+    )
 
     def clock(name: str, kind: int) -> float | None:
         value = f.get(name, (pynvml.nvmlDeviceGetClockInfo, h, kind))
@@ -213,10 +221,17 @@ def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNa
     def count(name: str, error_type: int) -> int | None:
         return f.get(name, (pynvml.nvmlDeviceGetTotalEccErrors, h, error_type, pynvml.NVML_VOLATILE_ECC))
 
-    temperature = f.get("temperature_c", (pynvml.nvmlDeviceGetTemperatureV, h, pynvml.NVML_TEMPERATURE_GPU),
-                        (pynvml.nvmlDeviceGetTemperature, h, pynvml.NVML_TEMPERATURE_GPU))
+    temperature = f.get(
+        "temperature_c",
+        (pynvml.nvmlDeviceGetTemperatureV, h, pynvml.NVML_TEMPERATURE_GPU),
+        (pynvml.nvmlDeviceGetTemperature, h, pynvml.NVML_TEMPERATURE_GPU),
+    )
     return GpuReading(
-        index=index, uuid=info.uuid, name=info.name, simulated=False, lost=False,
+        index=index,
+        uuid=info.uuid,
+        name=info.name,
+        simulated=False,
+        lost=False,
         util_percent=None if util is None else float(util.gpu),
         mem_util_percent=None if util is None else float(util.memory),
         vram_used_bytes=None if memory is None else int(memory.used),

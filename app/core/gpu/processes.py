@@ -41,7 +41,9 @@ def _name_and_user(pid: int) -> tuple[str | None, str | None]:
         return None, None
 
 
-def merge_processes(compute: list[Any] | None, graphics: list[Any] | None, names: ProcessNames) -> tuple[GpuProcess, ...]:
+def merge_processes(
+    compute: list[Any] | None, graphics: list[Any] | None, names: ProcessNames
+) -> tuple[GpuProcess, ...]:
     """NVML's compute and graphics lists as one, by PID; a PID in both is "compute+graphics"."""
     by_pid: dict[int, tuple[int | None, set[str]]] = {}
     for kind, entries in (("compute", compute or []), ("graphics", graphics or [])):

@@ -7,6 +7,7 @@ shows it. Each record lists in `missing` the fields it could not read and why.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 from app.core.records import Metrics
 
@@ -60,7 +61,7 @@ class GpuInfo:
     @staticmethod
     def unreadable(index: int, why: str) -> GpuInfo:
         """A GPU that answered nothing (lost while the inventory was read)."""
-        nones = {f.name: None for f in fields(GpuInfo)}
+        nones: dict[str, Any] = {f.name: None for f in fields(GpuInfo)}
         return GpuInfo(**{**nones, "index": index, "simulated": False, "missing": (("all", why),)})
 
 
@@ -110,10 +111,11 @@ class GpuReading:
     @staticmethod
     def lost_gpu(info: GpuInfo, why: str) -> GpuReading:
         """A GPU that stopped answering: identity kept, every value `None`."""
-        nones = {f.name: None for f in fields(GpuReading)}
+        nones: dict[str, Any] = {f.name: None for f in fields(GpuReading)}
         identity = {"index": info.index, "uuid": info.uuid, "name": info.name, "simulated": info.simulated}
-        return GpuReading(**{**nones, **identity, "lost": True, "fans_percent": (), "processes": (),
-                             "missing": (("all", why),)})
+        return GpuReading(
+            **{**nones, **identity, "lost": True, "fans_percent": (), "processes": (), "missing": (("all", why),)}
+        )
 
     def metrics(self) -> Metrics:
         prefix = f"gpu{self.index}."

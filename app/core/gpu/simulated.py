@@ -81,7 +81,10 @@ class SimulatedGpu:
         requested = self.load * (self.profile.full_load_power_w - self.profile.idle_power_w)
         thermal_factor, thermal_reason = self._thermal_factor()
         power_factor = 1.0
-        if requested > 0 and self.profile.idle_power_w + requested * thermal_factor**POWER_EXPONENT > self.power_limit_w:
+        if (
+            requested > 0
+            and self.profile.idle_power_w + requested * thermal_factor**POWER_EXPONENT > self.power_limit_w
+        ):
             power_factor = ((self.power_limit_w - self.profile.idle_power_w) / requested) ** (1 / POWER_EXPONENT)
         self.clock_factor = min(thermal_factor, power_factor)
         self.power_w = self.profile.idle_power_w + requested * self.clock_factor**POWER_EXPONENT
@@ -118,15 +121,30 @@ class SimulatedGpu:
     def info(self) -> GpuInfo:
         spec = self.profile.spec
         return GpuInfo(
-            index=self.index, name=f"{spec.name} [SIMULATED]", uuid=self.uuid, simulated=True,
-            serial=None, vbios=None, pci_bus_id=f"00000000:{self.index + 1:02X}:00.0",
-            vram_total_bytes=spec.vram_total_bytes, compute_capability=spec.compute_capability,
-            power_default_w=spec.power_default_w, power_min_w=spec.power_min_w, power_max_w=spec.power_max_w,
-            power_enforced_w=self.power_limit_w, temp_slowdown_c=spec.temp_slowdown_c,
-            temp_shutdown_c=spec.temp_shutdown_c, temp_max_operating_c=spec.temp_max_operating_c,
-            temp_target_c=spec.temp_target_c, pcie_gen_max=spec.pcie_gen_max, pcie_width_max=spec.pcie_width_max,
-            fan_count=spec.fan_count, persistence_mode=True, mig_mode=False if spec.mig_capable else None,
-            display_attached=False, missing=(("serial", "simulated GPU"), ("vbios", "simulated GPU")),
+            index=self.index,
+            name=f"{spec.name} [SIMULATED]",
+            uuid=self.uuid,
+            simulated=True,
+            serial=None,
+            vbios=None,
+            pci_bus_id=f"00000000:{self.index + 1:02X}:00.0",
+            vram_total_bytes=spec.vram_total_bytes,
+            compute_capability=spec.compute_capability,
+            power_default_w=spec.power_default_w,
+            power_min_w=spec.power_min_w,
+            power_max_w=spec.power_max_w,
+            power_enforced_w=self.power_limit_w,
+            temp_slowdown_c=spec.temp_slowdown_c,
+            temp_shutdown_c=spec.temp_shutdown_c,
+            temp_max_operating_c=spec.temp_max_operating_c,
+            temp_target_c=spec.temp_target_c,
+            pcie_gen_max=spec.pcie_gen_max,
+            pcie_width_max=spec.pcie_width_max,
+            fan_count=spec.fan_count,
+            persistence_mode=True,
+            mig_mode=False if spec.mig_capable else None,
+            display_attached=False,
+            missing=(("serial", "simulated GPU"), ("vbios", "simulated GPU")),
         )
 
     def reading(self) -> GpuReading:
@@ -137,29 +155,43 @@ class SimulatedGpu:
         util = self.load * 100.0 + noise[0] * 0.6 if busy else abs(noise[0])
         missing = [] if spec.fan_count else [("fan_percent", "passively cooled: the chassis fans are not the GPU's")]
         return GpuReading(
-            index=self.index, uuid=self.uuid, name=f"{spec.name} [SIMULATED]", simulated=True, lost=False,
+            index=self.index,
+            uuid=self.uuid,
+            name=f"{spec.name} [SIMULATED]",
+            simulated=True,
+            lost=False,
             util_percent=round(max(0.0, min(100.0, util)), 1),
             mem_util_percent=round(max(0.0, min(100.0, util * 0.6)), 1),
-            vram_used_bytes=self.vram_used_bytes, vram_total_bytes=spec.vram_total_bytes,
-            temperature_c=round(self.temperature_c + noise[1] * 0.2, 1), temp_margin_c=None,
+            vram_used_bytes=self.vram_used_bytes,
+            vram_total_bytes=spec.vram_total_bytes,
+            temperature_c=round(self.temperature_c + noise[1] * 0.2, 1),
+            temp_margin_c=None,
             power_w=round(max(0.0, self.power_w + noise[2] * 1.5), 1),
             power_instant_w=round(max(0.0, self.power_w + noise[3] * 4.0), 1),
             power_limit_w=self.power_limit_w,
-            sm_clock_mhz=round(self.sm_clock_mhz()), mem_clock_mhz=spec.mem_clock_mhz if busy else 405.0,
+            sm_clock_mhz=round(self.sm_clock_mhz()),
+            mem_clock_mhz=spec.mem_clock_mhz if busy else 405.0,
             graphics_clock_mhz=round(self.sm_clock_mhz()),
             fan_percent=None if fan is None else round(fan, 1),
             fans_percent=() if fan is None else tuple(round(fan, 1) for _ in range(spec.fan_count)),
-            pstate=2 if busy else 8, clock_event_reasons=self.reasons,
-            power_violation_s=round(self.power_violation_s, 3), thermal_violation_s=round(self.thermal_violation_s, 3),
-            ecc_corrected=0 if spec.ecc else None, ecc_uncorrected=0 if spec.ecc else None,
-            pcie_gen=spec.pcie_gen_max if busy else 1, pcie_width=spec.pcie_width_max,
-            processes=self._processes(), missing=tuple(missing),
+            pstate=2 if busy else 8,
+            clock_event_reasons=self.reasons,
+            power_violation_s=round(self.power_violation_s, 3),
+            thermal_violation_s=round(self.thermal_violation_s, 3),
+            ecc_corrected=0 if spec.ecc else None,
+            ecc_uncorrected=0 if spec.ecc else None,
+            pcie_gen=spec.pcie_gen_max if busy else 1,
+            pcie_width=spec.pcie_width_max,
+            processes=self._processes(),
+            missing=tuple(missing),
         )
 
     def _processes(self) -> tuple[GpuProcess, ...]:
         if self.process_name is None:
             return ()
-        return (GpuProcess(0, f"{self.process_name} [SIMULATED]", None, self.vram_used_bytes - IDLE_VRAM_BYTES, "compute"),)
+        return (
+            GpuProcess(0, f"{self.process_name} [SIMULATED]", None, self.vram_used_bytes - IDLE_VRAM_BYTES, "compute"),
+        )
 
 
 def steady_state_power_w(profile: GpuProfile, load: float) -> float:

@@ -48,7 +48,10 @@ class SimulatedBackend:
         keys = ", ".join(p.key for p in profiles)
         self._status = NvidiaStatus(
             status=f"SIMULATED: {len(profiles)} demo GPU(s) ({keys}); no real GPU is read",
-            driver_version=None, cuda_driver_version=None, nvml_version=None, simulated=True,
+            driver_version=None,
+            cuda_driver_version=None,
+            nvml_version=None,
+            simulated=True,
         )
 
     @property
@@ -76,9 +79,7 @@ class SimulatedBackend:
     def read_pcie(self) -> PcieThroughputReading:
         """Host-to-device traffic that follows the load: a data loader feeding the GPU."""
         self._advance()
-        return PcieThroughputReading(
-            tuple(PcieThroughput(g.index, g.load * 0.4e9, g.load * 2.5e9) for g in self.gpus)
-        )
+        return PcieThroughputReading(tuple(PcieThroughput(g.index, g.load * 0.4e9, g.load * 2.5e9) for g in self.gpus))
 
     def close(self) -> None:
         """Nothing held."""

@@ -53,7 +53,10 @@ class CpuSource:
         last, self._last = self._last, now
         if last is None or len(last) != len(now):
             return []
-        return [_busy_percent(total - old_total, idle - old_idle) for (total, idle), (old_total, old_idle) in zip(now, last, strict=True)]
+        return [
+            _busy_percent(total - old_total, idle - old_idle)
+            for (total, idle), (old_total, old_idle) in zip(now, last, strict=True)
+        ]
 
     def close(self) -> None:
         """Nothing held."""

@@ -40,8 +40,19 @@ def stub_libraries(tmp_path_factory: pytest.TempPathFactory) -> StubLibraries:
         (out / variant).mkdir()
         target = out / variant / "libnvidia-ml.so.1"
         subprocess.run(
-            [compiler, "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", *flags, f"-I{nvml_header_dir()}",
-             "-o", str(target), str(STUB / "fake_nvml.c")],
+            [
+                compiler,
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-shared",
+                "-fPIC",
+                *flags,
+                f"-I{nvml_header_dir()}",
+                "-o",
+                str(target),
+                str(STUB / "fake_nvml.c"),
+            ],
             check=True,
         )
         built[variant] = target

@@ -44,7 +44,10 @@ def test_nvml_geforce_card_reports_live_values(backend_for) -> None:
     backend = backend_for("geforce_rtx4090")
     status = backend.status()
     assert (status.status, status.driver_version, status.cuda_driver_version, status.nvml_version) == (
-        "ok", "550.54.14", "12.4", "12.550.54.14",
+        "ok",
+        "550.54.14",
+        "12.4",
+        "12.550.54.14",
     )
     gpu = backend.read().gpus[0]
     assert gpu.name == "NVIDIA GeForce RTX 4090" and not gpu.simulated and not gpu.lost
@@ -73,7 +76,10 @@ def test_nvml_inventory_reads_limits_thresholds_and_link(backend_for) -> None:
     assert info.compute_capability == "8.9"
     assert (info.power_default_w, info.power_min_w, info.power_max_w, info.power_enforced_w) == (450, 150, 600, 450)
     assert (info.temp_slowdown_c, info.temp_shutdown_c, info.temp_max_operating_c, info.temp_target_c) == (
-        97, 100, 90, 84,
+        97,
+        100,
+        90,
+        84,
     )
     assert (info.pcie_gen_max, info.pcie_width_max, info.fan_count) == (4, 16, 2)
     assert (info.persistence_mode, info.display_attached, info.pci_bus_id) == (True, True, "00000000:01:00.0")
@@ -194,14 +200,28 @@ def test_nvml_clock_event_reasons_decode_and_explain() -> None:
 
 def test_nvml_snapshot_json_through_the_system_library_path(stub_libraries, tmp_path) -> None:
     """The whole CLI in a subprocess that finds the stand-in as libnvidia-ml.so.1 on LD_LIBRARY_PATH."""
-    env = {**os.environ, "LD_LIBRARY_PATH": str(stub_libraries.full.parent),
-           "AIWM_FAKE_NVML_SCENARIO": str(write_scenario("two_models", tmp_path))}
+    env = {
+        **os.environ,
+        "LD_LIBRARY_PATH": str(stub_libraries.full.parent),
+        "AIWM_FAKE_NVML_SCENARIO": str(write_scenario("two_models", tmp_path)),
+    }
     env.pop("AIWM_NVML_LIBRARY", None)
-    done = subprocess.run([sys.executable, "-m", "app", "snapshot", "--json"], env=env, capture_output=True,
-                          text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "snapshot", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     doc = json.loads(done.stdout)
-    assert doc["nvidia"] == {"status": "ok", "driver_version": "550.54.14", "cuda_driver_version": "12.4",
-                             "nvml_version": "12.550.54.14", "simulated": False}
+    assert doc["nvidia"] == {
+        "status": "ok",
+        "driver_version": "550.54.14",
+        "cuda_driver_version": "12.4",
+        "nvml_version": "12.550.54.14",
+        "simulated": False,
+    }
     assert doc["simulated"] is False
     second = doc["gpus"][1]
     assert second["name"] == "NVIDIA GeForce RTX 3090" and second["simulated"] is False

@@ -132,7 +132,8 @@ def test_simulated_gpus_are_labelled_simulated_everywhere() -> None:
     for gpu in backend.read().gpus:
         assert gpu.simulated and "[SIMULATED]" in (gpu.name or "")
     assert [i.name for i in backend.inventory()] == [
-        "NVIDIA GeForce RTX 4090 [SIMULATED]", "NVIDIA GeForce RTX 3090 [SIMULATED]",
+        "NVIDIA GeForce RTX 4090 [SIMULATED]",
+        "NVIDIA GeForce RTX 3090 [SIMULATED]",
     ]
 
 
