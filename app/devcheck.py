@@ -1,0 +1,50 @@
+"""`make device-check`: on a machine with a real NVIDIA GPU, check our readings against nvidia-smi.
+
+Prints `aiwm snapshot --json`, compares it with `nvidia-smi -q -x` taken right after, runs the
+real-GPU tests (tests/device), and exits non-zero on any strict mismatch or failed test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from app.core.engine import Engine
+from app.core.gpu.smi_compare import compare, parse_smi_xml
+from app.core.proc import run_command
+from app.core.snapshot import take_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    with Engine() as engine:
+        snapshot = take_snapshot(engine)
+    print("== aiwm snapshot --json ==")
+    print(json.dumps(snapshot, indent=2))
+    if snapshot["nvidia"]["status"] != "ok":
+        print(f"device-check: FAIL: NVML not usable: {snapshot['nvidia']['status']}")
+        return 1
+    smi = run_command(["nvidia-smi", "-q", "-x"], timeout_s=60)
+    if smi.problem or smi.returncode != 0:
+        print(f"device-check: FAIL: nvidia-smi: {smi.problem or smi.stderr.strip()}")
+        return 1
+    checks = compare(snapshot, parse_smi_xml(smi.stdout))
+    print("== aiwm vs nvidia-smi -q -x ==")
+    print("\n".join(check.line() for check in checks))
+    mismatches = [c for c in checks if c.strict and not c.ok]
+    print("== real-GPU tests (tests/device) ==", flush=True)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-m", "device", "-v", str(ROOT / "tests" / "device")], cwd=ROOT, check=False
+    )
+    print(
+        f"device-check: {len(checks) - len(mismatches)}/{len(checks)} comparisons ok, "
+        f"{len(mismatches)} mismatches; tests exit status {tests.returncode}"
+    )
+    return 1 if mismatches or tests.returncode else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
