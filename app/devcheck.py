@@ -7,11 +7,14 @@ real-GPU tests (tests/device), and exits non-zero on any strict mismatch or fail
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from app.core.engine import Engine
+from app.core.gpu.nvml_source import NvidiaBackend
 from app.core.gpu.smi_compare import compare, parse_smi_xml
 from app.core.proc import run_command
 from app.core.snapshot import take_snapshot
@@ -35,6 +38,8 @@ def main() -> int:
     print("== aiwm vs nvidia-smi -q -x ==")
     print("\n".join(check.line() for check in checks))
     mismatches = [c for c in checks if c.strict and not c.ok]
+    print("== one NVML tick on the real driver ==")
+    print(json.dumps(nvml_tick_cost()))
     print("== real-GPU tests (tests/device) ==", flush=True)
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "device", "-v", str(ROOT / "tests" / "device")], cwd=ROOT, check=False
@@ -44,6 +49,27 @@ def main() -> int:
         f"{len(mismatches)} mismatches; tests exit status {tests.returncode}"
     )
     return 1 if mismatches or tests.returncode else 0
+
+
+def nvml_tick_cost(repeats: int = 200) -> dict[str, float]:
+    """CPU and wall milliseconds of one full read of every GPU, as the sampler does each tick."""
+    backend = NvidiaBackend()
+    try:
+        backend.read()
+        cpu, wall = [], []
+        for _ in range(repeats):
+            c0, w0 = time.thread_time(), time.perf_counter()
+            backend.read()
+            cpu.append((time.thread_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+        gpus = max(backend.gpu_count, 1)
+        return {
+            "gpus": backend.gpu_count,
+            "cpu_ms_per_gpu_median": round(statistics.median(cpu) / gpus, 4),
+            "wall_ms_per_gpu_median": round(statistics.median(wall) / gpus, 4),
+        }
+    finally:
+        backend.close()
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-import pyqtgraph as pg  # noqa: E402
-from PySide6 import QtCore, QtWidgets  # noqa: E402
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
 
 
 def main(plots: int, curves_per_plot: int, updates: int) -> int:

@@ -1,0 +1,96 @@
+"""CPU cost of one read of each source, and of one NVML tick per GPU against the stand-in library."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psutil
+from _common import ROOT, cpu_ms_per_call, emit
+
+from app.core.engine import Engine, EngineOptions
+
+
+def baseline_psutil_host() -> None:
+    psutil.cpu_times(percpu=True)
+    psutil.virtual_memory()
+    psutil.swap_memory()
+    psutil.disk_io_counters(perdisk=True)
+    psutil.net_io_counters(pernic=True)
+
+
+def per_source(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
+    out = {}
+    for source in engine.sources():
+        if source.name == "smart":
+            continue  # runs a program per drive at a 60 s interval; not a per-tick cost
+        source.read()
+        out[source.name] = cpu_ms_per_call(source.read, repeats if source.name != "gpu_pcie" else 5)
+    return out
+
+
+def build_stub(folder: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from tests.core.gpu.conftest import STUB, nvml_header_dir
+
+    target = folder / "libnvidia-ml.so.1"
+    subprocess.run(
+        ["gcc", "-O2", "-shared", "-fPIC", f"-I{nvml_header_dir()}", "-o", str(target), str(STUB / "fake_nvml.c")],
+        check=True,
+    )
+    return target
+
+
+def nvml_tick(library: Path, scenario: str, repeats: int, folder: Path) -> dict[str, float]:
+    from tests.core.gpu.conftest import write_scenario
+
+    os.environ["AIWM_NVML_LIBRARY"] = str(library)
+    os.environ["AIWM_FAKE_NVML_SCENARIO"] = str(write_scenario(scenario, folder))
+    from app.core.gpu.nvml_source import NvidiaBackend
+
+    backend = NvidiaBackend()
+    backend.read()
+    result = cpu_ms_per_call(backend.read, repeats)
+    result["gpus"] = backend.gpu_count
+    result["cpu_ms_per_gpu_median"] = round(result["cpu_ms_median"] / backend.gpu_count, 4)
+    backend.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    repeats = 30 if parser.parse_args().quick else 300
+    baseline = cpu_ms_per_call(baseline_psutil_host, repeats)
+    with Engine(EngineOptions()) as real, Engine(EngineOptions(demo="")) as demo:
+        host = per_source(real, repeats)
+        simulated = per_source(demo, repeats)
+    with tempfile.TemporaryDirectory() as folder:
+        library = build_stub(Path(folder))
+        nvml = {
+            scenario: nvml_tick(library, scenario, repeats, Path(folder))
+            for scenario in ("geforce_rtx4090", "two_models")
+        }
+    host_total = sum(v["cpu_ms_median"] for k, v in host.items() if k not in ("gpu", "gpu_pcie"))
+    emit(
+        "sampler",
+        {
+            "repeats": repeats,
+            "baseline_psutil_host_reading": baseline,
+            "host_sources": host,
+            "host_sources_cpu_ms_total": round(host_total, 4),
+            "host_total_vs_baseline": round(host_total / baseline["cpu_ms_median"], 2),
+            "simulated_gpu_sources": {k: v for k, v in simulated.items() if k.startswith("gpu")},
+            "nvml_stand_in": nvml,
+            "note": "NVML figures are the adapter's own cost (pynvml + ctypes + records) against the stand-in; "
+            "a real driver adds its own time per call (make device-check measures it on a GPU machine).",
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
