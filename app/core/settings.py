@@ -1,0 +1,79 @@
+"""User settings, kept as JSON in the data folder and written atomically.
+
+A settings file that cannot be read is moved aside (never overwritten) and defaults are used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core.atomic import atomic_text_writer
+from app.core.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+SETTINGS_SCHEMA = "aiwm.settings/1"
+THEMES = ("system", "light", "dark")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Thresholds of the default alerts; each can be switched off."""
+
+    gpu_near_slowdown_c: float = 5.0
+    vram_percent: float = 95.0
+    gpu_idle_minutes: float = 10.0
+    swap_used_mib: float = 256.0
+    enabled: tuple[str, ...] = (
+        "gpu_near_slowdown",
+        "gpu_slowdown",
+        "vram_full",
+        "nvme_hot",
+        "swap_during_gpu_job",
+        "gpu_idle_holding_memory",
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str = "system"
+    window_s: float = 600.0
+    close_to_tray: bool = False
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved settings, or defaults when there are none or the file is broken (then moved aside)."""
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        alerts = AlertSettings(
+            **{**doc.get("alerts", {}), "enabled": tuple(doc.get("alerts", {}).get("enabled", AlertSettings().enabled))}
+        )
+        settings = Settings(**{k: v for k, v in doc.items() if k not in ("schema", "alerts")}, alerts=alerts)
+        if settings.theme not in THEMES:
+            raise ValueError(f"unknown theme {settings.theme!r}")
+        return settings
+    except (OSError, ValueError, TypeError) as error:
+        aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
+        path.replace(aside)
+        log.warning("settings file %s is unreadable (%s); kept as %s, using defaults", path, error, aside)
+        return Settings()
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    doc: dict[str, Any] = {"schema": SETTINGS_SCHEMA, **dataclasses.asdict(settings)}
+    with atomic_text_writer(path or settings_path()) as handle:
+        json.dump(doc, handle, indent=2)
