@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app import __version__
 from app.core.errors import UserError
@@ -137,7 +137,9 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
+    from app.core.alerts import AlertEngine
     from app.core.recorder import Recorder, to_json_value
+    from app.core.settings import load_settings
 
     with _engine(args, args.interval) as engine:
         inventory = engine.inventory()
@@ -151,6 +153,8 @@ def _record(args: argparse.Namespace) -> int:
         recorder = Recorder(args.out, metadata)
         sampler = engine.sampler()
         sampler.subscribe(recorder.add_sample)
+        alerts = AlertEngine(inventory.gpus, load_settings().alerts)
+        sampler.subscribe(lambda sample: _record_alerts(alerts, sample, recorder))
         label = " SIMULATED GPUs," if engine.simulated else ""
         print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
         stop = _stop_on_signals()
@@ -160,6 +164,11 @@ def _record(args: argparse.Namespace) -> int:
         recorder.close()
     print(f"aiwm: wrote {recorder.rows_written} samples to {args.out}", file=sys.stderr)
     return 0
+
+
+def _record_alerts(alerts: Any, sample: Any, recorder: Any) -> None:
+    for event in alerts.update(sample):
+        recorder.add_event(event.wall_s, f"alert_{event.kind}", event.alert.message)
 
 
 def _stop_on_signals() -> threading.Event:

@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from app.core.gpu.clock_reasons import REASONS
 from app.core.records import Metrics
 
 Missing = tuple[tuple[str, str], ...]
+
+# As 0/1 metrics, one per reason: a history bucket's mean is then the share of time it was active.
+CLOCK_EVENT_NAMES = tuple(reason.name for reason in REASONS)
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,11 @@ class GpuReading:
             "pcie_gen": self.pcie_gen,
             "pcie_width": self.pcie_width,
         }
-        return {prefix + k: None if v is None else float(v) for k, v in values.items()}
+        out = {prefix + k: None if v is None else float(v) for k, v in values.items()}
+        for name in CLOCK_EVENT_NAMES:
+            active = None if self.clock_event_reasons is None else float(name in self.clock_event_reasons)
+            out[f"{prefix}clock_event.{name}"] = active
+        return out
 
 
 @dataclass(frozen=True)

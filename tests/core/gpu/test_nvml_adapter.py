@@ -229,3 +229,9 @@ def test_nvml_snapshot_json_through_the_system_library_path(stub_libraries, tmp_
     assert second["fan_percent"] == 73.0 and second["power_limit_w"] == 350.0
     assert second["ecc_corrected"] is None
     assert doc["missing"]["gpus[1].ecc_corrected"] == "not supported by this GPU or driver"
+
+
+def test_nvml_clock_events_become_zero_one_metrics(backend_for) -> None:
+    metrics = backend_for("datacenter_a100").read().metrics()
+    assert metrics["gpu0.clock_event.hw_thermal_slowdown"] == 1.0
+    assert metrics["gpu0.clock_event.gpu_idle"] == 0.0
