@@ -44,6 +44,10 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _non_negative_seconds(text: str) -> float:
+    return 0.0 if text.strip() in ("0", "0.0") else _positive_seconds(text)
+
+
 def _interval(text: str) -> float:
     value = _positive_seconds(text)
     if value < MIN_INTERVAL_S:
@@ -88,12 +92,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("session", type=Path, help="a session file written by 'aiwm record'")
     export.add_argument("--csv", type=Path, required=True, metavar="OUT", help="the CSV file to write")
 
-    gui = commands.add_parser("gui", help="open the desktop window")
+    gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
+    gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")
+    gui.add_argument("--screenshot", type=Path, metavar="FILE", help="save a PNG of the window, then exit")
+    gui.add_argument(
+        "--after",
+        type=_non_negative_seconds,
+        default=5.0,
+        metavar="S",
+        help="seconds to run before the screenshot (default 5)",
+    )
+    gui.add_argument("--minimized", action="store_true", help="start minimised")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if (not argv or argv[0].startswith("-")) and not {"--version", "-h", "--help"} & set(argv):
+        argv = ["gui", *argv]  # `aiwm` alone, or `aiwm --demo`, opens the window
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
@@ -111,11 +128,7 @@ def _run(args: argparse.Namespace) -> int:
         return _record(args)
     if args.command == "export":
         return _export(args)
-    print(
-        "aiwm: the desktop window is not built yet; use 'aiwm snapshot', 'aiwm record' or 'aiwm export'"
-        " (see 'aiwm --help')"
-    )
-    return 0
+    return _gui(args)
 
 
 def _engine(args: argparse.Namespace, interval_s: float = 1.0):  # type: ignore[no-untyped-def]
@@ -177,6 +190,20 @@ def _stop_on_signals() -> threading.Event:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     return stop
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from app.core.engine import EngineOptions
+    from app.ui.launch import run_gui
+
+    if args.time_scale != 1.0 and args.demo is None:
+        raise UserError("--time-scale needs --demo: real hardware runs in real time")
+    if args.screenshot is not None:
+        from app.core.atomic import check_writable
+
+        check_writable(args.screenshot)
+    options = EngineOptions(demo=args.demo, time_scale=args.time_scale)
+    return run_gui(options, args.theme, args.screenshot, args.after, args.minimized)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -123,9 +123,20 @@ def test_version_comes_from_one_place() -> None:
     assert done.returncode == 0 and done.stdout.strip() == f"aiwm {__version__}"
 
 
-def test_no_command_explains_the_window_is_not_built_yet() -> None:
-    done = _aiwm()
-    assert done.returncode == 0 and "not built yet" in done.stdout
+def test_no_command_opens_the_window(tmp_path: Path) -> None:
+    """`aiwm --demo ...` is `aiwm gui --demo ...`: here on Qt's offscreen platform, with a screenshot."""
+    shot = tmp_path / "window.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--demo", "--screenshot", str(shot), "--after", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_record_then_export_a_demo_session(tmp_path: Path) -> None:

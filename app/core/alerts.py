@@ -1,6 +1,7 @@
 """Default alerts a GPU user wants, evaluated on every sample; each fires once and clears once.
 
 Rules (thresholds in `AlertSettings`):
+* gpu_lost: a GPU fell off the bus;
 * gpu_near_slowdown: a GPU within N degC of its slowdown temperature (or margin <= N where the
   driver reports margins);
 * gpu_slowdown: thermal or hardware slowdown active (the reasons DCGM counts as faults);

@@ -136,19 +136,25 @@ class History:
     def metric_names(self) -> list[str]:
         return sorted(self._metric_source)
 
-    def series(self, metric: str, window_s: float, now_s: float | None = None) -> Series:
-        """The last `window_s` seconds of `metric`: full rate up to 15 minutes, buckets beyond."""
+    def series(self, metric: str, window_s: float, end_s: float | None = None) -> Series:
+        """`window_s` seconds of `metric` ending at `end_s` (the newest sample by default):
+        full rate up to 15 minutes, min/mean/max buckets beyond."""
         source = self._sources.get(self._metric_source.get(metric, ""))
         if source is None:
             empty = np.empty(0)
             return Series(empty, empty)
         if window_s <= RECENT_WINDOW_S:
             times, values = source.recent_times.newest(), source.recent[metric].newest()
-            start = _first_index_after(times, window_s, now_s)
-            return Series(times[start:], values[start:])
+            start, stop = _window(times, window_s, end_s)
+            return Series(times[start:stop], values[start:stop])
         times, rows = source.long_times.newest(), source.long[metric].newest()
-        start = _first_index_after(times, window_s, now_s)
-        return Series(times[start:], rows[start:, 1], rows[start:, 0], rows[start:, 2])
+        start, stop = _window(times, window_s, end_s)
+        return Series(times[start:stop], rows[start:stop, 1], rows[start:stop, 0], rows[start:stop, 2])
+
+    def newest_time(self) -> float | None:
+        """The time of the newest sample of any source."""
+        times = [s.recent_times.newest(1) for s in self._sources.values() if s.recent_times.count]
+        return max(float(t[0]) for t in times) if times else None
 
     def latest(self, metric: str) -> float | None:
         source = self._sources.get(self._metric_source.get(metric, ""))
@@ -163,8 +169,9 @@ class History:
         return sum(s.nbytes for s in self._sources.values())
 
 
-def _first_index_after(times: np.ndarray, window_s: float, now_s: float | None) -> int:
+def _window(times: np.ndarray, window_s: float, end_s: float | None) -> tuple[int, int]:
+    """Index range of the times in (end - window, end]."""
     if times.size == 0:
-        return 0
-    end = float(times[-1]) if now_s is None else now_s
-    return int(np.searchsorted(times, end - window_s, side="right"))
+        return 0, 0
+    end = float(times[-1]) if end_s is None else end_s
+    return int(np.searchsorted(times, end - window_s, side="right")), int(np.searchsorted(times, end, side="right"))

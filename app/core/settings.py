@@ -31,6 +31,7 @@ class AlertSettings:
     gpu_idle_minutes: float = 10.0
     swap_used_mib: float = 256.0
     enabled: tuple[str, ...] = (
+        "gpu_lost",
         "gpu_near_slowdown",
         "gpu_slowdown",
         "vram_full",

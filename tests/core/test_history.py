@@ -107,3 +107,12 @@ class _TwoMetrics:
 
     def metrics(self) -> dict[str, float | None]:
         return {"a.value": self.value, "a.extra": self.extra}
+
+
+def test_a_window_can_end_in_the_past_for_replay() -> None:
+    history = History()
+    for i in range(300):
+        history.add(_sample(T0 + i, float(i)))
+    series = history.series("s.value", 10, end_s=T0 + 100)
+    assert series.values.tolist() == [float(v) for v in range(91, 101)]
+    assert history.newest_time() == T0 + 299
