@@ -1,25 +1,26 @@
-"""Bridges the engine's sampler thread to the GUI thread, and records a session on request."""
+"""Bridges the engine's sampler thread to the GUI thread, and records a session on request.
+
+Samples wait in a thread-safe deque that the window drains on its 1 Hz timer: one GUI wakeup a
+second instead of one per sample (eight a second with two GPUs), which matters when minimised.
+"""
 
 from __future__ import annotations
 
+import collections
 import time
 from pathlib import Path
-
-from PySide6.QtCore import QObject, Signal
 
 from app.core.engine import Engine
 from app.core.recorder import Recorder, to_json_value
 from app.core.sample import Sample
 
 
-class LiveFeed(QObject):
-    """Starts the sampler; each `Sample` arrives on the GUI thread through `sample_ready` (queued)."""
-
-    sample_ready = Signal(object)
+class LiveFeed:
+    """Starts the sampler and collects its samples until the GUI thread `take()`s them."""
 
     def __init__(self, engine: Engine) -> None:
-        super().__init__()
         self.engine = engine
+        self._waiting: collections.deque[Sample] = collections.deque()
         self.sampler = engine.sampler()
         self.sampler.subscribe(self._on_sample)
         self.recorder: Recorder | None = None
@@ -28,11 +29,18 @@ class LiveFeed(QObject):
         self.sampler.start()
 
     def _on_sample(self, sample: Sample) -> None:
-        """Runs on the sampler thread: hand the immutable sample over, and write it if recording."""
+        """Runs on the sampler thread: write the sample if recording, and leave it for the GUI."""
         recorder = self.recorder
         if recorder is not None:
             recorder.add_sample(sample)
-        self.sample_ready.emit(sample)
+        self._waiting.append(sample)
+
+    def take(self) -> list[Sample]:
+        """Every sample that arrived since the last call, oldest first (GUI thread)."""
+        taken = []
+        while self._waiting:
+            taken.append(self._waiting.popleft())
+        return taken
 
     def start_recording(self, path: Path) -> Recorder:
         """Record from now on into a new session file (raises `UserError` for an unusable path)."""

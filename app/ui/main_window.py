@@ -74,7 +74,6 @@ class MainWindow(QMainWindow):
         self.replay_bar.live_button.clicked.connect(self.back_to_live)
         self.replay_bar.export_button.clicked.connect(self._on_export_clicked)
         self.dashboard.window_changed.connect(self._on_window_changed)
-        live.sample_ready.connect(self._on_sample)
         self.redraw_timer = QTimer(self)
         self.redraw_timer.timeout.connect(self._on_redraw_due)
         self.redraw_timer.start(REDRAW_MS)
@@ -111,7 +110,6 @@ class MainWindow(QMainWindow):
 
     # -- live data ---------------------------------------------------------------------------
 
-    @Slot(object)
     def _on_sample(self, sample: Sample) -> None:
         events = self.state.add(sample)
         self._dirty = True
@@ -136,6 +134,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_redraw_due(self) -> None:
+        for sample in self.live.take():
+            self._on_sample(sample)
         self._show_tray_temperature()
         if not self._dirty or not self.painting or self.replay is not None:
             return
@@ -280,6 +280,5 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.redraw_timer.stop()
-        self.live.sample_ready.disconnect(self._on_sample)
         self.live.stop()
         self.tray.hide()

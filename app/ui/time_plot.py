@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Signal, Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.history import History
 from app.ui.theme import Theme
@@ -52,8 +52,12 @@ class TimePlot(QWidget):
         super().__init__()
         self._title, self._theme = title, theme
         self.curves: list[Curve] = []
+        self._newest: list[float | None] = []
+        self._drawn_end_s: float | None = None
         self._label = QLabel(title)
         self._label.setToolTip(tooltip)
+        # Its text changes every second: keep that from re-laying out the panel around it.
+        self._label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._plot = pg.PlotWidget()
         self._plot.setToolTip(tooltip)
         self._plot.setMinimumHeight(110)
@@ -85,7 +89,7 @@ class TimePlot(QWidget):
         self, metric: str, label: str, unit_format: Callable[[float | None], str], transform: Transform | None = None
     ) -> None:
         color = self._theme.curves[len(self.curves) % len(self._theme.curves)]
-        item = self._plot.plot(pen=pg.mkPen(color, width=1.5), name=label)
+        item = self._plot.plot(pen=pg.mkPen(color, width=1), name=label)  # 1 px: Qt's fast line path
         item.setClipToView(True)
         item.setDownsampling(auto=True, method="peak")
         self.curves.append(Curve(metric, label, unit_format, transform, item, np.empty(0), np.empty(0)))
@@ -104,24 +108,35 @@ class TimePlot(QWidget):
             (-k * spacing, f"-{k * spacing / divisor:g} {unit}" if k else "now")
             for k in range(int(window_s / spacing) + 1)
         ]
+        self._drawn_end_s = None
         axis = self._plot.getPlotItem().getAxis("bottom")
         axis.setTicks([ticks])
         self._plot.getPlotItem().setXRange(-window_s, 0, padding=0)
 
     def refresh(self, history: History, end_s: float, window_s: float) -> None:
-        """Redraw every curve for the window ending at `end_s`."""
-        for curve in self.curves:
-            series = history.series(curve.metric, window_s, end_s)
-            values = series.values if curve.transform is None else curve.transform(series.values)
-            curve.x, curve.y = series.times_s - end_s, values
-            curve.item.setData(curve.x, curve.y, connect="finite")
+        """Update the values; redraw the curves only once they would move by a pixel or more.
+
+        In a 10-minute window 420 px wide a pixel is 1.4 s, so redrawing every second would repaint
+        movements nobody can see; the title's values still change every second.
+        """
+        series = [history.series(curve.metric, window_s, end_s) for curve in self.curves]
+        self._newest = [_newest(s.values, c.transform) for s, c in zip(series, self.curves, strict=True)]
+        width_px = max(self._plot.getPlotItem().getViewBox().width(), 1.0)
+        moved_px = math.inf if self._drawn_end_s is None else abs(end_s - self._drawn_end_s) * width_px / window_s
+        if moved_px >= 1.0:
+            for curve, window in zip(self.curves, series, strict=True):
+                values = window.values if curve.transform is None else curve.transform(window.values)
+                curve.x, curve.y = window.times_s - end_s, values
+                curve.item.setData(curve.x, curve.y, connect="finite")
+            self._drawn_end_s = end_s
         self.show_at(None)
 
     def show_at(self, offset_s: float | None) -> None:
         """Title with each curve's value at `offset_s` seconds before the end (the newest when None)."""
         parts = []
-        for curve in self.curves:
-            value = _value_at(curve.x, curve.y, offset_s)
+        for index, curve in enumerate(self.curves):
+            live = offset_s is None or math.isnan(offset_s)
+            value = self._newest[index] if live and index < len(self._newest) else _value_at(curve.x, curve.y, offset_s)
             parts.append(f"{curve.label} <b>{curve.unit_format(value)}</b>")
         when = "" if offset_s is None else f" <span style='color:{self._theme.muted}'>at {_ago(offset_s)}</span>"
         self._label.setText(f"{self._title}: " + " · ".join(parts) + when)
@@ -140,6 +155,13 @@ class TimePlot(QWidget):
         if event.type() == QEvent.Type.Leave:
             self.hovered.emit(math.nan)
         return False
+
+
+def _newest(values: np.ndarray, transform: Transform | None) -> float | None:
+    if values.size == 0:
+        return None
+    value = float(values[-1] if transform is None else transform(values[-1:])[0])
+    return None if math.isnan(value) else value
 
 
 def _value_at(x: np.ndarray, y: np.ndarray, offset_s: float | None) -> float | None:

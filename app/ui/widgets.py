@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.gpu.clock_reasons import REASONS
 from app.ui.theme import Theme
@@ -24,6 +24,9 @@ class ValueTile(QFrame):
         font.setPointSize(max(font.pointSize(), 9) + 7)
         font.setBold(True)
         self.value.setFont(font)
+        # Values change every second: a fixed width keeps that from re-laying out the row.
+        self.value.setMinimumWidth(self.value.fontMetrics().horizontalAdvance("00.00 GiB / 00.00 GiB") // 2)
+        self.value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(0)

@@ -137,3 +137,15 @@ def test_smart_source_runs_smartctl_per_drive_and_reports_a_missing_program() ->
     by_name = {d.name: d for d in reading.drives}
     assert by_name["sdb"].problem == "smartctl did not finish within 10 s"
     assert reading.metrics()["smart.nvme0n1.percentage_used"] == 3.0
+
+
+def test_memory_from_one_meminfo_read(tmp_path) -> None:
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(
+        "MemTotal:       65536000 kB\nMemFree:         1000000 kB\nMemAvailable:   40000000 kB\n"
+        "SwapTotal:       8388604 kB\nSwapFree:        8000000 kB\n"
+    )
+    reading = MemorySource(meminfo=meminfo).read()
+    assert (reading.total_bytes, reading.available_bytes) == (65536000 * 1024, 40000000 * 1024)
+    assert reading.used_bytes == (65536000 - 40000000) * 1024
+    assert (reading.swap_total_bytes, reading.swap_used_bytes) == (8388604 * 1024, 388604 * 1024)

@@ -1,0 +1,141 @@
+"""The window's cost under Xvfb at 1920x1080: CPU with the dashboard visible and minimised (median of
+per-second samples), one full redraw, and startup to the first painted window.
+
+Baseline in the same run: a plain pyqtgraph grid of 12 plots x 2 curves x 600 points updated at 1 Hz
+in the same Xvfb (measured on such a machine at about 4.7 % of a core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from _common import ROOT, emit
+
+BASELINE = """
+import sys, numpy as np, pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+app = QtWidgets.QApplication([])
+w = pg.GraphicsLayoutWidget(); w.resize(1920, 1080)
+curves = []
+for i in range(12):
+    p = w.addPlot(row=i // 4, col=i % 4); p.setXRange(0, 600, padding=0); p.setYRange(0, 1, padding=0)
+    curves += [p.plot(pen='y'), p.plot(pen='c')]
+w.show(); x = np.arange(600.0); rng = np.random.default_rng(0)
+def tick():
+    for c in curves: c.setData(x, rng.random(600))
+t = QtCore.QTimer(); t.timeout.connect(tick); t.start(1000)
+app.exec()
+"""
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    number = next(n for n in range(120, 160) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        time.sleep(0.05)
+    return server, f":{number}"
+
+
+WINDOW_S = 5.0  # CPU times tick in 10 ms: a 5 s window resolves 0.2 % of a core
+
+
+def per_second_cpu(command: list[str], env: dict[str, str], warmup_s: float, seconds: int) -> dict[str, float]:
+    """Median (of 5 s windows) and mean percent of one core after warm-up."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        watched = psutil.Process(process.pid)
+        time.sleep(warmup_s)
+        samples, last = [], watched.cpu_times()
+        for _ in range(int(seconds / WINDOW_S)):
+            time.sleep(WINDOW_S)
+            now = watched.cpu_times()
+            samples.append(100.0 * ((now.user - last.user) + (now.system - last.system)) / WINDOW_S)
+            last = now
+    finally:
+        process.terminate()
+        process.wait(10)
+    return {"median_percent": round(statistics.median(samples), 2), "mean_percent": round(statistics.mean(samples), 2)}
+
+
+def startup_seconds(env: dict[str, str], folder: Path) -> float:
+    shot = folder / "startup.png"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "app", "gui", "--demo", "--screenshot", str(shot), "--after", "0"],
+                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    return round(time.perf_counter() - started, 2)
+
+
+def redraw_cpu_ms(repeats: int) -> dict[str, float]:
+    """One full dashboard redraw (curves, values, chips, then a synchronous repaint), offscreen."""
+    code = f"""
+import os, time, statistics, json
+os.environ['QT_QPA_PLATFORM'] = 'offscreen'
+from PySide6.QtWidgets import QApplication
+from app.core.engine import Engine, EngineOptions
+from app.core.settings import Settings
+from app.ui import theme
+from app.ui.live import LiveFeed
+from app.ui.main_window import MainWindow
+app = QApplication([])
+theme.apply(app, theme.LIGHT)
+live = LiveFeed(Engine(EngineOptions(demo='', time_scale=200.0)))
+w = MainWindow(live, Settings(), theme.LIGHT); w.resize(1920, 1080); live.start(); w.show()
+deadline = time.monotonic() + 4
+while time.monotonic() < deadline: app.processEvents(); time.sleep(0.01)
+live.sampler.stop()
+app.processEvents()
+end = w.state.history.newest_time(); cpu = []
+for _ in range({repeats}):
+    c0 = time.thread_time(); w.dashboard.refresh(w.state, end); w.repaint(); app.processEvents()
+    cpu.append((time.thread_time() - c0) * 1000)
+w.shutdown()
+print(json.dumps({{"median_ms": round(statistics.median(cpu), 2), "max_ms": round(max(cpu), 2)}}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    import json
+
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    quick = parser.parse_args().quick
+    warmup, seconds = (5.0, 10) if quick else (15.0, 60)
+    if shutil.which("Xvfb") is None:
+        sys.exit("bench_gui needs Xvfb (apt-get install xvfb)")
+    server, display = start_xvfb()
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(DISPLAY=display, AIWM_HOME=tempfile.mkdtemp(prefix="aiwm-bench-"))
+    gui = [sys.executable, "-m", "app", "gui", "--demo"]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            results = {
+                "baseline_pyqtgraph_12x2": per_second_cpu([sys.executable, "-c", BASELINE], env, warmup, seconds),
+                "dashboard_visible": per_second_cpu(gui, env, warmup, seconds),
+                "dashboard_minimized": per_second_cpu([*gui, "--minimized"], env, warmup, seconds),
+                "startup_to_first_paint_s": startup_seconds(env, Path(folder)),
+            }
+    finally:
+        server.terminate()
+        server.wait(10)
+    results["full_redraw_cpu_ms"] = redraw_cpu_ms(10 if quick else 40)
+    base = max(results["baseline_pyqtgraph_12x2"]["median_percent"], 1e-3)
+    results["visible_vs_baseline"] = round(results["dashboard_visible"]["median_percent"] / base, 2)
+    emit("gui", {"screen": "Xvfb 1920x1080x24", "window_s": 600, "update_s": 1.0, "seconds_measured": seconds,
+                 "unit": "percent of one core", "targets": {"visible": 3.0, "minimized": 0.5}, **results})
+
+
+if __name__ == "__main__":
+    main()
