@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements/runtime.txt requirements/gui.txt requireme
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/aiwm
+	$(BIN)/aiwm $(ARGS)
 
 test: lint typecheck pytest
 
@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sampler.py
 	$(BIN)/python benchmarks/bench_history.py
 	$(BIN)/python benchmarks/bench_record_cpu.py
+	$(BIN)/python benchmarks/bench_gui.py
 
 # On a machine with a real NVIDIA GPU (see packaging/device_check.sh; works offline from .whl/).
 device-check:

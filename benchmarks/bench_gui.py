@@ -39,8 +39,11 @@ app.exec()
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     number = next(n for n in range(120, 160) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
         time.sleep(0.05)
     return server, f":{number}"
@@ -70,8 +73,14 @@ def per_second_cpu(command: list[str], env: dict[str, str], warmup_s: float, sec
 def startup_seconds(env: dict[str, str], folder: Path) -> float:
     shot = folder / "startup.png"
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app", "gui", "--demo", "--screenshot", str(shot), "--after", "0"],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "app", "gui", "--demo", "--screenshot", str(shot), "--after", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return round(time.perf_counter() - started, 2)
 
 
@@ -101,8 +110,15 @@ for _ in range({repeats}):
 w.shutdown()
 print(json.dumps({{"median_ms": round(statistics.median(cpu), 2), "max_ms": round(max(cpu), 2)}}))
 """
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     import json
 
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -133,8 +149,18 @@ def main() -> None:
     results["full_redraw_cpu_ms"] = redraw_cpu_ms(10 if quick else 40)
     base = max(results["baseline_pyqtgraph_12x2"]["median_percent"], 1e-3)
     results["visible_vs_baseline"] = round(results["dashboard_visible"]["median_percent"] / base, 2)
-    emit("gui", {"screen": "Xvfb 1920x1080x24", "window_s": 600, "update_s": 1.0, "seconds_measured": seconds,
-                 "unit": "percent of one core", "targets": {"visible": 3.0, "minimized": 0.5}, **results})
+    emit(
+        "gui",
+        {
+            "screen": "Xvfb 1920x1080x24",
+            "window_s": 600,
+            "update_s": 1.0,
+            "seconds_measured": seconds,
+            "unit": "percent of one core",
+            "targets": {"visible": 3.0, "minimized": 0.5},
+            **results,
+        },
+    )
 
 
 if __name__ == "__main__":
