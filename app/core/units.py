@@ -29,3 +29,19 @@ def format_rate(bytes_per_s: float | None) -> str:
 
 def format_value(value: float | None, unit: str, digits: int = 0) -> str:
     return NA if value is None else f"{value:.{digits}f} {unit}".rstrip()
+
+
+def percent(value: float | None) -> str:
+    return format_value(value, "%")
+
+
+def celsius(value: float | None) -> str:
+    return format_value(value, "°C")
+
+
+def watts(value: float | None) -> str:
+    return format_value(value, "W")
+
+
+def mhz(value: float | None) -> str:
+    return format_value(value, "MHz")

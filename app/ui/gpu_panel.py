@@ -19,28 +19,12 @@ from PySide6.QtWidgets import (
 from app.core.gpu.clock_reasons import REASONS
 from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading, GpuSetReading
 from app.core.monitor import MonitorState
-from app.core.units import NA, format_bytes, format_value
+from app.core.units import NA, celsius, format_bytes, format_value, mhz, percent, watts
 from app.ui.theme import Theme
 from app.ui.time_plot import TimePlot
 from app.ui.widgets import ReasonChips, ValueTile
 
 BUSY_PERCENT = 50.0  # a link below its maximum is only worth a warning under load
-
-
-def _pct(v: float | None) -> str:
-    return format_value(v, "%")
-
-
-def _deg(v: float | None) -> str:
-    return format_value(v, "°C")
-
-
-def _watts(v: float | None) -> str:
-    return format_value(v, "W")
-
-
-def _mhz(v: float | None) -> str:
-    return format_value(v, "MHz")
 
 
 class GpuPanel(QFrame):
@@ -80,7 +64,7 @@ class GpuPanel(QFrame):
         layout.addWidget(self.table)
 
     def _tiles(self) -> dict[str, ValueTile]:
-        slowdown = f"slows down at {_deg(self.info.temp_slowdown_c)}"
+        slowdown = f"slows down at {celsius(self.info.temp_slowdown_c)}"
         return {
             "temperature": ValueTile("Temperature", f"GPU core temperature; the card {slowdown}."),
             "util": ValueTile("Utilisation", "Share of time a kernel ran on the GPU in the last sample period."),
@@ -96,21 +80,21 @@ class GpuPanel(QFrame):
         t, i, gpu = self._theme, self.info, f"gpu{self.info.index}."
         total = float(i.vram_total_bytes or 1)
         use = TimePlot("Use", t, (0, 100), "GPU utilisation and VRAM in use, percent.")
-        use.add_curve(gpu + "util_percent", "GPU", _pct)
-        use.add_curve(gpu + "vram_used_bytes", "VRAM", _pct, transform=lambda v: v * (100.0 / total))
+        use.add_curve(gpu + "util_percent", "GPU", percent)
+        use.add_curve(gpu + "vram_used_bytes", "VRAM", percent, transform=lambda v: v * (100.0 / total))
         temperature_top = max(100.0, (i.temp_slowdown_c or 90.0) + 10.0)
         temperature = TimePlot("Temperature", t, (20, temperature_top), "GPU temperature; dashed: slowdown threshold.")
-        temperature.add_curve(gpu + "temperature_c", "GPU", _deg)
+        temperature.add_curve(gpu + "temperature_c", "GPU", celsius)
         if i.temp_slowdown_c is not None:
-            temperature.add_reference(i.temp_slowdown_c, f"slowdown at {_deg(i.temp_slowdown_c)}")
+            temperature.add_reference(i.temp_slowdown_c, f"slowdown at {celsius(i.temp_slowdown_c)}")
         power_top = 1.1 * (i.power_max_w or i.power_enforced_w or 300.0)
         power = TimePlot("Power", t, (0, power_top), "Power draw; dashed: the enforced power limit.")
-        power.add_curve(gpu + "power_w", "draw", _watts)
+        power.add_curve(gpu + "power_w", "draw", watts)
         if i.power_enforced_w is not None:
-            power.add_reference(i.power_enforced_w, f"power limit {_watts(i.power_enforced_w)}")
+            power.add_reference(i.power_enforced_w, f"power limit {watts(i.power_enforced_w)}")
         clocks = TimePlot("Clocks", t, None, "SM and memory clocks, MHz.")
-        clocks.add_curve(gpu + "sm_clock_mhz", "SM", _mhz)
-        clocks.add_curve(gpu + "mem_clock_mhz", "memory", _mhz)
+        clocks.add_curve(gpu + "sm_clock_mhz", "SM", mhz)
+        clocks.add_curve(gpu + "mem_clock_mhz", "memory", mhz)
         return [use, temperature, power, clocks]
 
     def _process_table(self) -> QTableWidget:
@@ -142,12 +126,12 @@ class GpuPanel(QFrame):
             return
         slowdown = self.info.temp_slowdown_c
         hot = g.temperature_c is not None and slowdown is not None and g.temperature_c >= slowdown - 5
-        self.tiles["temperature"].set(_deg(g.temperature_c), self._theme.critical if hot else None)
-        self.tiles["util"].set(_pct(g.util_percent))
-        self.tiles["power"].set(f"{_watts(g.power_w)} / {format_value(g.power_limit_w, '')}".rstrip())
+        self.tiles["temperature"].set(celsius(g.temperature_c), self._theme.critical if hot else None)
+        self.tiles["util"].set(percent(g.util_percent))
+        self.tiles["power"].set(f"{watts(g.power_w)} / {format_value(g.power_limit_w, '')}".rstrip())
         self.tiles["vram"].set(f"{format_bytes(g.vram_used_bytes)} / {format_bytes(g.vram_total_bytes)}")
-        self.tiles["clock"].set(_mhz(g.sm_clock_mhz))
-        self.tiles["fan"].set(_pct(g.fan_percent))
+        self.tiles["clock"].set(mhz(g.sm_clock_mhz))
+        self.tiles["fan"].set(percent(g.fan_percent))
 
     def _reason_shares(self, state: MonitorState, end_s: float, window_s: float) -> dict[str, float]:
         shares = {}

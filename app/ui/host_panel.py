@@ -7,17 +7,13 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 from app.core.inventory import HostInventory
 from app.core.monitor import MonitorState
 from app.core.records import CpuReading, DriveTemperatureReading, MemoryReading
-from app.core.units import NA, format_bytes, format_rate, format_value
+from app.core.units import NA, format_bytes, format_rate, format_value, percent
 from app.ui.theme import Theme
 from app.ui.time_plot import TimePlot
 from app.ui.widgets import CoreBars
 
 MAX_DISKS = 4
 MAX_NICS = 3
-
-
-def _pct(v: float | None) -> str:
-    return format_value(v, "%")
 
 
 class HostPanel(QFrame):
@@ -56,10 +52,10 @@ class HostPanel(QFrame):
     def _plots(self) -> list[TimePlot]:
         t, total = self._theme, float(self.host.memory_total_bytes or 1)
         cpu = TimePlot("CPU", t, (0, 100), "CPU use of all cores together, percent.")
-        cpu.add_curve("cpu.util_percent", "all cores", _pct)
+        cpu.add_curve("cpu.util_percent", "all cores", percent)
         memory = TimePlot("Memory", t, (0, 100), "RAM in use (total minus available) and swap in use, percent of RAM.")
-        memory.add_curve("mem.used_bytes", "RAM", _pct, transform=lambda v: v * (100.0 / total))
-        memory.add_curve("mem.swap_used_bytes", "swap", _pct, transform=lambda v: v * (100.0 / total))
+        memory.add_curve("mem.used_bytes", "RAM", percent, transform=lambda v: v * (100.0 / total))
+        memory.add_curve("mem.swap_used_bytes", "swap", percent, transform=lambda v: v * (100.0 / total))
         disks = TimePlot("Disks", t, None, "Read and write throughput per physical disk.", si_unit="B/s")
         for disk in self.host.disks[:MAX_DISKS]:
             disks.add_curve(f"disk.{disk.name}.read_bytes_per_s", f"{disk.name} read", format_rate)

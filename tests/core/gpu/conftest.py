@@ -3,6 +3,7 @@ against NVIDIA's own nvml.h (PyPI nvidia-nvml-dev), in a full and an old-driver 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +82,23 @@ def fake_nvml(
         return library
 
     yield use
+
+
+def snapshot_with_stub(library: Path, scenario_file: Path, through_ld_library_path: bool = False) -> dict[str, Any]:
+    """`aiwm snapshot --json` in a subprocess over the stand-in NVML: named by AIWM_NVML_LIBRARY, or
+    found as libnvidia-ml.so.1 on LD_LIBRARY_PATH the way the real library is found."""
+    env = {**os.environ, "AIWM_FAKE_NVML_SCENARIO": str(scenario_file)}
+    env.pop("AIWM_NVML_LIBRARY", None)
+    if through_ld_library_path:
+        env["LD_LIBRARY_PATH"] = str(library.parent)
+    else:
+        env["AIWM_NVML_LIBRARY"] = str(library)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "snapshot", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return dict(json.loads(done.stdout))

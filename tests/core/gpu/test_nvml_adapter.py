@@ -6,17 +6,14 @@ Each scenario is a kind of machine users have; the tests assert what the adapter
 from __future__ import annotations
 
 import ctypes
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.core.gpu.clock_reasons import decode, describe, encode
 from app.core.gpu.nvml_source import LOST, NvidiaBackend
-from tests.core.gpu.conftest import write_scenario
+from tests.core.gpu.conftest import snapshot_with_stub, write_scenario
 
 
 def _calls(library: Path, name: str) -> int:
@@ -200,21 +197,7 @@ def test_nvml_clock_event_reasons_decode_and_explain() -> None:
 
 def test_nvml_snapshot_json_through_the_system_library_path(stub_libraries, tmp_path) -> None:
     """The whole CLI in a subprocess that finds the stand-in as libnvidia-ml.so.1 on LD_LIBRARY_PATH."""
-    env = {
-        **os.environ,
-        "LD_LIBRARY_PATH": str(stub_libraries.full.parent),
-        "AIWM_FAKE_NVML_SCENARIO": str(write_scenario("two_models", tmp_path)),
-    }
-    env.pop("AIWM_NVML_LIBRARY", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "snapshot", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    doc = json.loads(done.stdout)
+    doc = snapshot_with_stub(stub_libraries.full, write_scenario("two_models", tmp_path), through_ld_library_path=True)
     assert doc["nvidia"] == {
         "status": "ok",
         "driver_version": "550.54.14",

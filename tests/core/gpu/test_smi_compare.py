@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 from app.core.gpu.smi_compare import compare, parse_smi_xml
 from tests.conftest import DATA
-from tests.core.gpu.conftest import write_scenario
+from tests.core.gpu.conftest import snapshot_with_stub, write_scenario
 
 
 def test_parse_reads_new_and_old_power_sections() -> None:
@@ -22,40 +17,15 @@ def test_parse_reads_new_and_old_power_sections() -> None:
 
 
 def test_nvml_snapshot_agrees_with_nvidia_smi_for_the_same_machine(stub_libraries, tmp_path) -> None:
-    env = {
-        **os.environ,
-        "AIWM_NVML_LIBRARY": str(stub_libraries.full),
-        "AIWM_FAKE_NVML_SCENARIO": str(write_scenario("two_models", tmp_path)),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "snapshot", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    checks = compare(json.loads(done.stdout), parse_smi_xml((DATA / "nvidia_smi" / "two_gpus_r550.xml").read_text()))
+    snapshot = snapshot_with_stub(stub_libraries.full, write_scenario("two_models", tmp_path))
+    checks = compare(snapshot, parse_smi_xml((DATA / "nvidia_smi" / "two_gpus_r550.xml").read_text()))
     failed = [c.line() for c in checks if c.strict and not c.ok]
     assert failed == []
     assert len(checks) == 3 + 2 * 12
 
 
 def test_a_wrong_reading_is_a_strict_mismatch(stub_libraries, tmp_path) -> None:
-    env = {
-        **os.environ,
-        "AIWM_NVML_LIBRARY": str(stub_libraries.full),
-        "AIWM_FAKE_NVML_SCENARIO": str(write_scenario("two_models", tmp_path)),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "snapshot", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    snapshot = json.loads(done.stdout)
+    snapshot = snapshot_with_stub(stub_libraries.full, write_scenario("two_models", tmp_path))
     snapshot["gpus"][1]["power_limit_w"] = 300.0
     snapshot["gpus"][0]["temperature_c"] = 50.0
     snapshot["gpus"][0]["pcie_gen"] = 4
