@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check app tests benchmarks packaging
 
 typecheck: $(STAMP)
-	$(BIN)/mypy app/core
+	$(BIN)/mypy app
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -m "not device"

@@ -11,13 +11,19 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
 from app.core.errors import UserError
 from app.core.sampler import MIN_INTERVAL_S
+
+if TYPE_CHECKING:
+    from app.core.alerts import AlertEngine
+    from app.core.engine import Engine, EngineOptions
+    from app.core.recorder import Recorder
+    from app.core.sample import Sample
 
 EXIT_USAGE = 2
 
@@ -45,7 +51,13 @@ def _positive_seconds(text: str) -> float:
 
 
 def _non_negative_seconds(text: str) -> float:
-    return 0.0 if text.strip() in ("0", "0.0") else _positive_seconds(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be zero or more seconds")
+    return value
 
 
 def _interval(text: str) -> float:
@@ -131,12 +143,18 @@ def _run(args: argparse.Namespace) -> int:
     return _gui(args)
 
 
-def _engine(args: argparse.Namespace, interval_s: float = 1.0):  # type: ignore[no-untyped-def]
-    from app.core.engine import Engine, EngineOptions
+def _engine_options(args: argparse.Namespace, interval_s: float = 1.0) -> EngineOptions:
+    from app.core.engine import EngineOptions
 
     if args.time_scale != 1.0 and args.demo is None:
         raise UserError("--time-scale needs --demo: real hardware runs in real time")
-    return Engine(EngineOptions(demo=args.demo, time_scale=args.time_scale, interval_s=interval_s))
+    return EngineOptions(demo=args.demo, time_scale=args.time_scale, interval_s=interval_s)
+
+
+def _engine(args: argparse.Namespace, interval_s: float = 1.0) -> Engine:
+    from app.core.engine import Engine
+
+    return Engine(_engine_options(args, interval_s))
 
 
 def _snapshot(args: argparse.Namespace) -> int:
@@ -167,7 +185,7 @@ def _record(args: argparse.Namespace) -> int:
         sampler = engine.sampler()
         sampler.subscribe(recorder.add_sample)
         alerts = AlertEngine(inventory.gpus, load_settings().alerts)
-        sampler.subscribe(lambda sample: _record_alerts(alerts, sample, recorder))
+        sampler.subscribe(_alerts_to(recorder, alerts))
         label = " SIMULATED GPUs," if engine.simulated else ""
         print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
         stop = _stop_on_signals()
@@ -179,9 +197,14 @@ def _record(args: argparse.Namespace) -> int:
     return 0
 
 
-def _record_alerts(alerts: Any, sample: Any, recorder: Any) -> None:
-    for event in alerts.update(sample):
-        recorder.add_event(event.wall_s, f"alert_{event.kind}", event.alert.message)
+def _alerts_to(recorder: Recorder, alerts: AlertEngine) -> Callable[[Sample], None]:
+    """A sampler listener that writes each alert fired or cleared into the session."""
+
+    def listener(sample: Sample) -> None:
+        for event in alerts.update(sample):
+            recorder.add_event(*event.as_session_event())
+
+    return listener
 
 
 def _stop_on_signals() -> threading.Event:
@@ -193,16 +216,12 @@ def _stop_on_signals() -> threading.Event:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    from app.core.engine import EngineOptions
+    from app.core.atomic import check_writable
     from app.ui.launch import run_gui
 
-    if args.time_scale != 1.0 and args.demo is None:
-        raise UserError("--time-scale needs --demo: real hardware runs in real time")
+    options = _engine_options(args)
     if args.screenshot is not None:
-        from app.core.atomic import check_writable
-
         check_writable(args.screenshot)
-    options = EngineOptions(demo=args.demo, time_scale=args.time_scale)
     return run_gui(options, args.theme, args.screenshot, args.after, args.minimized)
 
 

@@ -46,6 +46,10 @@ class AlertEvent:
     alert: Alert
     wall_s: float
 
+    def as_session_event(self) -> tuple[float, str, str]:
+        """(wall time, kind, message) as a session file's `events` table keeps it."""
+        return (self.wall_s, f"alert_{self.kind}", self.alert.message)
+
 
 class AlertEngine:
     """Keeps the set of active alerts and reports changes."""

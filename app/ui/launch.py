@@ -62,8 +62,7 @@ def _save_screenshot(window: object, path: Path, started: float) -> None:
     from app.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
-    window._dirty = True
-    window._on_redraw_due()
+    window.redraw_now()
     QApplication.processEvents()
     saved = window.grab().save(str(path))
     print(

@@ -120,12 +120,17 @@ class MainWindow(QMainWindow):
         recorder = self.live.recorder
         for event in events:
             if recorder is not None:
-                recorder.add_event(event.wall_s, f"alert_{event.kind}", event.alert.message)
+                recorder.add_event(*event.as_session_event())
             if event.kind == "fired":
                 self.tray.notify("AI Workstation Manager", event.alert.message)
         active = [a.message for a in self.state.alerts.active.values()]
         self.alert_banner.setText("⚠ " + "   ·   ".join(active) if active else "")
         self.alert_banner.setVisible(bool(active))
+
+    def redraw_now(self) -> None:
+        """Take waiting samples and redraw at once (screenshots), instead of at the next timer tick."""
+        self._dirty = True
+        self._on_redraw_due()
 
     @property
     def painting(self) -> bool:

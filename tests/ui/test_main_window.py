@@ -221,3 +221,15 @@ def test_closing_stops_sampling_and_timers(qtbot, make_window) -> None:
     window.close()
     assert time.monotonic() - started < 3.0
     assert not window.live.sampler.running and not window.redraw_timer.isActive()
+
+
+def test_keyboard_picks_the_window_and_pauses(qtbot, make_window) -> None:
+    window = make_window(start=False)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window.dashboard, "1")
+    assert window.dashboard.window_s == 60.0
+    qtbot.keyClick(window.dashboard, "4")
+    assert window.dashboard.window_s == 86400.0
+    qtbot.keyClick(window.dashboard, " ")
+    assert window.dashboard.paused and window.dashboard.pause_button.text() == "Resume"
