@@ -54,7 +54,9 @@ def test_ticks_lie_on_a_grid_without_drift() -> None:
     ticks = [s.tick_wall_s for s in samples]
     assert len(ticks) >= 20
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    assert all(gap == pytest.approx(1.0, abs=1e-6) for gap in gaps), "ticks are start + n x interval"
+    # On the grid start + n x interval: whole intervals apart (a late tick is skipped, never shifted).
+    assert all(gap == pytest.approx(round(gap), abs=1e-6) and round(gap) >= 1 for gap in gaps)
+    assert sum(round(gap) == 1 for gap in gaps) >= 0.8 * len(gaps)
 
 
 def test_each_source_keeps_its_own_interval() -> None:

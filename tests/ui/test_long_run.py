@@ -18,6 +18,7 @@ def test_thirty_simulated_minutes_with_the_window_open(qtbot, make_window) -> No
     rss_at_5_min, history_at_5_min = process.memory_info().rss, window.state.history.nbytes
     qtbot.waitUntil(lambda: clock.monotonic() - start > 30 * 60, timeout=60_000)
     growth_mb = (process.memory_info().rss - rss_at_5_min) / 1e6
+    print(f"long run: RSS grew {growth_mb:.1f} MB from minute 5 to 30; history holds {history_at_5_min / 1e6:.1f} MB")
     assert window.state.history.nbytes == history_at_5_min, "history buffers are allocated once"
     assert growth_mb < 40, f"memory grew {growth_mb:.1f} MB between minutes 5 and 30"
     gpu_samples = window.state.history.series("gpu0.temperature_c", 900).values.size
