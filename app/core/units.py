@@ -16,6 +16,20 @@ def format_bytes(value: float | None) -> str:
     return NA  # unreachable; keeps type checkers content
 
 
+def format_bytes_of(used: float | None, total: float | None) -> str:
+    """Used of total in the total's unit, one decimal: 20.0 / 24.0 GiB."""
+    if used is None or total is None:
+        return f"{format_bytes(used)} / {format_bytes(total)}"
+    unit, scale = next(
+        (
+            (u, 1024.0**k)
+            for k, u in enumerate(("B", "KiB", "MiB", "GiB", "TiB"))
+            if total < 1024.0 ** (k + 1) or u == "TiB"
+        )
+    )
+    return f"{used / scale:.1f} / {total / scale:.1f} {unit}"
+
+
 def format_rate(bytes_per_s: float | None) -> str:
     """Decimal units, as disks and networks are rated: 512.0 MB/s."""
     if bytes_per_s is None:

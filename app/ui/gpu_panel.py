@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.core.gpu.clock_reasons import REASONS
 from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading, GpuSetReading
 from app.core.monitor import MonitorState
-from app.core.units import NA, celsius, format_bytes, format_value, mhz, percent, watts
+from app.core.units import NA, celsius, format_bytes, format_bytes_of, format_value, mhz, percent, watts
 from app.ui.theme import Theme
 from app.ui.time_plot import TimePlot
 from app.ui.widgets import ReasonChips, ValueTile
@@ -66,14 +66,18 @@ class GpuPanel(QFrame):
     def _tiles(self) -> dict[str, ValueTile]:
         slowdown = f"slows down at {celsius(self.info.temp_slowdown_c)}"
         return {
-            "temperature": ValueTile("Temperature", f"GPU core temperature; the card {slowdown}."),
-            "util": ValueTile("Utilisation", "Share of time a kernel ran on the GPU in the last sample period."),
-            "power": ValueTile("Power", "Power draw (1 s average on Ampere and newer) and the enforced limit."),
-            "vram": ValueTile("VRAM", "GPU memory in use, of the total."),
-            "clock": ValueTile(
-                "SM clock", "Streaming-multiprocessor clock; it drops when a clock event holds it down."
+            "temperature": ValueTile("Temperature", f"GPU core temperature; the card {slowdown}.", "100 °C"),
+            "util": ValueTile("Utilisation", "Share of time a kernel ran on the GPU in the last sample.", "100 %"),
+            "power": ValueTile(
+                "Power", "Power draw (1 s average on Ampere and newer) and the enforced limit.", "1000 / 1000 W"
             ),
-            "fan": ValueTile("Fan", "Fan duty the driver asks for (not a measured speed); n/a for passive cards."),
+            "vram": ValueTile("VRAM", "GPU memory in use, of the total.", "188.0 / 188.0 GiB"),
+            "clock": ValueTile(
+                "SM clock", "Streaming-multiprocessor clock; it drops when a clock event holds it down.", "0000 MHz"
+            ),
+            "fan": ValueTile(
+                "Fan", "Fan duty the driver asks for (not a measured speed); n/a for passive cards.", "100 %"
+            ),
         }
 
     def _plots(self) -> list[TimePlot]:
@@ -128,8 +132,8 @@ class GpuPanel(QFrame):
         hot = g.temperature_c is not None and slowdown is not None and g.temperature_c >= slowdown - 5
         self.tiles["temperature"].set(celsius(g.temperature_c), self._theme.critical if hot else None)
         self.tiles["util"].set(percent(g.util_percent))
-        self.tiles["power"].set(f"{watts(g.power_w)} / {format_value(g.power_limit_w, '')}".rstrip())
-        self.tiles["vram"].set(f"{format_bytes(g.vram_used_bytes)} / {format_bytes(g.vram_total_bytes)}")
+        self.tiles["power"].set(f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}")
+        self.tiles["vram"].set(format_bytes_of(g.vram_used_bytes, g.vram_total_bytes))
         self.tiles["clock"].set(mhz(g.sm_clock_mhz))
         self.tiles["fan"].set(percent(g.fan_percent))
 

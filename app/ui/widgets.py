@@ -15,17 +15,18 @@ from app.ui.theme import Theme
 class ValueTile(QFrame):
     """A caption and a value in large type, with a tooltip that says what the value is."""
 
-    def __init__(self, caption: str, tooltip: str) -> None:
+    def __init__(self, caption: str, tooltip: str, widest: str) -> None:
         super().__init__()
         self.setToolTip(tooltip)
         self.caption = QLabel(caption)
         self.value = QLabel("n/a")
         font = self.value.font()
-        font.setPointSize(max(font.pointSize(), 9) + 7)
+        font.setPointSize(max(font.pointSize(), 9) + 6)
         font.setBold(True)
         self.value.setFont(font)
-        # Values change every second: a fixed width keeps that from re-laying out the row.
-        self.value.setMinimumWidth(self.value.fontMetrics().horizontalAdvance("00.00 GiB / 00.00 GiB") // 2)
+        # Values change every second: a width fixed to the widest value they can take keeps that
+        # from re-laying out the row, and nothing is ever cut off.
+        self.value.setMinimumWidth(self.value.fontMetrics().horizontalAdvance(widest) + 4)
         self.value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)

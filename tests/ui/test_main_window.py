@@ -38,6 +38,8 @@ def test_window_shows_every_gpu_and_says_simulated(qtbot, make_window) -> None:
         gpu = next(g for g in window.state.latest("gpu").gpus if g.index == panel.info.index)
         assert panel.tiles["temperature"].value.text() == f"{gpu.temperature_c:.0f} °C"
         assert panel.tiles["vram"].value.text().endswith("GiB")
+        for tile in panel.tiles.values():  # the whole value is visible: nothing cut off
+            assert tile.value.width() >= tile.value.fontMetrics().horizontalAdvance(tile.value.text())
         assert panel.pcie.text().startswith("PCIe Gen")
         assert all(plot.curves[0].y.size > 0 for plot in panel.plots)
     assert window.dashboard.host_panel.plots[0].curves[0].y.size > 0

@@ -43,11 +43,12 @@ def test_core_bars_repaint_only_when_values_change(qtbot) -> None:
 
 
 def test_value_tile_colours_and_text(qtbot) -> None:
-    tile = ValueTile("Temperature", "GPU core temperature")
+    tile = ValueTile("Temperature", "GPU core temperature", "100 °C")
     qtbot.addWidget(tile)
     tile.set("91 °C", DARK.critical)
     assert tile.value.text() == "91 °C" and DARK.critical in tile.value.styleSheet()
     assert tile.toolTip() == "GPU core temperature"
+    assert tile.value.minimumWidth() >= tile.value.fontMetrics().horizontalAdvance("100 °C"), "never cut off"
 
 
 def test_chips_show_only_reasons_seen_and_mark_faults(qtbot) -> None:
