@@ -23,8 +23,6 @@ from app.core.sources.hwmon import NvmeTemperatureSource
 from app.core.sources.smart import SmartSource
 from app.core.sysfs import SYSFS
 
-DEMO_ALL = ""  # `--demo` given without a profile list
-
 
 @dataclass(frozen=True)
 class EngineOptions:

@@ -133,9 +133,6 @@ class History:
             self._metric_source.setdefault(name, sample.source)
         source.add(sample.tick_wall_s, metrics)
 
-    def metric_names(self) -> list[str]:
-        return sorted(self._metric_source)
-
     def series(self, metric: str, window_s: float, end_s: float | None = None) -> Series:
         """`window_s` seconds of `metric` ending at `end_s` (the newest sample by default):
         full rate up to 15 minutes, min/mean/max buckets beyond."""

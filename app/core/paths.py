@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -20,7 +21,7 @@ def data_dir() -> Path:
 
 def resources_dir() -> Path:
     """The `resources/` folder, from a source checkout or from a PyInstaller bundle."""
-    bundle = getattr(__import__("sys"), "_MEIPASS", None)
+    bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
     return Path(__file__).resolve().parents[2] / "resources"

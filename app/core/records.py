@@ -20,11 +20,6 @@ class Reading(Protocol):
         ...
 
 
-def reason_for(missing: tuple[tuple[str, str], ...], field_name: str) -> str | None:
-    """Why `field_name` could not be read, from a record's `missing` pairs."""
-    return next((why for name, why in missing if name == field_name), None)
-
-
 @dataclass(frozen=True)
 class CpuReading:
     util_percent: float | None
