@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
 from app.core.errors import UserError
-from app.core.sampler import MIN_INTERVAL_S
+from app.core.sampling.sampler import MIN_INTERVAL_S
 
 if TYPE_CHECKING:
-    from app.core.alerts import AlertEngine
     from app.core.engine import Engine, EngineOptions
-    from app.core.recorder import Recorder
-    from app.core.sample import Sample
+    from app.core.sampling.alerts import AlertEngine
+    from app.core.sampling.sample import Sample
+    from app.core.sessions.recorder import Recorder
 
 EXIT_USAGE = 2
 
@@ -168,8 +168,9 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from app.core.alerts import AlertEngine
-    from app.core.recorder import Recorder, to_json_value
+    from app.core.json_values import to_json_value
+    from app.core.sampling.alerts import AlertEngine
+    from app.core.sessions.recorder import Recorder
     from app.core.settings import load_settings
 
     with _engine(args, args.interval) as engine:
@@ -226,7 +227,7 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.core.export import export_csv
+    from app.core.sessions.csv_export import export_csv
 
     rows, columns = export_csv(args.session, args.csv)
     print(f"aiwm: wrote {rows} rows x {columns} metrics to {args.csv}", file=sys.stderr)

@@ -93,7 +93,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.engine import Engine, EngineOptions
 from app.core.settings import Settings
 from app.ui import theme
-from app.ui.live import LiveFeed
+from app.core.sampling.live import LiveFeed
 from app.ui.main_window import MainWindow
 app = QApplication([])
 theme.apply(app, theme.LIGHT)

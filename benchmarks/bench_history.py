@@ -9,8 +9,8 @@ import psutil
 from _common import emit
 
 from app.core.engine import Engine, EngineOptions
-from app.core.history import History
-from app.core.sample import Sample
+from app.core.sampling.history import History
+from app.core.sampling.sample import Sample
 from app.core.snapshot import read_twice
 
 

@@ -8,6 +8,7 @@ monotonic clock plus a fixed offset taken at start, so timestamps never jump wit
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -61,3 +62,8 @@ class ScaledClock:
 
     def to_real_s(self, clock_s: float) -> float:
         return clock_s / self.scale
+
+
+def iso_utc(wall_s: float) -> str:
+    """UNIX seconds as ISO-8601 UTC with milliseconds, e.g. 2026-11-28T07:25:57.123Z."""
+    return datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -12,11 +12,10 @@ from pathlib import Path
 from app.core.clock import Clock, ScaledClock, SystemClock
 from app.core.gpu.catalog import parse_demo_profiles
 from app.core.gpu.nvml_source import NvidiaBackend
-from app.core.gpu.records import GpuInfo, NvidiaStatus
 from app.core.gpu.simulated_backend import SimulatedBackend
 from app.core.gpu.sources import GpuBackend, GpuSource, PcieThroughputSource
-from app.core.inventory import HostInventory
-from app.core.sampler import MIN_INTERVAL_S, Sampler
+from app.core.inventory import HostInventory, Inventory
+from app.core.sampling.sampler import MIN_INTERVAL_S, Sampler
 from app.core.sources import Source
 from app.core.sources.host import CpuSource, DiskIoSource, MemorySource, NetworkSource
 from app.core.sources.hwmon import NvmeTemperatureSource
@@ -34,17 +33,6 @@ class EngineOptions:
     smart_interval_s: float = 60.0
     sysfs: Path = SYSFS
     seed: int = 0
-
-
-@dataclass(frozen=True)
-class Inventory:
-    host: HostInventory
-    nvidia: NvidiaStatus
-    gpus: tuple[GpuInfo, ...]
-
-    @property
-    def simulated(self) -> bool:
-        return self.nvidia.simulated
 
 
 class Engine:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 
+from app.core.gpu.records import GpuInfo, NvidiaStatus
 from app.core.sysfs import SYSFS, physical_disks, read_int, read_text
 
 
@@ -181,3 +182,16 @@ def read_infiniband(sysfs: Path = SYSFS) -> tuple[InfinibandPort, ...]:
                 )
             )
     return tuple(ports)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The whole machine: host, NVIDIA driver status and every GPU, read once per run."""
+
+    host: HostInventory
+    nvidia: NvidiaStatus
+    gpus: tuple[GpuInfo, ...]
+
+    @property
+    def simulated(self) -> bool:
+        return self.nvidia.simulated

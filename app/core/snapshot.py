@@ -10,10 +10,10 @@ import time
 from typing import Any
 
 from app import __version__
+from app.core.clock import iso_utc
 from app.core.engine import Engine
-from app.core.export import iso_utc
 from app.core.gpu.records import GpuSetReading, PcieThroughputReading
-from app.core.recorder import to_json_value
+from app.core.json_values import to_json_value
 from app.core.records import (
     CpuReading,
     DiskIoReading,

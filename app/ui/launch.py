@@ -33,8 +33,8 @@ def run_gui(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app.core.sampling.live import LiveFeed
     from app.ui import theme as themes
-    from app.ui.live import LiveFeed
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -19,22 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.alerts import AlertEvent
-from app.core.decode import decode
 from app.core.errors import UserError
-from app.core.export import export_csv
 from app.core.inventory import HostInventory
-from app.core.monitor import MonitorState
-from app.core.replay import Replay
-from app.core.sample import Sample
+from app.core.sampling.alerts import AlertEvent
+from app.core.sampling.live import LiveFeed
+from app.core.sampling.monitor import MonitorState
+from app.core.sampling.sample import Sample
+from app.core.sessions.csv_export import export_csv
+from app.core.sessions.decode import decode
+from app.core.sessions.replay import Replay
 from app.core.settings import Settings, save_settings
-from app.ui.dashboard import DashboardPage
-from app.ui.live import LiveFeed
+from app.ui.pages.dashboard.page import DashboardPage
 from app.ui.replay_bar import ReplayBar, ReplayLoader
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import Theme
 from app.ui.tray import Tray
-from app.ui.widgets import Banner
+from app.ui.widgets.tiles import Banner
 
 REDRAW_MS = 1000
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from app.core.errors import UserError
-from app.core.replay import Replay, load_replay
+from app.core.sessions.replay import Replay, load_replay
 
 
 class ReplayLoader(QObject):

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from app.core.engine import Engine, EngineOptions
+from app.core.sampling.live import LiveFeed
 from app.core.settings import Settings
-from app.ui.live import LiveFeed
 from app.ui.main_window import MainWindow
 from app.ui.theme import LIGHT
 

@@ -10,8 +10,8 @@ from dataclasses import replace
 from app.core.gpu.catalog import default_catalog
 from app.core.gpu.records import GpuReading, GpuSetReading, NvidiaStatus
 from app.core.gpu.simulated import SimulatedGpu
-from app.core.sample import Sample
-from app.core.session import Session
+from app.core.sampling.sample import Sample
+from app.core.sessions.reader import Session
 from app.core.settings import AlertSettings, Settings, load_settings
 
 STATUS = NvidiaStatus("SIMULATED", None, None, None, simulated=True)

@@ -1,0 +1,1 @@
+"""Session files: the recorder writes them, the reader, replay and CSV export read them (read-only)."""

@@ -1,0 +1,129 @@
+"""Session files: SQLite, written as samples arrive, so a crash loses at most the last second.
+
+The writer runs on a thread of its own and commits once per `commit_interval_s` in WAL mode; a
+committed transaction survives `kill -9` of the program. Layout (schema `aiwm.session/1`):
+
+* `meta(key, value)`: schema, program version, started_at, simulated, inventory (JSON).
+* `samples(id, tick_wall_s, source, interval_s, duration_s, error, metrics, detail)`: one row per
+  source per tick; `metrics` is the flat JSON of numbers, `detail` the whole record as JSON.
+* `events(wall_s, kind, message)`: alerts and notes written during the session.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.core.atomic import check_writable
+from app.core.errors import UserError
+from app.core.json_values import to_json_value
+from app.core.sampling.sample import Sample
+from app.core.sessions.schema import SESSION_SCHEMA
+
+log = logging.getLogger(__name__)
+
+_CREATE = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE samples (
+    id INTEGER PRIMARY KEY, tick_wall_s REAL NOT NULL, source TEXT NOT NULL, interval_s REAL NOT NULL,
+    duration_s REAL NOT NULL, error TEXT, metrics TEXT NOT NULL, detail TEXT
+);
+CREATE TABLE events (id INTEGER PRIMARY KEY, wall_s REAL NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL);
+CREATE INDEX samples_by_tick ON samples (tick_wall_s);
+"""
+
+
+class Recorder:
+    """Writes samples and events of one session to a new SQLite file."""
+
+    def __init__(self, path: Path, metadata: dict[str, Any], commit_interval_s: float = 1.0) -> None:
+        check_writable(path)
+        if path.exists():
+            raise UserError(f"{path} already exists; choose a new file name (nothing was overwritten)")
+        self.path = path
+        self._commit_interval_s = commit_interval_s
+        self._queue: queue.SimpleQueue[tuple[str, tuple[Any, ...]] | None] = queue.SimpleQueue()
+        self._db = self._create(path, metadata)
+        self.rows_written = 0
+        self._thread = threading.Thread(target=self._run, name="aiwm-recorder", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _create(path: Path, metadata: dict[str, Any]) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_CREATE)
+            meta = {"schema": SESSION_SCHEMA, "program_version": __version__, **metadata}
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(to_json_value(v))) for k, v in meta.items()]
+            )
+        except sqlite3.Error as error:
+            raise UserError(f"cannot create session file {path}: {error}") from None
+        return db
+
+    def add_sample(self, sample: Sample) -> None:
+        """Queue a sample for writing; safe to call from the sampler thread."""
+        row = (
+            sample.tick_wall_s,
+            sample.source,
+            sample.interval_s,
+            sample.duration_s,
+            sample.error,
+            json.dumps(to_json_value(sample.metrics())),
+            json.dumps(to_json_value(sample.reading)) if sample.reading is not None else None,
+        )
+        self._queue.put(("sample", row))
+
+    def add_event(self, wall_s: float, kind: str, message: str) -> None:
+        self._queue.put(("event", (wall_s, kind, message)))
+
+    def close(self) -> None:
+        """Write what is queued, commit and close the file."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        pending: list[tuple[str, tuple[Any, ...]]] = []
+        last_commit = time.monotonic()
+        while True:
+            try:
+                item = self._queue.get(timeout=self._commit_interval_s)
+            except queue.Empty:
+                item = ("tick", ())
+            if item is None:
+                break
+            if item[0] != "tick":
+                pending.append(item)
+            if time.monotonic() - last_commit >= self._commit_interval_s:
+                self._commit(pending)
+                pending, last_commit = [], time.monotonic()
+        self._commit(pending)
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.close()
+
+    def _commit(self, pending: list[tuple[str, tuple[Any, ...]]]) -> None:
+        if not pending:
+            return
+        samples = [row for kind, row in pending if kind == "sample"]
+        events = [row for kind, row in pending if kind == "event"]
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT INTO samples (tick_wall_s, source, interval_s, duration_s, error, metrics, detail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    samples,
+                )
+                self._db.executemany("INSERT INTO events (wall_s, kind, message) VALUES (?, ?, ?)", events)
+            self.rows_written += len(samples)
+        except sqlite3.Error:  # a full disk loses this batch, not the session
+            log.exception("writing %d samples to %s failed", len(samples), self.path)

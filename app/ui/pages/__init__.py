@@ -1,0 +1,1 @@
+"""Pages of the window, one per capability; each registers itself with the main window."""

@@ -1,0 +1,1 @@
+"""The Dashboard page: every GPU and the host, live or replayed."""

@@ -1,0 +1,128 @@
+"""Session files: written as samples arrive, readable after kill -9, never overwritten."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import SessionFileError, UserError
+from app.core.sampling.sample import Sample
+from app.core.sessions.reader import Session
+from app.core.sessions.recorder import Recorder
+from app.core.sessions.schema import SESSION_SCHEMA
+from tests.core.fakes import CounterReading
+
+T0 = 1_800_000_000.0
+
+
+def _write(path: Path, n: int, metadata: dict | None = None) -> None:
+    recorder = Recorder(path, metadata or {"simulated": False}, commit_interval_s=0.05)
+    for i in range(n):
+        recorder.add_sample(Sample("s", 1.0, T0 + i, 0.001, 0.001, CounterReading("s", float(i))))
+    recorder.add_event(T0 + 1, "alert", "GPU 0 within 5 degC of slowdown")
+    recorder.close()
+
+
+def test_session_round_trip_keeps_metadata_samples_and_events(tmp_path: Path) -> None:
+    path = tmp_path / "run.aiwm"
+    _write(path, 5, {"simulated": True, "inventory": {"host": {"hostname": "box"}}})
+    with Session(path) as session:
+        assert session.meta["schema"] == SESSION_SCHEMA
+        assert session.simulated
+        assert session.meta["inventory"]["host"]["hostname"] == "box"
+        samples = list(session.samples())
+        assert [s.metrics["s.value"] for s in samples] == [0.0, 1.0, 2.0, 3.0, 4.0]
+        assert samples[0].detail == {"name": "s", "value": 0.0}
+        assert session.events() == [(T0 + 1, "alert", "GPU 0 within 5 degC of slowdown")]
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "keep.aiwm"
+    path.write_text("the user's notes")
+    with pytest.raises(UserError, match="already exists"):
+        Recorder(path, {})
+    assert path.read_text() == "the user's notes"
+
+
+def test_an_unwritable_folder_fails_before_anything_is_sampled(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="does not exist"):
+        Recorder(tmp_path / "missing" / "x.aiwm", {})
+
+
+def test_a_truncated_session_file_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.aiwm"
+    _write(path, 200)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(SessionFileError) as caught, Session(path) as session:
+        list(session.samples())
+    assert "\n" not in str(caught.value) and "cut.aiwm" in str(caught.value)
+
+
+def test_a_file_that_is_not_sqlite_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n" * 100)
+    with pytest.raises(SessionFileError, match="not a readable aiwm session file"):
+        Session(path)
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('schema', '\"firefox.places/1\"')")
+    with pytest.raises(SessionFileError, match="not an aiwm session file"):
+        Session(path)
+
+
+@pytest.mark.slow
+def test_a_recorder_killed_with_sigkill_leaves_a_readable_file(tmp_path: Path) -> None:
+    path = tmp_path / "killed.aiwm"
+    command = [
+        sys.executable,
+        "-m",
+        "app",
+        "record",
+        "--out",
+        str(path),
+        "--duration",
+        "600",
+        "--demo",
+        "--interval",
+        "0.25",
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_rows(path, minimum=8, timeout_s=20)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        process.kill()
+        process.communicate()
+    with Session(path) as session:
+        samples = list(session.samples())
+        assert session.simulated
+    gpu = [s for s in samples if s.source == "gpu"]
+    assert len(gpu) >= 2
+    assert gpu[-1].metrics["gpu0.temperature_c"] is not None
+
+
+def _wait_for_rows(path: Path, minimum: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists():
+            try:
+                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                    if db.execute("SELECT count(*) FROM samples WHERE source = 'gpu'").fetchone()[0] >= minimum:
+                        return
+            except sqlite3.Error:
+                pass
+        time.sleep(0.1)
+    raise AssertionError(f"{path} did not get {minimum} GPU samples within {timeout_s} s")
