@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("session", type=Path, help="a session file written by 'aiwm record'")
     export.add_argument("--csv", type=Path, required=True, metavar="OUT", help="the CSV file to write")
 
+    metrics = commands.add_parser("metrics", help="list every metric: name pattern, unit, kind, meaning, DCGM name")
+    metrics.add_argument("--json", action="store_true", help="print the aiwm.metrics/1 JSON document")
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")
@@ -131,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `aiwm metrics | head`: the reader left; say nothing more, like other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -140,6 +147,8 @@ def _run(args: argparse.Namespace) -> int:
         return _record(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "metrics":
+        return _metrics(args)
     return _gui(args)
 
 
@@ -231,4 +240,13 @@ def _export(args: argparse.Namespace) -> int:
 
     rows, columns = export_csv(args.session, args.csv)
     print(f"aiwm: wrote {rows} rows x {columns} metrics to {args.csv}", file=sys.stderr)
+    return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    from app.cli_format import metrics_text
+    from app.core.metric_catalog import catalog_document
+
+    doc = catalog_document()
+    print(json.dumps(doc, indent=2) if args.json else metrics_text(doc))
     return 0

@@ -53,3 +53,17 @@ def _gpu_line(gpu: dict[str, Any]) -> str:
         f"  PCIe Gen{gpu.get('pcie_gen') or '?'} x{gpu.get('pcie_width') or '?'}"
         f"  clock events: {reasons}"
     )
+
+
+def metrics_text(doc: dict[str, Any]) -> str:
+    """`aiwm metrics`: one line per metric family, then its meaning and equivalents indented."""
+    lines = []
+    for m in doc["metrics"]:
+        unit = "unitless" if m["unit"] == "1" else m["unit"]
+        lines.append(f"{m['pattern']:<40} {unit:<9} {m['kind']:<8} {m['label']}")
+        lines.append(f"    {m['description']}")
+        if m["dcgm"]:
+            lines.append(f"    dcgm-exporter: {m['dcgm']}")
+        if m["node_exporter"]:
+            lines.append(f"    node_exporter: {m['node_exporter']}")
+    return "\n".join(lines)

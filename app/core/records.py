@@ -134,6 +134,6 @@ class SmartReading:
     def metrics(self) -> Metrics:
         out: Metrics = {}
         for d in self.drives:
-            out[f"smart.{d.name}.percentage_used"] = d.percentage_used
+            out[f"smart.{d.name}.wear_percent"] = d.percentage_used
             out[f"smart.{d.name}.critical_warning"] = None if d.critical_warning is None else float(d.critical_warning)
         return out

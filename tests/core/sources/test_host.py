@@ -136,7 +136,7 @@ def test_smart_source_runs_smartctl_per_drive_and_reports_a_missing_program() ->
     assert [c[-1] for c in calls] == ["/dev/nvme0n1", "/dev/sda", "/dev/sdb"]
     by_name = {d.name: d for d in reading.drives}
     assert by_name["sdb"].problem == "smartctl did not finish within 10 s"
-    assert reading.metrics()["smart.nvme0n1.percentage_used"] == 3.0
+    assert reading.metrics()["smart.nvme0n1.wear_percent"] == 3.0
 
 
 def test_memory_from_one_meminfo_read(tmp_path) -> None:

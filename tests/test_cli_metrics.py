@@ -1,0 +1,48 @@
+"""`aiwm metrics [--json]`: the metric catalog on the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from app.cli import main
+
+
+def test_metrics_json_lists_every_catalog_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["metrics", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["schema"] == "aiwm.metrics/1"
+    by_pattern = {m["pattern"]: m for m in doc["metrics"]}
+    assert by_pattern["gpu{gpu}.temperature_c"]["dcgm"] == "DCGM_FI_DEV_GPU_TEMP"
+    assert by_pattern["gpu{gpu}.temperature_c"]["unit"] == "°C"
+    assert by_pattern["cpu.load_1m"]["unit"] == "1"
+    assert by_pattern["gpu{gpu}.power_violation_s"]["kind"] == "counter"
+    assert len(by_pattern) == len(doc["metrics"]) >= 40
+
+
+def test_metrics_text_names_units_and_equivalents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["metrics"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("gpu{gpu}.vram_used_bytes"))
+    assert line.split()[1:3] == ["B", "gauge"]
+    assert "dcgm-exporter: DCGM_FI_DEV_FB_USED" in out and "node_exporter: node_load1" in out
+    assert "cpu.load_1m" in out and "unitless" in out
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    """`aiwm metrics | head -1`: a pipe closed before the output is written ends the program quietly."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "app", "metrics", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the program has started
+    stderr = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(60) == 141
+    assert stderr == ""
