@@ -2,33 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Two stamps: `make run` installs only what the program needs (engine + window); `make test`
+# adds the test tool chain (pytest, mypy, ruff, NVML headers) on top.
+RUN_STAMP := $(VENV)/.run-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 
 .PHONY: run test lint typecheck pytest bench device-check wheels clean
 
-$(STAMP): pyproject.toml requirements/runtime.txt requirements/gui.txt requirements/dev.txt
+$(RUN_STAMP): pyproject.toml requirements/runtime.txt requirements/gui.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements/runtime.txt -r requirements/gui.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	touch $(RUN_STAMP)
 
-run: $(STAMP)
+$(TEST_STAMP): $(RUN_STAMP) requirements/dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $(TEST_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/aiwm $(ARGS)
 
 test: lint typecheck pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check app tests benchmarks packaging
 	$(BIN)/ruff format --check app tests benchmarks packaging
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(BIN)/mypy app
 
-pytest: $(STAMP)
+pytest: $(TEST_STAMP)
 	$(BIN)/python -m pytest -m "not device"
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_sampler.py
 	$(BIN)/python benchmarks/bench_history.py
 	$(BIN)/python benchmarks/bench_record_cpu.py
