@@ -90,9 +90,19 @@ def test_the_contract_checker_sees_a_violation(tmp_path: Path) -> None:
     assert _imports_of(planted) >= {"PySide6.QtCore", "PySide6.QtCore.QObject", "app.ui.theme"}
 
 
-def test_the_command_line_loads_no_qt_for_snapshot() -> None:
+def test_the_command_line_loads_no_qt_for_its_headless_commands(tmp_path: Path) -> None:
+    """snapshot, record, export and metrics run over SSH on servers without Qt's libraries."""
+    session, csv = tmp_path / "s.aiwm", tmp_path / "s.csv"
+    commands = [
+        ["snapshot", "--json", "--demo"],
+        ["record", "--out", str(session), "--duration", "0.5", "--demo"],
+        ["export", str(session), "--csv", str(csv)],
+        ["metrics", "--json"],
+    ]
     loaded = _modules_loaded_by(
         "import io, contextlib\nfrom app.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['snapshot', '--json', '--demo'])"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        + "".join(f"    assert main({c!r}) == 0\n" for c in commands)
     )
+    assert csv.is_file()
     assert not loaded & set(QT_MODULES)
