@@ -67,6 +67,7 @@ class NvmlSession:
     def __init__(self, library: str | None = None) -> None:
         self._unsupported: dict[Hashable, str] = {}
         self._chosen: dict[Hashable, int] = {}
+        self._never_asked: set[tuple[int, str]] = set()  # (gpu, field) remembered as unsupported
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._in_flight = 0
@@ -121,10 +122,13 @@ class NvmlSession:
             why = f"could not be opened: {why}"
         return handle, why
 
-    def query(self, gpu: int, field: str, *attempts: Attempt) -> tuple[Any | None, str | None]:
+    def query(
+        self, gpu: int, field: str, *attempts: Attempt, also: tuple[str, ...] = ()
+    ) -> tuple[Any | None, str | None]:
         """Value of `field` for GPU `gpu` from the first attempt that answers, or `(None, why)`.
 
-        Raises `GpuLostError` when NVML says the GPU is lost.
+        `also` names the record fields this one query fills (memory fills used and total), so that
+        `is_unsupported` answers for them too. Raises `GpuLostError` when NVML says the GPU is lost.
         """
         key = (gpu, field)
         # Which entry point answered depends on the list offered: the same field may be asked with
@@ -149,26 +153,28 @@ class NvmlSession:
                     if error.value == pynvml.NVML_ERROR_FUNCTION_NOT_FOUND:
                         why = f"driver too old for {function.__name__}"
                         continue
-                    return None, self._failed(key, error)
+                    return None, self._failed(key, error, also)
             with self._lock:
                 self._chosen[chosen_key] = index
             return value, None
         with self._lock:
             self._unsupported[chosen_key] = why
+            self._never_asked.update((gpu, name) for name in (field, *also))
         return None, why
 
-    def _failed(self, key: tuple[int, str], error: pynvml.NVMLError) -> str:
+    def _failed(self, key: tuple[int, str], error: pynvml.NVMLError, also: tuple[str, ...]) -> str:
         why = _PERMANENT.get(error.value)
         if why is None:
             return f"NVML error: {_describe(error)}"  # transient (timeout, unknown): retried next tick
         with self._lock:
             self._unsupported[key] = why
+            self._never_asked.update((key[0], name) for name in (key[1], *also))
         return why
 
     def is_unsupported(self, gpu: int, field: str) -> bool:
-        """Whether `field` of GPU `gpu` is never asked again (for any list of entry points)."""
+        """Whether `field` of GPU `gpu` (a query's name or a record field it fills) is never asked again."""
         with self._lock:
-            return any(isinstance(k, tuple) and k[:2] == (gpu, field) for k in self._unsupported)
+            return (gpu, field) in self._never_asked
 
     def close(self, wait_s: float = CLOSE_WAIT_S) -> bool:
         """Shut NVML down once no call is inside it; refuse new calls from now on.

@@ -37,7 +37,7 @@ class _Fields:
     def get(self, field: str, *attempts: Attempt, fills: tuple[str, ...] = ()) -> Any | None:
         """The value of one NVML query; when missing, the reason is kept for each record field it
         fills (`fills`, or the query's own name when that is the record field's name)."""
-        value, why = self._session.query(self._gpu, field, *attempts)
+        value, why = self._session.query(self._gpu, field, *attempts, also=fills)
         if why is not None:
             self.missing.extend((name, why) for name in fills or (field,))
         return value

@@ -273,3 +273,14 @@ def test_inventory_refresh_after_readings_on_an_old_driver_still_reads_memory(ba
     assert backend.read().gpus[0].vram_used_bytes == 4294967296
     info = backend.inventory(refresh=True)[0]
     assert info.vram_total_bytes == 25769803776 and "vram_total_bytes" not in dict(info.missing)
+
+
+def test_every_field_reported_missing_for_good_is_never_asked_again(backend_for) -> None:
+    """The rule the real-GPU test checks: a reason in `missing` names a field the session remembers,
+    also where one NVML query fills several fields (power limits fill power_min_w and power_max_w)."""
+    backend = backend_for("two_models")  # no power limit constraints, ECC, serial, ... in this scenario
+    infos, gpus = backend.inventory(), backend.read().gpus
+    named = {(r.index, name) for r in (*infos, *gpus) for name, _ in r.missing}
+    assert {(0, "power_min_w"), (0, "power_max_w"), (1, "ecc_corrected")} <= named
+    for index, name in named:
+        assert backend.session.is_unsupported(index, name), f"gpu{index}.{name} would be asked again"
