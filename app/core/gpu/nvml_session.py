@@ -16,7 +16,7 @@ import ctypes
 import logging
 import os
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import pynvml
@@ -88,32 +88,30 @@ class NvmlSession:
         with self._lock:
             return self._in_flight
 
-    @contextlib.contextmanager
-    def _inside_nvml(self) -> Iterator[bool]:
-        """Counts a call as in flight; yields False (and counts nothing) once the session is closed."""
+    def _enter(self) -> bool:
+        """Count a call as inside NVML; False (nothing counted) once the session is closed."""
         with self._lock:
-            open_ = self.started
-            self._in_flight += open_
-        if not open_:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            with self._lock:
-                self._in_flight -= 1
+            if self.started:
+                self._in_flight += 1
+            return self.started
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            if self._in_flight == 0:
                 self._idle.notify_all()
 
     def system(self, call: Callable[[], Any]) -> Any | None:
         """A system-wide query (driver version); `None` when it fails."""
-        with self._inside_nvml() as open_:
-            if not open_:
-                return None
-            try:
-                return call()
-            except pynvml.NVMLError as error:
-                log.info("NVML %s failed: %s", getattr(call, "__name__", call), _describe(error))
-                return None
+        if not self._enter():
+            return None
+        try:
+            return call()
+        except pynvml.NVMLError as error:
+            log.info("NVML %s failed: %s", getattr(call, "__name__", call), _describe(error))
+            return None
+        finally:
+            self._leave()
 
     def handle(self, index: int) -> tuple[Any | None, str | None]:
         """GPU `index`'s handle, or `(None, why)`; raises `GpuLostError` when NVML says it is lost."""
@@ -142,20 +140,22 @@ class NvmlSession:
         why = "not available"
         for index in range(first, len(attempts)):
             function, *args = attempts[index]
-            with self._inside_nvml() as open_:
-                if not open_:
-                    return None, CLOSED
-                try:
-                    value = function(*args)
-                except pynvml.NVMLError as error:
-                    if error.value == pynvml.NVML_ERROR_GPU_IS_LOST:
-                        raise GpuLostError(field) from None
-                    if error.value == pynvml.NVML_ERROR_FUNCTION_NOT_FOUND:
-                        why = f"driver too old for {function.__name__}"
-                        continue
-                    return None, self._failed(key, error, also)
-            with self._lock:
-                self._chosen[chosen_key] = index
+            if not self._enter():
+                return None, CLOSED
+            try:
+                value = function(*args)
+            except pynvml.NVMLError as error:
+                if error.value == pynvml.NVML_ERROR_GPU_IS_LOST:
+                    raise GpuLostError(field) from None
+                if error.value == pynvml.NVML_ERROR_FUNCTION_NOT_FOUND:
+                    why = f"driver too old for {function.__name__}"
+                    continue
+                return None, self._failed(key, error, also)
+            finally:
+                self._leave()
+            if index != first or chosen_key not in self._chosen:
+                with self._lock:
+                    self._chosen[chosen_key] = index
             return value, None
         with self._lock:
             self._unsupported[chosen_key] = why
