@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.gpu.records import NvidiaStatus
+from app.core.gpu.status_advice import advise
 from app.core.units import NA, format_bytes, format_rate, format_value
 
 
@@ -36,13 +38,19 @@ def snapshot_text(doc: dict[str, Any]) -> str:
         f"NVIDIA   {nvidia['status']}  driver {nvidia['driver_version'] or NA}"
         f"  CUDA {nvidia['cuda_driver_version'] or NA}"
     )
-    lines += [_gpu_line(gpu) for gpu in doc["gpus"]]
+    advice = advise(NvidiaStatus(**nvidia))
+    if advice is not None:
+        lines += [f"         {advice.headline}", f"         What to do: {advice.what_to_do}"]
+    lines += [_gpu_line(gpu, doc["missing"]) for gpu in doc["gpus"]]
     return "\n".join(lines)
 
 
-def _gpu_line(gpu: dict[str, Any]) -> str:
+def _gpu_line(gpu: dict[str, Any], missing: dict[str, str]) -> str:
     if gpu.get("lost"):
         return f"GPU {gpu['index']}    {gpu['name'] or NA}: LOST (fell off the bus); reboot needed"
+    unreadable = missing.get(f"gpus[{gpu['index']}].all")
+    if unreadable is not None:
+        return f"GPU {gpu['index']}    {gpu['name'] or NA}: UNREADABLE: {unreadable}"
     reasons = ", ".join(gpu.get("clock_event_reasons") or []) or "none"
     return (
         f"GPU {gpu['index']}    {gpu['name'] or NA}  use {format_value(gpu.get('util_percent'), '%')}"

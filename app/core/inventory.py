@@ -9,8 +9,9 @@ import contextlib
 import platform
 import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -32,6 +33,7 @@ class CpuInfo:
     physical_cores: int | None
     logical_cores: int | None
     max_freq_mhz: float | None
+    missing: tuple[tuple[str, str], ...] = ()  # (field, why) for each field that is None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class DiskInfo:
     kind: str | None  # "nvme", "ssd", "hdd", or None where the OS does not say
     total_bytes: int | None
     mountpoints: tuple[str, ...]
+    missing: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class NicInfo:
     name: str
     speed_mbps: int | None
     is_up: bool
+    missing: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,25 @@ def _host_info() -> HostInfo:
 
 def _cpu_info(cpuinfo: Path) -> CpuInfo:
     freq = psutil.cpu_freq()
-    return CpuInfo(
+    info = CpuInfo(
         model=_cpu_model(cpuinfo),
         physical_cores=psutil.cpu_count(logical=False),
         logical_cores=psutil.cpu_count(logical=True),
         max_freq_mhz=freq.max if freq and freq.max > 0 else None,
     )
+    reasons = {
+        "model": "the OS names no CPU model (/proc/cpuinfo, platform.processor)",
+        "physical_cores": "the OS does not say how many physical cores there are",
+        "logical_cores": "the OS does not say how many logical CPUs there are",
+        # Virtual machines and some ARM kernels expose no cpufreq driver, so psutil has no maximum.
+        "max_freq_mhz": "the OS reports no maximum CPU frequency (no cpufreq driver, common in VMs)",
+    }
+    return replace(info, missing=_reasons(info, reasons))
+
+
+def _reasons(record: Any, reasons: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(field, why) for each of `reasons` whose field is None in `record`."""
+    return tuple((name, why) for name, why in reasons.items() if getattr(record, name) is None)
 
 
 def _cpu_model(cpuinfo: Path) -> str | None:
@@ -117,15 +134,20 @@ def read_disks(sysfs: Path = SYSFS) -> tuple[DiskInfo, ...]:
     for name in physical_disks(sysfs):
         block = sysfs / "block" / name
         sectors = read_int(block / "size")
-        disks.append(
-            DiskInfo(
-                name=name,
-                model=read_text(block / "device" / "model") or None,
-                kind=_disk_kind(name, read_int(block / "queue" / "rotational")),
-                total_bytes=None if sectors is None else sectors * 512,  # sysfs counts 512-byte sectors
-                mountpoints=tuple(sorted(mounts.get(name, ()))),
-            )
+        disk = DiskInfo(
+            name=name,
+            model=read_text(block / "device" / "model") or None,
+            kind=_disk_kind(name, read_int(block / "queue" / "rotational")),
+            total_bytes=None if sectors is None else sectors * 512,  # sysfs counts 512-byte sectors
+            mountpoints=tuple(sorted(mounts.get(name, ()))),
         )
+        reasons = {
+            # virtio and some RAID/cloud block devices have no device/model file
+            "model": f"the disk reports no model (no {block.name}/device/model in sysfs)",
+            "kind": "the OS does not say whether the disk is rotational",
+            "total_bytes": "the disk reports no size in sysfs",
+        }
+        disks.append(replace(disk, missing=_reasons(disk, reasons)))
     return tuple(disks)
 
 
@@ -159,9 +181,15 @@ def _backing_disks(device: str, sysfs: Path, depth: int = 0) -> set[str]:
 
 def _nics() -> tuple[NicInfo, ...]:
     stats = psutil.net_if_stats()
-    return tuple(
-        NicInfo(name, s.speed if s.speed > 0 else None, s.isup) for name, s in sorted(stats.items()) if name != "lo"
-    )
+    return tuple(_nic(name, s.speed, s.isup) for name, s in sorted(stats.items()) if name != "lo")
+
+
+def _nic(name: str, speed_mbps: int, is_up: bool) -> NicInfo:
+    """An interface; the kernel reports no speed (0) for virtual interfaces and for links that are down."""
+    if speed_mbps > 0:
+        return NicInfo(name, speed_mbps, is_up)
+    why = "link is down: no speed negotiated" if not is_up else "the driver reports no link speed (virtual interface)"
+    return NicInfo(name, None, is_up, missing=(("speed_mbps", why),))
 
 
 def read_infiniband(sysfs: Path = SYSFS) -> tuple[InfinibandPort, ...]:

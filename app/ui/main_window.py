@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.live, self.settings, self.theme = live, settings, theme
         inventory = live.engine.inventory()
         self.state = MonitorState(inventory.gpus, settings.alerts)
-        self.dashboard = DashboardPage(inventory.host, inventory.gpus, theme, settings.window_s)
+        self.dashboard = DashboardPage(inventory.host, inventory.gpus, theme, settings.window_s, inventory.nvidia)
         self.replay: Replay | None = None
         self._replay_page: DashboardPage | None = None
         self._dirty = False

@@ -8,11 +8,13 @@
  * answers for ECC. Built with -DAIWM_OLD_DRIVER it lacks the newer entry points, as an old
  * driver does, so pynvml raises FUNCTION_NOT_FOUND for them.
  */
+#define _POSIX_C_SOURCE 199309L
 #define NVML_NO_UNVERSIONED_FUNC_DEFS
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "nvml.h"
 
 #define MAX_KEYS 512
@@ -115,6 +117,7 @@ nvmlReturn_t nvmlInitWithFlags(unsigned int flags) {
 nvmlReturn_t nvmlInit_v2(void) { return nvmlInitWithFlags(0); }
 
 nvmlReturn_t nvmlShutdown(void) {
+    count_call("nvmlShutdown");
     initialised = 0;
     return NVML_SUCCESS;
 }
@@ -160,6 +163,9 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
     const char *v = get("gpu_count");
     if (!initialised) return NVML_ERROR_UNINITIALIZED;
     if (!v || index >= (unsigned int)atoi(v)) return NVML_ERROR_INVALID_ARGUMENT;
+    /* gpuN.handle_error: the error this GPU's handle answers with (15 lost, 4 no permission, 999 unknown). */
+    const char *error = gpu_get((int)index, "handle_error");
+    if (error) return (nvmlReturn_t)strtol(error, NULL, 0);
     *device = (nvmlDevice_t)(uintptr_t)(index + 1);
     return NVML_SUCCESS;
 }
@@ -341,6 +347,15 @@ nvmlReturn_t nvmlDeviceGetDisplayMode(nvmlDevice_t device, nvmlEnableState_t *mo
 nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t *utilization) {
     DEVICE_CALL("nvmlDeviceGetUtilizationRates");
     util_calls[gpu]++;
+    /* gpuN.util_sleep_ms: this call hangs that long, like a driver call stuck on a sick GPU. */
+    const char *sleep_ms = gpu_get(gpu, "util_sleep_ms");
+    if (sleep_ms) {
+        struct timespec pause = {0, 0};
+        long ms = strtol(sleep_ms, NULL, 0);
+        pause.tv_sec = ms / 1000;
+        pause.tv_nsec = (ms % 1000) * 1000000L;
+        nanosleep(&pause, NULL);
+    }
     UINT_KEY("util_gpu", &utilization->gpu);
     UINT_KEY("util_mem", &utilization->memory);
     return NVML_SUCCESS;

@@ -1,8 +1,10 @@
 """NVML clock-event (throttle) reasons: bit, name, what it means and what to do.
 
-Bits from nvidia-ml-py's pynvml.py (`nvmlClocksEventReason*`); meanings from NVIDIA's NVML API
-reference (group nvmlClocksEventReasons) and DCGM's diagnostic, which fails a run on the four
-marked `is_fault` (DCGM nvvs DcgmRecorder.cpp, CheckForClocksEvent).
+Bits from nvidia-ml-py's pynvml.py (`nvmlClocksEventReason*`, and `nvmlClocksThrottleReason*` for
+BoardLimit and Reliability, which pynvml names only the old way); meanings from NVIDIA's nvml.h
+(group nvmlClocksEventReasons). `is_fault` marks the four DCGM's diagnostic fails a run on:
+`failureMask` in DcgmRecorder::CheckForClocksEvent (github.com/NVIDIA/DCGM nvvs/src/DcgmRecorder.cpp,
+= 0xE8 per MAX_CLOCKS_EVENT_IGNORE_MASK_VALUE in nvvs/include/ParsingUtility.h).
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ REASONS: tuple[ClockEventReason, ...] = (
         True,
     ),
     ClockEventReason(0x100, "display_clock_setting", "Clocks are held for the display.", "Nothing to do.", False),
+    ClockEventReason(
+        0x200,
+        "board_limit",
+        "The board's operating-limit policy is holding clocks down.",
+        "Usually set by the system vendor; check the board's power and thermal design if it persists.",
+        False,
+    ),
+    ClockEventReason(
+        0x400,
+        "reliability",
+        "The reliability policy is holding clocks down to protect the GPU's lifetime.",
+        "Nothing to do unless it persists at low load; then report it to the system vendor.",
+        False,
+    ),
 )
 
 _BY_NAME = {r.name: r for r in REASONS}

@@ -6,6 +6,7 @@ what a GPU does not support. Handles are taken once. A lost GPU is marked and no
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +34,12 @@ class _Fields:
         self._session, self._gpu = session, gpu
         self.missing: list[tuple[str, str]] = []
 
-    def get(self, field: str, *attempts: Attempt) -> Any | None:
-        value, why = self._session.query(self._gpu, field, *attempts)
+    def get(self, field: str, *attempts: Attempt, fills: tuple[str, ...] = ()) -> Any | None:
+        """The value of one NVML query; when missing, the reason is kept for each record field it
+        fills (`fills`, or the query's own name when that is the record field's name)."""
+        value, why = self._session.query(self._gpu, field, *attempts, also=fills)
         if why is not None:
-            self.missing.append((field, why))
+            self.missing.extend((name, why) for name in fills or (field,))
         return value
 
 
@@ -66,18 +69,36 @@ def _violation_s(handle: Any, policy: int) -> float:
 
 
 class NvidiaBackend:
-    """Owns the NVML session and the GPU handles for the program's life."""
+    """Owns the NVML session and the GPU handles for the program's life.
+
+    Two sampler workers use one backend (the `gpu` and `gpu_pcie` sources). NVML itself is
+    thread-safe; the backend's own state (lost GPUs, the inventory, process names) is guarded by
+    `_state`, which is never held while NVML runs, so a hung PCIe read does not stall readings.
+    """
 
     def __init__(self, library: str | None = None) -> None:
         self.session = NvmlSession(library)
         self._handles: list[Any] = []
+        self._unreadable: dict[int, str] = {}  # GPUs whose handle could not be taken, and why
         self._lost: set[int] = set()
+        self._state = threading.Lock()
         self._names = ProcessNames()
         self._info: tuple[GpuInfo, ...] | None = None
         if self.session.started:
             count = self.session.system(pynvml.nvmlDeviceGetCount) or 0
-            self._handles = [pynvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
+            self._handles = [self._open(i) for i in range(count)]
         self._status = self._read_status()
+
+    def _open(self, index: int) -> Any | None:
+        """GPU `index`'s handle through the session; a GPU that cannot be opened is kept, unreadable."""
+        try:
+            handle, why = self.session.handle(index)
+        except GpuLostError:
+            self._lost.add(index)
+            return None
+        if why is not None:
+            self._unreadable[index] = why
+        return handle
 
     @property
     def gpu_count(self) -> int:
@@ -94,22 +115,38 @@ class NvidiaBackend:
             status = "no NVIDIA GPU found (the driver is loaded but lists no devices)"
         return NvidiaStatus(
             status=status,
+            cause=self.session.cause or ("no_gpu" if not self._handles else "ok"),
             driver_version=as_text(self.session.system(pynvml.nvmlSystemGetDriverVersion)),
             cuda_driver_version=None if cuda is None else f"{cuda // 1000}.{cuda % 1000 // 10}",
             nvml_version=as_text(self.session.system(pynvml.nvmlSystemGetNVMLVersion)),
         )
 
     def inventory(self, refresh: bool = False) -> tuple[GpuInfo, ...]:
-        if self._info is None or refresh:
-            self._info = tuple(self._read_info(i) for i in range(self.gpu_count))
-        return self._info
+        with self._state:
+            info = None if refresh else self._info
+        if info is None:
+            info = tuple(self._read_info(i) for i in range(self.gpu_count))
+            with self._state:
+                self._info = info
+        return info
+
+    def _not_readable(self, index: int) -> str | None:
+        """Why GPU `index` is not asked at all (lost, or never opened), or None."""
+        with self._state:
+            return LOST if index in self._lost else self._unreadable.get(index)
+
+    def _mark_lost(self, index: int) -> None:
+        with self._state:
+            self._lost.add(index)
 
     def _read_info(self, index: int) -> GpuInfo:
-        h, f = self._handles[index], _Fields(self.session, index)
+        why = self._not_readable(index)
+        if why is not None:
+            return GpuInfo.unreadable(index, why)
         try:
-            return _gpu_info(index, h, f)
+            return _gpu_info(index, self._handles[index], _Fields(self.session, index))
         except GpuLostError:
-            self._lost.add(index)
+            self._mark_lost(index)
             return GpuInfo.unreadable(index, LOST)
 
     def read(self) -> GpuSetReading:
@@ -119,42 +156,53 @@ class NvidiaBackend:
 
     def _read_gpu(self, index: int) -> GpuReading:
         info = self.inventory()[index]
-        if index in self._lost:
-            return _lost_reading(info)
+        why = self._not_readable(index)
+        if why is not None:
+            return _unread(info, why)
         try:
             return _gpu_reading(index, self._handles[index], _Fields(self.session, index), info, self._names)
         except GpuLostError:
-            self._lost.add(index)
-            return _lost_reading(info)
+            self._mark_lost(index)
+            return _unread(info, LOST)
 
     def read_pcie(self) -> PcieThroughputReading:
         """PCIe TX/RX; each NVML call samples a counter for about 20 ms, so this runs at a slow rate."""
-        out = []
-        for index, handle in enumerate(self._handles):
-            if index in self._lost:
-                out.append(PcieThroughput(index, None, None))
-                continue
-            f = _Fields(self.session, index)
-            try:
-                tx = f.get("pcie_tx", (pynvml.nvmlDeviceGetPcieThroughput, handle, pynvml.NVML_PCIE_UTIL_TX_BYTES))
-                rx = f.get("pcie_rx", (pynvml.nvmlDeviceGetPcieThroughput, handle, pynvml.NVML_PCIE_UTIL_RX_BYTES))
-            except GpuLostError:
-                self._lost.add(index)
-                tx = rx = None
-            out.append(PcieThroughput(index, None if tx is None else tx * 1024.0, None if rx is None else rx * 1024.0))
-        return PcieThroughputReading(tuple(out))
+        return PcieThroughputReading(tuple(self._read_link(index) for index in range(self.gpu_count)))
+
+    def _read_link(self, index: int) -> PcieThroughput:
+        why = self._not_readable(index)
+        if why is not None:
+            return PcieThroughput(index, None, None, missing=(("all", why),))
+        handle, f = self._handles[index], _Fields(self.session, index)
+        try:
+            tx = f.get(
+                "pcie_tx_bytes_per_s", (pynvml.nvmlDeviceGetPcieThroughput, handle, pynvml.NVML_PCIE_UTIL_TX_BYTES)
+            )
+            rx = f.get(
+                "pcie_rx_bytes_per_s", (pynvml.nvmlDeviceGetPcieThroughput, handle, pynvml.NVML_PCIE_UTIL_RX_BYTES)
+            )
+        except GpuLostError:
+            self._mark_lost(index)
+            return PcieThroughput(index, None, None, missing=(("all", LOST),))
+        kib = 1024.0  # NVML counts KB/s
+        return PcieThroughput(
+            index, None if tx is None else tx * kib, None if rx is None else rx * kib, missing=tuple(f.missing)
+        )
 
     def close(self) -> None:
         self.session.close()
 
 
 def _gpu_info(index: int, h: Any, f: _Fields) -> GpuInfo:
-    memory = f.get("memory", (pynvml.nvmlDeviceGetMemoryInfo, h))
+    memory = f.get("memory", (pynvml.nvmlDeviceGetMemoryInfo, h), fills=("vram_total_bytes",))
     cc = f.get("compute_capability", (pynvml.nvmlDeviceGetCudaComputeCapability, h))
-    limits = f.get("power_limits", (pynvml.nvmlDeviceGetPowerManagementLimitConstraints, h)) or (None, None)
-    pci = f.get("pci", (pynvml.nvmlDeviceGetPciInfo_v3, h))
+    limits = f.get(
+        "power_limits", (pynvml.nvmlDeviceGetPowerManagementLimitConstraints, h), fills=("power_min_w", "power_max_w")
+    )
+    limits = limits or (None, None)
+    pci = f.get("pci_bus_id", (pynvml.nvmlDeviceGetPciInfo_v3, h))
     mig = f.get("mig_mode", (pynvml.nvmlDeviceGetMigMode, h))
-    fans = f.get("fans", (_fan_speeds_v2, h), (_fan_speed_v1, h))
+    fans = f.get("fan_count", (_fan_speeds_v2, h), (_fan_speed_v1, h))
 
     def threshold(name: str, kind: int) -> float | None:
         value = f.get(name, (pynvml.nvmlDeviceGetTemperatureThreshold, h, kind))
@@ -174,14 +222,14 @@ def _gpu_info(index: int, h: Any, f: _Fields) -> GpuInfo:
         pci_bus_id=None if pci is None else as_text(pci.busId),
         vram_total_bytes=None if memory is None else int(memory.total),
         compute_capability=None if cc is None else f"{cc[0]}.{cc[1]}",
-        power_default_w=_milli(f.get("power_default", (pynvml.nvmlDeviceGetPowerManagementDefaultLimit, h))),
+        power_default_w=_milli(f.get("power_default_w", (pynvml.nvmlDeviceGetPowerManagementDefaultLimit, h))),
         power_min_w=_milli(limits[0]),
         power_max_w=_milli(limits[1]),
-        power_enforced_w=_milli(f.get("power_enforced", (pynvml.nvmlDeviceGetEnforcedPowerLimit, h))),
-        temp_slowdown_c=threshold("temp_slowdown", pynvml.NVML_TEMPERATURE_THRESHOLD_SLOWDOWN),
-        temp_shutdown_c=threshold("temp_shutdown", pynvml.NVML_TEMPERATURE_THRESHOLD_SHUTDOWN),
-        temp_max_operating_c=threshold("temp_max_operating", pynvml.NVML_TEMPERATURE_THRESHOLD_GPU_MAX),
-        temp_target_c=threshold("temp_target", pynvml.NVML_TEMPERATURE_THRESHOLD_ACOUSTIC_CURR),
+        power_enforced_w=_milli(f.get("power_enforced_w", (pynvml.nvmlDeviceGetEnforcedPowerLimit, h))),
+        temp_slowdown_c=threshold("temp_slowdown_c", pynvml.NVML_TEMPERATURE_THRESHOLD_SLOWDOWN),
+        temp_shutdown_c=threshold("temp_shutdown_c", pynvml.NVML_TEMPERATURE_THRESHOLD_SHUTDOWN),
+        temp_max_operating_c=threshold("temp_max_operating_c", pynvml.NVML_TEMPERATURE_THRESHOLD_GPU_MAX),
+        temp_target_c=threshold("temp_target_c", pynvml.NVML_TEMPERATURE_THRESHOLD_ACOUSTIC_CURR),
         pcie_gen_max=f.get("pcie_gen_max", (pynvml.nvmlDeviceGetMaxPcieLinkGeneration, h)),
         pcie_width_max=f.get("pcie_width_max", (pynvml.nvmlDeviceGetMaxPcieLinkWidth, h)),
         fan_count=None if fans is None else len(fans),
@@ -193,11 +241,14 @@ def _gpu_info(index: int, h: Any, f: _Fields) -> GpuInfo:
 
 
 def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNames) -> GpuReading:
-    util = f.get("utilization", (pynvml.nvmlDeviceGetUtilizationRates, h))
+    util = f.get("utilization", (pynvml.nvmlDeviceGetUtilizationRates, h), fills=("util_percent", "mem_util_percent"))
     memory = f.get(
-        "memory", (pynvml.nvmlDeviceGetMemoryInfo, h, pynvml.nvmlMemory_v2), (pynvml.nvmlDeviceGetMemoryInfo, h)
+        "memory",
+        (pynvml.nvmlDeviceGetMemoryInfo, h, pynvml.nvmlMemory_v2),
+        (pynvml.nvmlDeviceGetMemoryInfo, h),
+        fills=("vram_used_bytes", "vram_total_bytes"),
     )
-    fans = f.get("fans", (_fan_speeds_v2, h), (_fan_speed_v1, h))
+    fans = f.get("fan_percent", (_fan_speeds_v2, h), (_fan_speed_v1, h))
     reasons = f.get(
         "clock_event_reasons",
         (pynvml.nvmlDeviceGetCurrentClocksEventReasons, h),
@@ -263,5 +314,6 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _lost_reading(info: GpuInfo) -> GpuReading:
-    return GpuReading.lost_gpu(info, LOST)
+def _unread(info: GpuInfo, why: str) -> GpuReading:
+    """A GPU that is not asked: lost (fell off the bus), or one whose handle could not be taken."""
+    return GpuReading.lost_gpu(info, why) if why == LOST else GpuReading.unreadable(info, why)

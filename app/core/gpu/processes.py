@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,15 +16,21 @@ class ProcessNames:
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[str | None, str | None]] = {}
+        self._lock = threading.Lock()  # a backend may be read from two sampler workers
 
     def lookup(self, pid: int) -> tuple[str | None, str | None]:
-        if pid not in self._cache:
-            self._cache[pid] = _name_and_user(pid)
-        return self._cache[pid]
+        with self._lock:
+            known = self._cache.get(pid)
+        if known is None:
+            known = _name_and_user(pid)
+            with self._lock:
+                self._cache[pid] = known
+        return known
 
     def forget_except(self, pids: Iterable[int]) -> None:
         keep = set(pids)
-        self._cache = {pid: v for pid, v in self._cache.items() if pid in keep}
+        with self._lock:
+            self._cache = {pid: v for pid, v in self._cache.items() if pid in keep}
 
 
 def _name_and_user(pid: int) -> tuple[str | None, str | None]:

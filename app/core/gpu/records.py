@@ -27,6 +27,9 @@ class NvidiaStatus:
     cuda_driver_version: str | None  # "12.4": the newest CUDA the driver supports
     nvml_version: str | None
     simulated: bool = False
+    # The status as a name `status_advice` turns into words and a remedy: "ok", "simulated", or
+    # library_not_found, driver_not_loaded, version_mismatch, no_permission, no_gpu, failed.
+    cause: str = "ok"
 
     @property
     def ok(self) -> bool:
@@ -64,7 +67,7 @@ class GpuInfo:
 
     @staticmethod
     def unreadable(index: int, why: str) -> GpuInfo:
-        """A GPU that answered nothing (lost while the inventory was read)."""
+        """A GPU that answered nothing (lost, or its handle could not be taken)."""
         nones: dict[str, Any] = {f.name: None for f in fields(GpuInfo)}
         return GpuInfo(**{**nones, "index": index, "simulated": False, "missing": (("all", why),)})
 
@@ -115,10 +118,19 @@ class GpuReading:
     @staticmethod
     def lost_gpu(info: GpuInfo, why: str) -> GpuReading:
         """A GPU that stopped answering: identity kept, every value `None`."""
+        return GpuReading._nothing(info, why, lost=True)
+
+    @staticmethod
+    def unreadable(info: GpuInfo, why: str) -> GpuReading:
+        """A GPU NVML lists but would not open (no permission, unknown error): not lost, nothing read."""
+        return GpuReading._nothing(info, why, lost=False)
+
+    @staticmethod
+    def _nothing(info: GpuInfo, why: str, lost: bool) -> GpuReading:
         nones: dict[str, Any] = {f.name: None for f in fields(GpuReading)}
         identity = {"index": info.index, "uuid": info.uuid, "name": info.name, "simulated": info.simulated}
         return GpuReading(
-            **{**nones, **identity, "lost": True, "fans_percent": (), "processes": (), "missing": (("all", why),)}
+            **{**nones, **identity, "lost": lost, "fans_percent": (), "processes": (), "missing": (("all", why),)}
         )
 
     def metrics(self) -> Metrics:
@@ -165,6 +177,7 @@ class PcieThroughput:
     index: int
     tx_bytes_per_s: float | None
     rx_bytes_per_s: float | None
+    missing: Missing = ()
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,16 @@ Everything it produces says SIMULATED: the status, every GPU's name, `simulated=
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from dataclasses import fields, replace
+from typing import TypeVar
 
 from app.core.clock import Clock
 from app.core.gpu.catalog import GpuProfile
 from app.core.gpu.records import (
     GpuInfo,
+    GpuReading,
     GpuSetReading,
     NvidiaStatus,
     PcieThroughput,
@@ -38,10 +42,16 @@ def demo_load(index: int, elapsed_s: float) -> tuple[float, int, str] | None:
 
 
 class SimulatedBackend:
-    """Simulated GPUs advanced to the engine's clock on every read."""
+    """Simulated GPUs advanced to the engine's clock on every read.
+
+    Two sampler workers read one backend (`gpu` and `gpu_pcie`); the model is plain Python state
+    stepped forward in time, so every read holds `_lock`: two threads stepping the same GPU at
+    once would integrate the same interval twice.
+    """
 
     def __init__(self, profiles: Sequence[GpuProfile], clock: Clock, seed: int = 0, demo_workload: bool = True) -> None:
         self._clock = clock
+        self._lock = threading.Lock()
         self._start_s = clock.monotonic()
         self.gpus = [SimulatedGpu(p, i, self._start_s, seed) for i, p in enumerate(profiles)]
         self._demo_workload = demo_workload
@@ -52,6 +62,7 @@ class SimulatedBackend:
             cuda_driver_version=None,
             nvml_version=None,
             simulated=True,
+            cause="simulated",
         )
 
     @property
@@ -62,7 +73,8 @@ class SimulatedBackend:
         return self._status
 
     def inventory(self, refresh: bool = False) -> tuple[GpuInfo, ...]:
-        return tuple(g.info() for g in self.gpus)
+        with self._lock:
+            return tuple(_explained(g.info()) for g in self.gpus)
 
     def _advance(self) -> None:
         now = self._clock.monotonic()
@@ -73,13 +85,30 @@ class SimulatedBackend:
             gpu.advance_to(now)
 
     def read(self) -> GpuSetReading:
-        self._advance()
-        return GpuSetReading(self._status, tuple(g.reading() for g in self.gpus))
+        with self._lock:
+            self._advance()
+            return GpuSetReading(self._status, tuple(_explained(g.reading()) for g in self.gpus))
 
     def read_pcie(self) -> PcieThroughputReading:
         """Host-to-device traffic that follows the load: a data loader feeding the GPU."""
-        self._advance()
-        return PcieThroughputReading(tuple(PcieThroughput(g.index, g.load * 0.4e9, g.load * 2.5e9) for g in self.gpus))
+        with self._lock:
+            self._advance()
+            links = tuple(PcieThroughput(g.index, g.load * 0.4e9, g.load * 2.5e9) for g in self.gpus)
+        return PcieThroughputReading(links)
 
     def close(self) -> None:
         """Nothing held."""
+
+
+NOT_MODELLED = "not modelled by the simulated GPU"
+
+_Record = TypeVar("_Record", GpuInfo, GpuReading)
+
+
+def _explained(record: _Record) -> _Record:
+    """The record with a reason for every `None` the model leaves without one (ECC, MIG, margin)."""
+    known = {name for name, _ in record.missing}
+    unexplained = tuple(
+        (f.name, NOT_MODELLED) for f in fields(record) if getattr(record, f.name) is None and f.name not in known
+    )
+    return replace(record, missing=record.missing + unexplained) if unexplained else record

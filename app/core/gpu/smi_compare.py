@@ -79,10 +79,25 @@ def parse_smi_xml(text: str) -> dict[str, Any]:
     return {"driver_version": _text(root, "driver_version"), "cuda_version": _text(root, "cuda_version"), "gpus": gpus}
 
 
-def _close(ours: Any, smi: Any, tolerance: float) -> bool:
+# Tolerances a live reading needs between our read and nvidia-smi's, a moment apart.
+TEMPERATURE_TOLERANCE_C = 3.0  # the die warms or cools by a few degrees between the reads
+POWER_LIMIT_TOLERANCE_W = 1.0  # nvidia-smi prints two decimals; NVML counts milliwatts
+VRAM_TOLERANCE_MIB = 1.0
+THRESHOLD_TOLERANCE_C = 0.5  # a fixed threshold: must agree
+CLOCK_TOLERANCE_MHZ = 150.0  # or 20 % of nvidia-smi's clock, whichever is larger: clocks move
+
+
+def clock_tolerance_mhz(smi_mhz: Any) -> float:
+    return max(CLOCK_TOLERANCE_MHZ, 0.2 * float(smi_mhz or 0))
+
+
+def _numeric(index: int, field: str, ours: Any, smi: Any, tolerance: float, strict: bool = True) -> Check:
+    """Compare two numbers. A value only nvidia-smi shows is a failure (we missed what the driver
+    has); a value only we show is reported but allowed (newer nvidia-smi drops some tags, e.g.
+    gpu_temp_slow_threshold since R535)."""
     if ours is None or smi is None:
-        return ours is None and smi is None
-    return abs(float(ours) - float(smi)) <= tolerance
+        return Check(index, field, ours, smi, ours is None and smi is None, strict and smi is not None)
+    return Check(index, field, ours, smi, abs(float(ours) - float(smi)) <= tolerance, strict)
 
 
 def compare(snapshot: dict[str, Any], smi: dict[str, Any]) -> list[Check]:
@@ -102,6 +117,7 @@ def compare(snapshot: dict[str, Any], smi: dict[str, Any]) -> list[Check]:
             nvidia["cuda_driver_version"],
             smi["cuda_version"],
             nvidia["cuda_driver_version"] == smi["cuda_version"],
+            smi["cuda_version"] is not None,  # nvidia-smi before R410 printed no CUDA version
         ),
         Check(None, "gpu_count", len(snapshot["gpus"]), len(smi["gpus"]), len(snapshot["gpus"]) == len(smi["gpus"])),
     ]
@@ -113,73 +129,26 @@ def compare(snapshot: dict[str, Any], smi: dict[str, Any]) -> list[Check]:
 def _gpu_checks(ours: dict[str, Any], smi: dict[str, Any]) -> list[Check]:
     index = ours["index"]
     vram_mib = None if ours["vram_total_bytes"] is None else ours["vram_total_bytes"] / MIB
-
-    def sm_tolerance(value: Any) -> float:
-        return max(150.0, 0.2 * float(value or 0))  # clocks move between the two reads
-
     return [
         Check(index, "name", ours["name"], smi["name"], ours["name"] == smi["name"]),
         Check(index, "uuid", ours["uuid"], smi["uuid"], ours["uuid"] == smi["uuid"]),
-        Check(index, "vram_total_mib", vram_mib, smi["vram_total_mib"], _close(vram_mib, smi["vram_total_mib"], 1.0)),
-        Check(
-            index,
-            "power_limit_w",
-            ours["power_limit_w"],
-            smi["power_limit_w"],
-            _close(ours["power_limit_w"], smi["power_limit_w"], 1.0),
+        _numeric(index, "vram_total_mib", vram_mib, smi["vram_total_mib"], VRAM_TOLERANCE_MIB),
+        _numeric(index, "power_limit_w", ours["power_limit_w"], smi["power_limit_w"], POWER_LIMIT_TOLERANCE_W),
+        _numeric(index, "temperature_c", ours["temperature_c"], smi["temperature_c"], TEMPERATURE_TOLERANCE_C),
+        _numeric(index, "temp_slowdown_c", ours.get("temp_slowdown_c"), smi["temp_slowdown_c"], THRESHOLD_TOLERANCE_C),
+        _numeric(
+            index, "sm_clock_mhz", ours["sm_clock_mhz"], smi["sm_clock_mhz"], clock_tolerance_mhz(smi["sm_clock_mhz"])
         ),
-        Check(
-            index,
-            "temperature_c",
-            ours["temperature_c"],
-            smi["temperature_c"],
-            _close(ours["temperature_c"], smi["temperature_c"], 3.0),
-        ),
-        Check(
-            index,
-            "temp_slowdown_c",
-            ours.get("temp_slowdown_c"),
-            smi["temp_slowdown_c"],
-            _close(ours.get("temp_slowdown_c"), smi["temp_slowdown_c"], 0.5),
-        ),
-        Check(
-            index,
-            "sm_clock_mhz",
-            ours["sm_clock_mhz"],
-            smi["sm_clock_mhz"],
-            _close(ours["sm_clock_mhz"], smi["sm_clock_mhz"], sm_tolerance(smi["sm_clock_mhz"])),
-        ),
-        Check(
+        _numeric(
             index,
             "mem_clock_mhz",
             ours["mem_clock_mhz"],
             smi["mem_clock_mhz"],
-            _close(ours["mem_clock_mhz"], smi["mem_clock_mhz"], sm_tolerance(smi["mem_clock_mhz"])),
+            clock_tolerance_mhz(smi["mem_clock_mhz"]),
         ),
-        Check(
-            index,
-            "pcie_gen_max",
-            ours["pcie_gen_max"],
-            smi["pcie_gen_max"],
-            _close(ours["pcie_gen_max"], smi["pcie_gen_max"], 0),
-        ),
-        Check(
-            index,
-            "pcie_width_max",
-            ours["pcie_width_max"],
-            smi["pcie_width_max"],
-            _close(ours["pcie_width_max"], smi["pcie_width_max"], 0),
-        ),
+        _numeric(index, "pcie_gen_max", ours["pcie_gen_max"], smi["pcie_gen_max"], 0),
+        _numeric(index, "pcie_width_max", ours["pcie_width_max"], smi["pcie_width_max"], 0),
         # The link retrains between reads when the load changes: reported, not failed.
-        Check(
-            index, "pcie_gen", ours["pcie_gen"], smi["pcie_gen"], _close(ours["pcie_gen"], smi["pcie_gen"], 0), False
-        ),
-        Check(
-            index,
-            "pcie_width",
-            ours["pcie_width"],
-            smi["pcie_width"],
-            _close(ours["pcie_width"], smi["pcie_width"], 0),
-            False,
-        ),
+        _numeric(index, "pcie_gen", ours["pcie_gen"], smi["pcie_gen"], 0, strict=False),
+        _numeric(index, "pcie_width", ours["pcie_width"], smi["pcie_width"], 0, strict=False),
     ]

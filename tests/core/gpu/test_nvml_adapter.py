@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,7 +119,7 @@ def test_nvml_datacenter_card_reports_ecc_mig_serial_margin_and_instant_power(ba
     assert (gpu.temp_margin_c, gpu.power_instant_w, gpu.power_w) == (1.0, 411.25, 392.5)
     assert gpu.clock_event_reasons == ("sw_power_cap", "sw_thermal_slowdown", "hw_thermal_slowdown")
     assert gpu.thermal_violation_s == 41.5
-    assert gpu.fan_percent is None and "fans" in dict(gpu.missing)
+    assert gpu.fan_percent is None and dict(gpu.missing)["fan_percent"] == "not supported by this GPU or driver"
     assert gpu.processes == ()
 
 
@@ -204,6 +206,7 @@ def test_nvml_snapshot_json_through_the_system_library_path(stub_libraries, tmp_
         "cuda_driver_version": "12.4",
         "nvml_version": "12.550.54.14",
         "simulated": False,
+        "cause": "ok",
     }
     assert doc["simulated"] is False
     second = doc["gpus"][1]
@@ -218,3 +221,66 @@ def test_nvml_clock_events_become_zero_one_metrics(backend_for) -> None:
     metrics = backend_for("datacenter_a100").read().metrics()
     assert metrics["gpu0.clock_event.hw_thermal_slowdown"] == 1.0
     assert metrics["gpu0.clock_event.gpu_idle"] == 0.0
+
+
+# nvmlDeviceGetHandleByIndex answers these for GPUs 1, 2 and 3 of unopenable_gpus.scn (nvml.h values:
+# NVML_ERROR_GPU_IS_LOST = 15, NVML_ERROR_NO_PERMISSION = 4, NVML_ERROR_UNKNOWN = 999).
+UNOPENABLE_WHY = {
+    1: LOST,
+    2: "could not be opened: needs more permissions (run as root)",
+    3: "could not be opened: NVML error: Unknown Error",
+}
+
+
+def test_gpus_whose_handle_cannot_be_taken_are_unreadable_with_the_reason_and_the_others_sampled(backend_for) -> None:
+    backend = backend_for("unopenable_gpus")
+    assert backend.status().status == "ok" and backend.gpu_count == 4
+    infos, readings, links = backend.inventory(), backend.read().gpus, backend.read_pcie().gpus
+    assert infos[0].name == "NVIDIA GeForce RTX 4090" and readings[0].temperature_c == 45.0
+    assert (links[0].tx_bytes_per_s, links[0].rx_bytes_per_s) == (100 * 1024, 200 * 1024)
+    for index, why in UNOPENABLE_WHY.items():
+        assert infos[index].name is None and dict(infos[index].missing) == {"all": why}
+        assert readings[index].temperature_c is None and dict(readings[index].missing) == {"all": why}
+        assert readings[index].lost is (index == 1), "only GPU_IS_LOST marks a GPU lost"
+        assert links[index].tx_bytes_per_s is None and dict(links[index].missing) == {"all": why}
+
+
+def test_snapshot_of_unopenable_gpus_does_not_crash_and_says_why_in_json_and_text(stub_libraries, tmp_path) -> None:
+    scenario = write_scenario("unopenable_gpus", tmp_path)
+    doc = snapshot_with_stub(stub_libraries.full, scenario)
+    assert doc["nvidia"]["status"] == "ok" and len(doc["gpus"]) == 4
+    assert doc["gpus"][0]["temperature_c"] == 45.0 and doc["gpus"][0]["util_percent"] == 12.0
+    for index, why in UNOPENABLE_WHY.items():
+        assert doc["missing"][f"gpus[{index}].all"] == why
+        assert doc["gpus"][index]["temperature_c"] is None
+    env = {**os.environ, "AIWM_FAKE_NVML_SCENARIO": str(scenario), "AIWM_NVML_LIBRARY": str(stub_libraries.full)}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "snapshot"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    lines = done.stdout.splitlines()
+    assert "GPU 0    NVIDIA GeForce RTX 4090  use 12 %" in "\n".join(lines)
+    assert "GPU 1    n/a: LOST (fell off the bus); reboot needed" in lines
+    assert "GPU 2    n/a: UNREADABLE: could not be opened: needs more permissions (run as root)" in lines
+    assert "GPU 3    n/a: UNREADABLE: could not be opened: NVML error: Unknown Error" in lines
+
+
+def test_inventory_refresh_after_readings_on_an_old_driver_still_reads_memory(backend_for) -> None:
+    """The readings ask memory with (v2, v1) and learn that v1 answers (index 1); the inventory asks
+    memory with v1 alone. A memo keyed by the field only would start the inventory's list at index 1,
+    past its end, and report memory as missing."""
+    backend = backend_for("old_driver", old=True)
+    assert backend.read().gpus[0].vram_used_bytes == 4294967296
+    info = backend.inventory(refresh=True)[0]
+    assert info.vram_total_bytes == 25769803776 and "vram_total_bytes" not in dict(info.missing)
+
+
+def test_every_field_reported_missing_for_good_is_never_asked_again(backend_for) -> None:
+    """The rule the real-GPU test checks: a reason in `missing` names a field the session remembers,
+    also where one NVML query fills several fields (power limits fill power_min_w and power_max_w)."""
+    backend = backend_for("two_models")  # no power limit constraints, ECC, serial, ... in this scenario
+    infos, gpus = backend.inventory(), backend.read().gpus
+    named = {(r.index, name) for r in (*infos, *gpus) for name, _ in r.missing}
+    assert {(0, "power_min_w"), (0, "power_max_w"), (1, "ecc_corrected")} <= named
+    for index, name in named:
+        assert backend.session.is_unsupported(index, name), f"gpu{index}.{name} would be asked again"

@@ -1,36 +1,158 @@
-"""The device check's comparison with nvidia-smi, on recorded `nvidia-smi -q -x` documents."""
+"""The device check's comparison with nvidia-smi, on real `nvidia-smi -q -x` captures
+(tests/data/nvidia_smi/README.md names their sources) and snapshot values written by hand from them."""
 
 from __future__ import annotations
 
-from app.core.gpu.smi_compare import compare, parse_smi_xml
+from typing import Any
+
+import pytest
+
+from app.core.gpu.smi_compare import Check, compare, parse_smi_xml
 from tests.conftest import DATA
-from tests.core.gpu.conftest import snapshot_with_stub, write_scenario
+
+MIB = 2**20
 
 
-def test_parse_reads_new_and_old_power_sections() -> None:
-    new = parse_smi_xml((DATA / "nvidia_smi" / "two_gpus_r550.xml").read_text())
-    old = parse_smi_xml((DATA / "nvidia_smi" / "old_driver_r530.xml").read_text())
-    assert [g["power_limit_w"] for g in new["gpus"]] == [450.0, 350.0]
-    assert old["gpus"][0]["power_limit_w"] == 190.0
-    assert old["cuda_version"] == "Not Found" and old["gpus"][0]["temp_slowdown_c"] == 96.0
-    assert new["gpus"][1]["pcie_width"] == 8.0 and new["gpus"][1]["vram_total_mib"] == 24576.0
+def _smi(name: str) -> dict[str, Any]:
+    return parse_smi_xml((DATA / "nvidia_smi" / name).read_text())
 
 
-def test_nvml_snapshot_agrees_with_nvidia_smi_for_the_same_machine(stub_libraries, tmp_path) -> None:
-    snapshot = snapshot_with_stub(stub_libraries.full, write_scenario("two_models", tmp_path))
-    checks = compare(snapshot, parse_smi_xml((DATA / "nvidia_smi" / "two_gpus_r550.xml").read_text()))
-    failed = [c.line() for c in checks if c.strict and not c.ok]
-    assert failed == []
-    assert len(checks) == 3 + 2 * 12
+def _gpu(index: int, **values: Any) -> dict[str, Any]:
+    """A GPU of an `aiwm snapshot --json` document, only the fields the comparison reads."""
+    return {"index": index, **values}
 
 
-def test_a_wrong_reading_is_a_strict_mismatch(stub_libraries, tmp_path) -> None:
-    snapshot = snapshot_with_stub(stub_libraries.full, write_scenario("two_models", tmp_path))
-    snapshot["gpus"][1]["power_limit_w"] = 300.0
-    snapshot["gpus"][0]["temperature_c"] = 50.0
-    snapshot["gpus"][0]["pcie_gen"] = 4
-    checks = compare(snapshot, parse_smi_xml((DATA / "nvidia_smi" / "two_gpus_r550.xml").read_text()))
-    strict = sorted((c.gpu, c.field) for c in checks if c.strict and not c.ok)
-    assert strict == [(0, "temperature_c"), (1, "power_limit_w")]
-    allowed = [(c.gpu, c.field) for c in checks if not c.strict and not c.ok]
-    assert allowed == [(0, "pcie_gen")]
+# What aiwm would print on each captured machine, read by hand from the capture.
+PAI_GTX1070_X2 = {
+    "nvidia": {"driver_version": "384.66", "cuda_driver_version": "9.0"},  # R384 supports CUDA 9.0
+    "gpus": [
+        _gpu(0, name="GeForce GTX 1070", uuid="GPU-e511a7b2-f9d5-ba47-9b98-853732ca6c1b",
+             vram_total_bytes=8112 * MIB, power_limit_w=180.0, temperature_c=60.0, temp_slowdown_c=96.0,
+             sm_clock_mhz=1923.0, mem_clock_mhz=3802.0, pcie_gen_max=3, pcie_width_max=16, pcie_gen=3, pcie_width=1),
+        _gpu(1, name="GeForce GTX 1070", uuid="GPU-28daffaf-8abe-aaf8-c298-4bd13aecb5e6",
+             vram_total_bytes=8114 * MIB, power_limit_w=180.0, temperature_c=59.0, temp_slowdown_c=96.0,
+             sm_clock_mhz=1936.0, mem_clock_mhz=3802.0, pcie_gen_max=2, pcie_width_max=16, pcie_gen=2, pcie_width=1),
+    ],
+}  # fmt: skip
+RTX4090_R535 = {
+    "nvidia": {"driver_version": "535.86.05", "cuda_driver_version": "12.2"},
+    "gpus": [
+        # NVML reads a slowdown threshold; nvidia-smi R535 prints only gpu_temp_slow_tlimit_threshold.
+        _gpu(0, name="NVIDIA GeForce RTX 4090", uuid="GPU-71d1acc2-662d-2166-bf9f-65272d2fc437",
+             vram_total_bytes=24564 * MIB, power_limit_w=450.0, temperature_c=40.0, temp_slowdown_c=90.0,
+             sm_clock_mhz=210.0, mem_clock_mhz=405.0, pcie_gen_max=3, pcie_width_max=16, pcie_gen=1, pcie_width=16),
+    ],
+}  # fmt: skip
+A100_MIG_R510 = {
+    "nvidia": {"driver_version": "510.47.03", "cuda_driver_version": "11.6"},
+    "gpus": [
+        _gpu(0, name="NVIDIA A100-SXM4-40GB", uuid="GPU-27b94a00-ed54-5c24-b1fd-1054085de32a",
+             vram_total_bytes=40960 * MIB, power_limit_w=400.0, temperature_c=36.0, temp_slowdown_c=89.0,
+             sm_clock_mhz=1410.0, mem_clock_mhz=1215.0, pcie_gen_max=4, pcie_width_max=16, pcie_gen=4, pcie_width=16),
+    ],
+}  # fmt: skip
+CAPTURES = [
+    ("pai_gtx1070_x2_r384.xml", PAI_GTX1070_X2),
+    ("netdata_rtx4090_r535.xml", RTX4090_R535),
+    ("netdata_a100_mig_r510.xml", A100_MIG_R510),
+]
+
+
+def _copy(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {"nvidia": dict(snapshot["nvidia"]), "gpus": [dict(g) for g in snapshot["gpus"]]}
+
+
+def _failed(checks: list[Check]) -> dict[str, list[tuple[int, str]]]:
+    """(GPU, field) of the failed checks, strict and allowed; -1 stands for driver-wide checks."""
+    return {
+        "strict": sorted((-1 if c.gpu is None else c.gpu, c.field) for c in checks if c.strict and not c.ok),
+        "allowed": sorted((-1 if c.gpu is None else c.gpu, c.field) for c in checks if not c.strict and not c.ok),
+    }
+
+
+def test_parse_reads_old_and_new_power_sections_and_ignores_mig_devices_memory() -> None:
+    pai, rtx, a100 = (_smi(name) for name, _ in CAPTURES)
+    assert (pai["driver_version"], pai["cuda_version"], len(pai["gpus"])) == ("384.66", None, 2)
+    assert [g["power_limit_w"] for g in pai["gpus"]] == [180.0, 180.0]  # <power_readings>
+    assert [g["pcie_gen_max"] for g in pai["gpus"]] == [3.0, 2.0]
+    assert rtx["gpus"][0]["power_limit_w"] == 450.0  # <gpu_power_readings><current_power_limit>
+    assert rtx["gpus"][0]["temp_slowdown_c"] is None  # R535 prints no gpu_temp_slow_threshold
+    assert (rtx["cuda_version"], rtx["gpus"][0]["pcie_gen_max"]) == ("12.2", 3.0)  # host-limited: Gen3 slot
+    assert a100["gpus"][0]["vram_total_mib"] == 40960.0  # the GPU's, not a MIG device's 19968 MiB
+    assert (a100["gpus"][0]["temp_slowdown_c"], a100["gpus"][0]["sm_clock_mhz"]) == (89.0, 1410.0)
+
+
+@pytest.mark.parametrize(("capture", "snapshot"), CAPTURES)
+def test_matching_snapshot_agrees_with_a_real_capture(capture: str, snapshot: dict[str, Any]) -> None:
+    checks = compare(snapshot, _smi(capture))
+    assert _failed(checks)["strict"] == []
+    assert len(checks) == 3 + 12 * len(snapshot["gpus"])
+
+
+def test_values_only_one_side_has() -> None:
+    pai = _smi("pai_gtx1070_x2_r384.xml")
+    checks = {(c.gpu, c.field): c for c in compare(PAI_GTX1070_X2, pai)}
+    cuda = checks[(None, "cuda_driver_version")]  # nvidia-smi R384 printed no CUDA version
+    assert (cuda.ok, cuda.strict) == (False, False)
+    slowdown = {(c.gpu, c.field): c for c in compare(RTX4090_R535, _smi("netdata_rtx4090_r535.xml"))}
+    only_ours = slowdown[(0, "temp_slowdown_c")]
+    assert (only_ours.ours, only_ours.smi, only_ours.ok, only_ours.strict) == (90.0, None, False, False)
+    snapshot = _copy(PAI_GTX1070_X2)
+    snapshot["gpus"][1]["temperature_c"] = None  # the driver shows it and we missed it: a failure
+    assert _failed(compare(snapshot, pai))["strict"] == [(1, "temperature_c")]
+    snapshot = _copy(RTX4090_R535)
+    snapshot["gpus"][0]["temp_slowdown_c"] = None  # neither side has it: agreement
+    assert _failed(compare(snapshot, _smi("netdata_rtx4090_r535.xml"))) == {"strict": [], "allowed": []}
+
+
+# (field, the capture's value, the largest difference allowed): A100 capture, hand-computed.
+TOLERANCES = [
+    ("temperature_c", 36.0, 3.0),
+    ("power_limit_w", 400.0, 1.0),
+    ("temp_slowdown_c", 89.0, 0.5),
+    ("sm_clock_mhz", 1410.0, 282.0),  # 20 % of 1410 MHz, more than the 150 MHz floor
+    ("mem_clock_mhz", 1215.0, 243.0),  # 20 % of 1215 MHz
+    ("pcie_gen_max", 4, 0),
+    ("pcie_width_max", 16, 0),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "tolerance"), TOLERANCES)
+@pytest.mark.parametrize("sign", [1, -1])
+def test_each_tolerance_holds_at_its_boundary_and_fails_just_past_it(field, value, tolerance, sign) -> None:
+    smi = _smi("netdata_a100_mig_r510.xml")
+    snapshot = _copy(A100_MIG_R510)
+    snapshot["gpus"][0][field] = value + sign * tolerance
+    assert _failed(compare(snapshot, smi))["strict"] == []
+    snapshot["gpus"][0][field] = value + sign * (tolerance + 1)
+    assert _failed(compare(snapshot, smi))["strict"] == [(0, field)]
+
+
+def test_vram_agrees_within_one_mib_and_clock_floor_is_150_mhz() -> None:
+    rtx = _smi("netdata_rtx4090_r535.xml")
+    snapshot = _copy(RTX4090_R535)
+    snapshot["gpus"][0]["vram_total_bytes"] = 24565 * MIB
+    snapshot["gpus"][0]["sm_clock_mhz"] = 210.0 + 150.0  # 20 % of 210 MHz is 42: the 150 MHz floor applies
+    assert _failed(compare(snapshot, rtx))["strict"] == []
+    snapshot["gpus"][0]["vram_total_bytes"] = 24565 * MIB + 1
+    snapshot["gpus"][0]["sm_clock_mhz"] = 210.0 + 151.0
+    assert _failed(compare(snapshot, rtx))["strict"] == [(0, "sm_clock_mhz"), (0, "vram_total_mib")]
+
+
+def test_link_that_retrained_between_reads_is_reported_not_failed() -> None:
+    snapshot = _copy(A100_MIG_R510)
+    snapshot["gpus"][0].update(pcie_gen=3, pcie_width=8)
+    assert _failed(compare(snapshot, _smi("netdata_a100_mig_r510.xml"))) == {
+        "strict": [],
+        "allowed": [(0, "pcie_gen"), (0, "pcie_width")],
+    }
+
+
+def test_a_gpu_count_mismatch_fails_and_compares_the_gpus_both_list() -> None:
+    snapshot = _copy(PAI_GTX1070_X2)
+    del snapshot["gpus"][1]
+    checks = compare(snapshot, _smi("pai_gtx1070_x2_r384.xml"))
+    count = next(c for c in checks if c.field == "gpu_count")
+    assert (count.ours, count.smi, count.ok, count.strict) == (1, 2, False, True)
+    assert _failed(checks)["strict"] == [(-1, "gpu_count")]
+    assert {c.gpu for c in checks} == {None, 0}

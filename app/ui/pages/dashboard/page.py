@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.gpu.records import GpuInfo
+from app.core.gpu.records import GpuInfo, NvidiaStatus
+from app.core.gpu.status_advice import advise
 from app.core.inventory import HostInventory
 from app.core.sampling.monitor import MonitorState
 from app.ui.pages.dashboard.gpu_panel import GpuPanel
@@ -28,10 +29,26 @@ from app.ui.widgets.time_plot import TimePlot
 WINDOWS = ((60.0, "1 min"), (600.0, "10 min"), (3600.0, "1 h"), (86400.0, "24 h"))
 
 
+def _no_gpu_label(nvidia: NvidiaStatus | None) -> QLabel:
+    """Why there is no GPU panel and what to do, from the engine's `advise`."""
+    advice = advise(nvidia) if nvidia is not None else None
+    label = QLabel("No GPU to show: see the NVIDIA status above." if advice is None else advice.text())
+    label.setObjectName("no_gpu_advice")
+    label.setWordWrap(True)
+    return label
+
+
 class DashboardPage(QWidget):
     window_changed = Signal(float)
 
-    def __init__(self, host: HostInventory, gpus: tuple[GpuInfo, ...], theme: Theme, window_s: float) -> None:
+    def __init__(
+        self,
+        host: HostInventory,
+        gpus: tuple[GpuInfo, ...],
+        theme: Theme,
+        window_s: float,
+        nvidia: NvidiaStatus | None = None,
+    ) -> None:
         super().__init__()
         self.window_s = window_s if window_s in dict(WINDOWS) else 600.0
         self.paused = False
@@ -46,7 +63,7 @@ class DashboardPage(QWidget):
         for index, panel in enumerate(self.gpu_panels):
             grid.addWidget(panel, index // columns, index % columns)
         if not self.gpu_panels:
-            grid.addWidget(QLabel("No GPU to show: see the NVIDIA status above."), 0, 0)
+            grid.addWidget(_no_gpu_label(nvidia), 0, 0)
         body_layout.addLayout(grid)
         body_layout.addWidget(self.host_panel)
         scroll = QScrollArea()
