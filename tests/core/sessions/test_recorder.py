@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from app.core.errors import SessionFileError, UserError
 from app.core.sampling.sample import Sample
+from app.core.sessions.csv_export import export_csv
 from app.core.sessions.reader import Session
 from app.core.sessions.recorder import Recorder
 from app.core.sessions.schema import SESSION_SCHEMA
@@ -112,6 +116,38 @@ def test_a_recorder_killed_with_sigkill_leaves_a_readable_file(tmp_path: Path) -
     gpu = [s for s in samples if s.source == "gpu"]
     assert len(gpu) >= 2
     assert gpu[-1].metrics["gpu0.temperature_c"] is not None
+
+
+@pytest.mark.slow
+def test_after_kill_9_the_aiwm_file_alone_holds_all_but_the_last_seconds(tmp_path: Path) -> None:
+    """A user who copies only `x.aiwm` (not `x.aiwm-wal`) after a crash still has the recording.
+
+    The recorder moves committed rows into the .aiwm file every 10 s, so of a recording killed
+    about 14 s in, the .aiwm file alone holds the rows up to the checkpoint near 10 s: at most the
+    last 10 s (checkpoint) + 1 s (commit) + 1 s (slack for a loaded machine) are missing.
+    """
+    path, alone = tmp_path / "killed.aiwm", tmp_path / "copied" / "killed.aiwm"
+    alone.parent.mkdir()
+    command = [sys.executable, "-m", "app", "record", "--out", str(path), "--duration", "600", "--demo"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_rows(path, minimum=1, timeout_s=20)
+        time.sleep(14)
+        killed_at = time.time()
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        process.kill()
+        process.communicate()
+    assert path.with_name("killed.aiwm-wal").exists(), "a killed recorder leaves its -wal"
+    shutil.copyfile(path, alone)
+    export_csv(alone, tmp_path / "alone.csv")
+    with (tmp_path / "alone.csv").open(newline="") as handle:
+        times = [datetime.fromisoformat(row["time"]).timestamp() for row in csv.DictReader(handle)]
+    missing_s = killed_at - times[-1] if times else float("inf")
+    print(f"kill -9 after 14 s: the .aiwm alone holds {len(times)} rows, missing the last {missing_s:.1f} s")
+    assert missing_s <= 12.0
+    assert times[-1] - times[0] >= 1.0
 
 
 def _wait_for_rows(path: Path, minimum: int, timeout_s: float) -> None:
