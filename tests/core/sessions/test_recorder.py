@@ -118,6 +118,22 @@ def test_a_recorder_killed_with_sigkill_leaves_a_readable_file(tmp_path: Path) -
     assert gpu[-1].metrics["gpu0.temperature_c"] is not None
 
 
+def test_committed_rows_reach_the_aiwm_file_itself_at_each_checkpoint(tmp_path: Path) -> None:
+    """Copied without its -wal while the recorder still runs, the .aiwm holds the rows of the last checkpoint."""
+    path, alone = tmp_path / "live.aiwm", tmp_path / "copied" / "live.aiwm"
+    alone.parent.mkdir()
+    recorder = Recorder(path, {"simulated": False}, commit_interval_s=0.05, checkpoint_interval_s=0.2)
+    try:
+        for i in range(6):
+            recorder.add_sample(Sample("s", 1.0, T0 + i, 0, 0, CounterReading("s", float(i))))
+        time.sleep(1.0)  # five checkpoint intervals
+        shutil.copyfile(path, alone)
+    finally:
+        recorder.close()
+    with Session(alone) as session:
+        assert [s.metrics["s.value"] for s in session.samples()] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+
+
 @pytest.mark.slow
 def test_after_kill_9_the_aiwm_file_alone_holds_all_but_the_last_seconds(tmp_path: Path) -> None:
     """A user who copies only `x.aiwm` (not `x.aiwm-wal`) after a crash still has the recording.
