@@ -199,7 +199,11 @@ def _check_before_any_file(args: argparse.Namespace) -> None:
             parse_demo_profiles(args.demo)
     new_files = {"record": "out", "export": "csv", "gui": "screenshot"}
     new_file: Path | None = getattr(args, new_files.get(args.command, ""), None)
-    if new_file is not None and not (args.command == "export" and str(new_file) == "-"):
+    if args.command == "record":
+        from app.core.sessions.recorder import check_new_session_path
+
+        check_new_session_path(args.out)
+    elif new_file is not None and not (args.command == "export" and str(new_file) == "-"):
         check_writable(new_file)
         refuse_existing(new_file)
     if args.command == "record" and args.interval > args.duration:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.core.atomic import check_writable
+from app.core.atomic import check_writable, refuse_existing
 from app.core.errors import UserError
 from app.core.json_values import to_json_value
 from app.core.sampling.sample import Sample
@@ -46,6 +46,18 @@ CREATE INDEX samples_by_tick ON samples (tick_wall_s);
 
 
 CHECKPOINT_INTERVAL_S = 10.0
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def check_new_session_path(path: Path) -> None:
+    """Fail with a one-line `UserError` unless a new session can be made at `path`.
+
+    A `-wal` left by a crashed recording of the same name would be replayed into the new file by
+    SQLite, mixing two recordings, so the side files must be absent too.
+    """
+    check_writable(path)
+    for name in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
+        refuse_existing(name)
 
 
 class Recorder:
@@ -58,9 +70,7 @@ class Recorder:
         commit_interval_s: float = 1.0,
         checkpoint_interval_s: float = CHECKPOINT_INTERVAL_S,
     ) -> None:
-        check_writable(path)
-        if path.exists():
-            raise UserError(f"{path} already exists; choose a new file name (nothing was overwritten)")
+        check_new_session_path(path)
         self.path = path
         self._commit_interval_s = commit_interval_s
         self._checkpoint_interval_s = checkpoint_interval_s

@@ -55,6 +55,17 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
     assert path.read_text() == "the user's notes"
 
 
+@pytest.mark.parametrize("side", ["-wal", "-shm", "-journal"])
+def test_a_side_file_left_by_an_old_recording_of_that_name_is_refused(side: str, tmp_path: Path) -> None:
+    """SQLite would replay an old `-wal` into the new file; the user's old rows would be mixed in or lost."""
+    old = tmp_path / f"run.aiwm{side}"
+    old.write_bytes(b"rows of a crashed recording")
+    with pytest.raises(UserError, match=f"run.aiwm{side} already exists"):
+        Recorder(tmp_path / "run.aiwm", {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [old.name]
+    assert old.read_bytes() == b"rows of a crashed recording"
+
+
 def test_an_unwritable_folder_fails_before_anything_is_sampled(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="does not exist"):
         Recorder(tmp_path / "missing" / "x.aiwm", {})
