@@ -67,32 +67,56 @@ def test_reading_replaying_and_exporting_a_closed_session_change_nothing_in_its_
     assert _state(folder) == before
 
 
-def test_another_user_can_export_a_session_from_a_read_only_folder() -> None:
-    """Runs the export as uid 65534 (nobody), for whom the read-only bits really hold."""
+def _write_crash_image(path: Path, n: int) -> None:
+    """`path` and its `-wal` as `kill -9` of a recording leaves them: the committed rows only in the -wal."""
+    live = path.parent / "live" / path.name
+    live.parent.mkdir()
+    recorder = Recorder(live, {"simulated": False}, commit_interval_s=0.05, checkpoint_interval_s=3600)
+    try:
+        for i in range(n):
+            recorder.add_sample(Sample("s", 1.0, T0 + i, 0, 0, CounterReading("s", float(i))))
+        deadline = time.monotonic() + 10
+        while recorder.rows_written < n and time.monotonic() < deadline:
+            time.sleep(0.02)
+        shutil.copyfile(live, path)
+        shutil.copyfile(live.with_name(live.name + "-wal"), path.with_name(path.name + "-wal"))
+    finally:
+        recorder.close()
+        shutil.rmtree(live.parent)
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+
+
+REPLAY_AS_NOBODY = (
+    "import sys; from pathlib import Path; from app.core.sessions.replay import load_replay; "
+    "r = load_replay(Path(sys.argv[1])); print(r.end_s - r.start_s)"
+)
+
+
+@pytest.mark.parametrize("crashed", [False, True], ids=["closed session", "crashed session with -wal"])
+def test_another_user_can_export_and_replay_a_session_in_a_read_only_folder(crashed: bool) -> None:
+    """Runs as uid 65534 (nobody), for whom read-only bits really hold (root ignores them)."""
     top = Path(tempfile.mkdtemp(prefix="aiwm-ro-"))
     try:
         top.chmod(0o755)
         folder = top / "sessions"
         folder.mkdir()
         path = folder / "run.aiwm"
-        _write(path, 5)
-        path.chmod(0o444)
+        if crashed:
+            _write_crash_image(path, 5)
+        else:
+            _write(path, 5)
+        for file in folder.iterdir():
+            file.chmod(0o444)
         folder.chmod(0o555)
         before = _state(folder)
-        probe = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-        if shutil.which("setpriv") is None or subprocess.run([*probe, "true"], check=False).returncode != 0:
-            pytest.skip("setpriv cannot switch to an unprivileged user here; the root-run tests above still apply")
-        done = subprocess.run(
-            [*probe, sys.executable, "-m", "app", "export", str(path), "--csv", "-"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd="/",
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.splitlines()[1:3] == ["2027-01-15T08:00:00.000Z,0", "2027-01-15T08:00:01.000Z,1"]
+        as_nobody = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        if shutil.which("setpriv") is None or subprocess.run([*as_nobody, "true"], check=False).returncode != 0:
+            pytest.skip("setpriv cannot switch to an unprivileged user here; the root-run tests still apply")
+        export = _run([*as_nobody, sys.executable, "-m", "app", "export", str(path), "--csv", "-"])
+        assert export.stdout.splitlines()[1:3] == ["2027-01-15T08:00:00.000Z,0", "2027-01-15T08:00:01.000Z,1"]
+        assert len(export.stdout.splitlines()) == 6
+        replay = _run([*as_nobody, sys.executable, "-c", REPLAY_AS_NOBODY, str(path)])
+        assert replay.stdout.strip() == "4.0"
         assert _state(folder) == before
     finally:
         for p in (top, top / "sessions"):
@@ -101,27 +125,22 @@ def test_another_user_can_export_a_session_from_a_read_only_folder() -> None:
         shutil.rmtree(top)
 
 
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/", env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_a_crashed_sessions_rows_in_its_wal_are_read_without_touching_its_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The .aiwm plus its -wal, as `kill -9` leaves them: committed rows live only in the -wal."""
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
-    live, crashed = tmp_path / "live.aiwm", tmp_path / "crash" / "live.aiwm"
+    crashed = tmp_path / "crash" / "run.aiwm"
     crashed.parent.mkdir()
-    recorder = Recorder(live, {"simulated": False}, commit_interval_s=0.05, checkpoint_interval_s=3600)
-    try:
-        for i in range(7):
-            recorder.add_sample(Sample("s", 1.0, T0 + i, 0, 0, CounterReading("s", float(i))))
-        deadline = time.monotonic() + 10
-        while recorder.rows_written < 7 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        shutil.copyfile(live, crashed)
-        shutil.copyfile(live.with_name("live.aiwm-wal"), crashed.with_name("live.aiwm-wal"))
-    finally:
-        recorder.close()
-    assert crashed.with_name("live.aiwm-wal").stat().st_size > 0
+    _write_crash_image(crashed, 7)
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     before = _state(crashed.parent)
     with Session(crashed) as session:
         assert [s.metrics["s.value"] for s in session.samples()] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
