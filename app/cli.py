@@ -186,30 +186,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check_before_any_file(args: argparse.Namespace) -> None:
-    """Every check that needs several arguments or the file system, done before a command creates
-    anything, so bad input leaves no half-made session, CSV or data folder behind."""
-    from app.core.atomic import check_writable, refuse_existing
+    """Checks that need several arguments or the file system, done before a command creates
+    anything, so bad input leaves no half-made session, CSV, screenshot or data folder behind."""
     from app.core.paths import data_dir
 
     if args.command in ("snapshot", "record", "gui"):
-        _engine_options(args)
-        if args.demo is not None:
-            from app.core.gpu.catalog import parse_demo_profiles
-
-            parse_demo_profiles(args.demo)
-    new_files = {"record": "out", "export": "csv", "gui": "screenshot"}
-    new_file: Path | None = getattr(args, new_files.get(args.command, ""), None)
+        _check_engine_arguments(args)
     if args.command == "record":
         from app.core.sessions.recorder import check_new_session_path
 
         check_new_session_path(args.out)
-    elif new_file is not None and not (args.command == "export" and str(new_file) == "-"):
-        check_writable(new_file)
-        refuse_existing(new_file)
-    if args.command == "record" and args.interval > args.duration:
-        raise UserError(f"--interval {args.interval:g} s is longer than --duration {args.duration:g} s")
+        if args.interval > args.duration:
+            raise UserError(f"--interval {args.interval:g} s is longer than --duration {args.duration:g} s")
+    elif args.command == "export" and str(args.csv) != "-":
+        _check_new_file(args.csv)
+    elif args.command == "gui" and args.screenshot is not None:
+        _check_new_file(args.screenshot)
     if args.command in ("record", "gui"):
         data_dir()  # the settings live there: a bad AIWM_HOME stops the command here
+
+
+def _check_engine_arguments(args: argparse.Namespace) -> None:
+    """`--time-scale` only with `--demo`, and every `--demo` profile known."""
+    _engine_options(args)
+    if args.demo is not None:
+        from app.core.gpu.catalog import parse_demo_profiles
+
+        parse_demo_profiles(args.demo)
+
+
+def _check_new_file(path: Path) -> None:
+    """A file the command will create: its folder must exist and nothing may have its name yet."""
+    from app.core.atomic import check_writable, refuse_existing
+
+    check_writable(path)
+    refuse_existing(path)
 
 
 def _run(args: argparse.Namespace) -> int:
