@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -41,23 +42,40 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def _positive_seconds(text: str) -> float:
+MAX_DURATION_S = 30 * 24 * 3600  # 2,592,000 s: a month is the longest recording anyone plans
+MIN_TIME_SCALE, MAX_TIME_SCALE = 0.01, 1000.0
+MAX_AFTER_S = 3600.0  # a screenshot an hour in: longer is a typo, and Qt's timers stop at 24.8 days
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds (argparse type); `nan` and `inf` are not numbers of seconds."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0 or value == float("inf"):
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if not value > 0:
         raise argparse.ArgumentTypeError(f"{text} must be a positive number of seconds")
     return value
 
 
-def _non_negative_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be zero or more seconds")
+def _duration(text: str) -> float:
+    value = _positive_seconds(text)
+    if value > MAX_DURATION_S:
+        raise argparse.ArgumentTypeError(f"{text} is longer than the longest recording, {MAX_DURATION_S:,} s (30 days)")
+    return value
+
+
+def _after(text: str) -> float:
+    value = _seconds(text)
+    if not 0 <= value <= MAX_AFTER_S:
+        raise argparse.ArgumentTypeError(f"{text} must be from 0 to {MAX_AFTER_S:g} seconds")
     return value
 
 
@@ -65,6 +83,16 @@ def _interval(text: str) -> float:
     value = _positive_seconds(text)
     if value < MIN_INTERVAL_S:
         raise argparse.ArgumentTypeError(f"{text} is below the shortest interval, {MIN_INTERVAL_S} s")
+    return value
+
+
+def _time_scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not MIN_TIME_SCALE <= value <= MAX_TIME_SCALE:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text} must be from {MIN_TIME_SCALE:g} to {MAX_TIME_SCALE:g}")
     return value
 
 
@@ -79,10 +107,11 @@ def _add_demo(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--time-scale",
-        type=_positive_seconds,
+        type=_time_scale,
         default=1.0,
         metavar="K",
-        help="run the engine's clock K times faster than real time (with --demo)",
+        help=f"run the engine's clock K times faster than real time (with --demo; {MIN_TIME_SCALE:g} to"
+        f" {MAX_TIME_SCALE:g})",
     )
 
 
@@ -96,14 +125,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(snapshot)
 
     record = commands.add_parser("record", help="record a session file (SQLite)")
-    record.add_argument("--out", type=Path, required=True, help="the new session file")
-    record.add_argument("--duration", type=_positive_seconds, required=True, help="seconds to record")
-    record.add_argument("--interval", type=_interval, default=1.0, help="seconds between fast readings (default 1)")
+    record.add_argument("--out", type=Path, required=True, help="the new session file (never overwritten)")
+    record.add_argument(
+        "--duration", type=_duration, required=True, help=f"seconds to record (at most {MAX_DURATION_S:,}, 30 days)"
+    )
+    record.add_argument(
+        "--interval",
+        type=_interval,
+        default=1.0,
+        help=f"seconds between fast readings ({MIN_INTERVAL_S:g} to --duration; default 1)",
+    )
     _add_demo(record)
 
     export = commands.add_parser("export", help="export a session file")
     export.add_argument("session", type=Path, help="a session file written by 'aiwm record'")
-    export.add_argument("--csv", type=Path, required=True, metavar="OUT", help="the CSV file to write")
+    export.add_argument(
+        "--csv",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="the new CSV file (never overwritten), or - for standard output",
+    )
 
     metrics = commands.add_parser("metrics", help="list every metric: name pattern, unit, kind, meaning, DCGM name")
     metrics.add_argument("--json", action="store_true", help="print the aiwm.metrics/1 JSON document")
@@ -111,13 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")
-    gui.add_argument("--screenshot", type=Path, metavar="FILE", help="save a PNG of the window, then exit")
+    gui.add_argument(
+        "--screenshot", type=Path, metavar="FILE", help="save a PNG of the window to the new FILE, then exit"
+    )
     gui.add_argument(
         "--after",
-        type=_non_negative_seconds,
+        type=_after,
         default=5.0,
         metavar="S",
-        help="seconds to run before the screenshot (default 5)",
+        help=f"seconds to run before the screenshot (0 to {MAX_AFTER_S:g}; default 5)",
     )
     gui.add_argument("--minimized", action="store_true", help="start minimised")
     return parser
@@ -129,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["gui", *argv]  # `aiwm` alone, or `aiwm --demo`, opens the window
     args = build_parser().parse_args(argv)
     try:
+        _check_before_any_file(args)
         return _run(args)
     except UserError as error:
         print(f"aiwm: error: {error}", file=sys.stderr)
@@ -138,6 +183,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `aiwm metrics | head`: the reader left; say nothing more, like other tools
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _check_before_any_file(args: argparse.Namespace) -> None:
+    """Checks that need several arguments or the file system, done before a command creates
+    anything, so bad input leaves no half-made session, CSV, screenshot or data folder behind."""
+    from app.core.paths import data_dir
+
+    if args.command in ("snapshot", "record", "gui"):
+        _check_engine_arguments(args)
+    if args.command == "record":
+        from app.core.sessions.recorder import check_new_session_path
+
+        check_new_session_path(args.out)
+        if args.interval > args.duration:
+            raise UserError(f"--interval {args.interval:g} s is longer than --duration {args.duration:g} s")
+    elif args.command == "export" and str(args.csv) != "-":
+        _check_new_file(args.csv)
+    elif args.command == "gui" and args.screenshot is not None:
+        _check_new_file(args.screenshot)
+    if args.command in ("record", "gui"):
+        data_dir()  # the settings live there: a bad AIWM_HOME stops the command here
+
+
+def _check_engine_arguments(args: argparse.Namespace) -> None:
+    """`--time-scale` only with `--demo`, and every `--demo` profile known."""
+    _engine_options(args)
+    if args.demo is not None:
+        from app.core.gpu.catalog import parse_demo_profiles
+
+        parse_demo_profiles(args.demo)
+
+
+def _check_new_file(path: Path) -> None:
+    """A file the command will create: its folder must exist and nothing may have its name yet."""
+    from app.core.atomic import check_writable, refuse_existing
+
+    check_writable(path)
+    refuse_existing(path)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -236,10 +319,16 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.core.sessions.csv_export import export_csv
+    from app.core.sessions.csv_export import export_csv, write_csv
 
-    rows, columns = export_csv(args.session, args.csv)
-    print(f"aiwm: wrote {rows} rows x {columns} metrics to {args.csv}", file=sys.stderr)
+    if str(args.csv) == "-":
+        rows, columns = write_csv(args.session, sys.stdout)
+        sys.stdout.flush()
+        where = "standard output"
+    else:
+        rows, columns = export_csv(args.session, args.csv)
+        where = str(args.csv)
+    print(f"aiwm: wrote {rows} rows x {columns} metrics to {where}", file=sys.stderr)
     return 0
 
 

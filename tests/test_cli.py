@@ -177,6 +177,157 @@ def test_bad_input_is_one_line_and_exit_status_2(args: list[str], message: str, 
     assert "Traceback" not in done.stderr
 
 
+# Every argument of every command, each absurd value: exit 2, one line naming the problem, and no
+# file or folder created anywhere (the working folder, AIWM_HOME). Bounds: --duration 2,592,000 s
+# (30 days), --time-scale 0.01 to 1000, --interval 0.25 s to --duration, --after 0 to 3600 s.
+ABSURD_ARGUMENTS = [
+    (["record", "--out", "x.aiwm", "--duration", "1e10"], "longer than the longest recording, 2,592,000 s"),
+    (["record", "--out", "x.aiwm", "--duration", "2592001"], "longer than the longest recording"),
+    (["record", "--out", "x.aiwm", "--duration", "nan"], "is not a number of seconds"),
+    (["record", "--out", "x.aiwm", "--duration", "inf"], "is not a number of seconds"),
+    (["record", "--out", "x.aiwm", "--duration", "0"], "must be a positive number"),
+    (["record", "--out", "x.aiwm", "--duration", "ten"], "is not a number of seconds"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--interval", "nan"], "is not a number of seconds"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--interval", "inf"], "is not a number of seconds"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--interval", "-1"], "must be a positive number"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--interval", "1e300"], "is longer than --duration 5 s"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--interval", "10"], "--interval 10 s is longer than --duration"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "--time-scale", "0.0001"], "from 0.01 to 1000"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "--time-scale", "1e9"], "from 0.01 to 1000"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "--time-scale", "nan"], "from 0.01 to 1000"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "--time-scale", "inf"], "from 0.01 to 1000"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "--time-scale", "-2"], "from 0.01 to 1000"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "--time-scale", "fast"], "is not a number"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--time-scale", "10"], "--time-scale needs --demo"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "rtx9999"], "unknown demo GPU"),
+    (["record", "--out", ".", "--duration", "5"], "it is a folder"),
+    (["record", "--out", "", "--duration", "5"], "it is a folder"),
+    (["record", "--out", "no-such-folder/x.aiwm", "--duration", "5"], "does not exist"),
+    (["snapshot", "--demo", "--time-scale", "1e9"], "from 0.01 to 1000"),
+    (["snapshot", "--demo", ","], "unknown demo GPU"),
+    (["export", "missing.aiwm", "--csv", "out.csv"], "no such session file"),
+    (["export", ".", "--csv", "out.csv"], "no such session file"),
+    (["export", "missing.aiwm", "--csv", "."], "it is a folder"),
+    (["export", "missing.aiwm", "--csv", "no-such-folder/out.csv"], "does not exist"),
+    (["gui", "--after", "1e10", "--screenshot", "x.png"], "must be from 0 to 3600 seconds"),
+    (["gui", "--after", "nan", "--screenshot", "x.png"], "is not a number of seconds"),
+    (["gui", "--after", "-1", "--screenshot", "x.png"], "must be from 0 to 3600 seconds"),
+    (["gui", "--demo", "--time-scale", "0", "--screenshot", "x.png"], "from 0.01 to 1000"),
+    (["gui", "--theme", "neon"], "invalid choice"),
+    (["gui", "--screenshot", ".", "--after", "0"], "it is a folder"),
+    (["--demo", "rtx9999", "--screenshot", "x.png", "--after", "0"], "unknown demo GPU"),
+]
+
+
+def _listing(*folders: Path) -> set[tuple[str, int]]:
+    """Every path under `folders` with its modification time, to show that nothing was made or changed."""
+    return {(str(p), p.lstat().st_mtime_ns) for folder in folders if folder.exists() for p in folder.rglob("*")}
+
+
+def _case_id(value: object) -> str:
+    return " ".join(value) if isinstance(value, list) else ""
+
+
+@pytest.mark.parametrize(("args", "message"), ABSURD_ARGUMENTS, ids=_case_id)
+def test_absurd_arguments_are_refused_before_any_file_is_created(
+    args: list[str], message: str, tmp_path: Path, private_home: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    before = _listing(work, private_home)
+    done = _aiwm_in(work, *args)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert _listing(work, private_home) == before
+
+
+@pytest.mark.parametrize("command", [["record", "--out", "x.aiwm", "--duration", "5"], ["--screenshot", "x.png"]])
+@pytest.mark.parametrize(
+    ("home", "message"),
+    [
+        ("a-file", "is not a folder"),
+        ("a-file/below-it", "cannot create AIWM_HOME"),
+        ("/proc/aiwm-cannot-be-made-here", "cannot create AIWM_HOME"),
+    ],
+)
+def test_a_bad_aiwm_home_is_one_line_before_any_file_is_created(
+    command: list[str], home: str, message: str, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a-file").write_text("not a folder")
+    before = _listing(work)
+    done = _aiwm_in(work, *command, env={"AIWM_HOME": home, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in done.stderr, done.stderr
+    assert _listing(work) == before
+    assert (work / "a-file").read_text() == "not a folder"
+
+
+def _aiwm_in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`aiwm ARGS` run in `folder` with no NVIDIA library, so a missed check cannot reach real hardware."""
+    full_env = {**os.environ, "AIWM_NVML_LIBRARY": "/nonexistent/libnvidia-ml.so.1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=60,
+        env=full_env,
+        check=False,
+    )
+
+
+def test_help_states_the_bounds() -> None:
+    record_help = " ".join(_aiwm("record", "--help").stdout.split())
+    assert "at most 2,592,000, 30 days" in record_help
+    assert "0.01 to 1000" in record_help
+    assert "0.25 to --duration" in record_help
+    assert "0 to 3600" in " ".join(_aiwm("gui", "--help").stdout.split())
+
+
+def _small_session(path: Path) -> None:
+    from app.core.sampling.sample import Sample
+    from app.core.sessions.recorder import Recorder
+    from tests.core.fakes import CounterReading
+
+    recorder = Recorder(path, {"simulated": True}, commit_interval_s=0.05)
+    for i in range(3):
+        recorder.add_sample(Sample("gpu", 1.0, 1_800_000_000.0 + i, 0, 0, CounterReading("gpu0", 40.0 + i)))
+    recorder.close()
+
+
+def test_export_to_dash_writes_the_csv_to_standard_output(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _small_session(tmp_path / "s.aiwm")
+    assert main(["export", "s.aiwm", "--csv", "-"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "time,simulated,gpu0.value",
+        "2027-01-15T08:00:00.000Z,SIMULATED,40",
+        "2027-01-15T08:00:01.000Z,SIMULATED,41",
+        "2027-01-15T08:00:02.000Z,SIMULATED,42",
+    ]
+    assert captured.err == "aiwm: wrote 3 rows x 1 metrics to standard output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.aiwm"]
+
+
+@pytest.mark.parametrize("target", ["s.aiwm", "old.csv", "link.csv", "/dev/stdout"])
+def test_export_refuses_an_existing_output_with_one_line(target: str, tmp_path: Path) -> None:
+    _small_session(tmp_path / "s.aiwm")
+    (tmp_path / "old.csv").write_text("keep me\n")
+    (tmp_path / "link.csv").symlink_to("old.csv")
+    before = {p.name: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in tmp_path.iterdir()}
+    done = _aiwm_in(tmp_path, "export", "s.aiwm", "--csv", target)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"aiwm: error: {target} already exists; choose a new file name (nothing was overwritten)\n"
+    assert {p.name: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in tmp_path.iterdir()} == before
+    assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "old.csv").read_text() == "keep me\n"
+
+
 def test_a_corrupt_session_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     corrupt = tmp_path / "corrupt.aiwm"
     corrupt.write_bytes(os.urandom(4096))

@@ -1,7 +1,9 @@
 """CSV export of a session: one row per tick, a `time` column in ISO-8601 UTC, one column per metric.
 
 A session of simulated GPUs gets a `simulated` column that reads SIMULATED on every row, so the
-label survives any spreadsheet or script that reads the file.
+label survives any spreadsheet or script that reads the file. Each value is written at its
+sensor's precision from the metric catalog (a temperature of 41.0 °C is `41`, a rate of 7e-11 B/s
+is `0`), whole numbers without a point, and a missing or NaN reading as an empty cell.
 """
 
 from __future__ import annotations
@@ -10,29 +12,47 @@ import csv
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
-from app.core.atomic import atomic_text_writer, check_writable
+from app.core.atomic import atomic_text_writer, check_writable, refuse_existing
 from app.core.clock import iso_utc
+from app.core.metric_catalog import decimals
 from app.core.sessions.reader import Session
+
+UNKNOWN_METRIC_DECIMALS = 6  # a metric the catalog lacks: enough for any sensor, never an exponent
 
 
 def export_csv(session_path: Path, out_path: Path) -> tuple[int, int]:
-    """Write the session's metrics to `out_path`; returns (rows, metric columns).
+    """Write the session's metrics to the new file `out_path`; returns (rows, metric columns).
 
-    Atomic: an existing file at `out_path` survives any failure.
+    Refuses any existing `out_path` (a file, a symlink, a device, the session itself) with a
+    `UserError`, before reading anything. Atomic: the file appears only when it is complete.
     """
     check_writable(out_path)
+    refuse_existing(out_path)
+    with atomic_text_writer(out_path, newline="", replace=False) as handle:
+        return write_csv(session_path, handle)
+
+
+def write_csv(session_path: Path, handle: TextIO) -> tuple[int, int]:
+    """Write the session's metrics as CSV to an open text file (standard output for `--csv -`)."""
     with Session(session_path) as session:
         names = sorted({name for s in session.samples() for name in s.metrics})
+        places = [_decimals_of(name) for name in names]
         label = ["SIMULATED"] if session.simulated else []
+        writer = csv.writer(handle)
+        writer.writerow(["time", *(["simulated"] if label else []), *names])
         rows = 0
-        with atomic_text_writer(out_path, newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["time", *(["simulated"] if label else []), *names])
-            for tick, values in _rows_by_tick(session):
-                writer.writerow([iso_utc(tick), *label, *(_cell(values.get(n)) for n in names)])
-                rows += 1
+        for tick, values in _rows_by_tick(session):
+            cells = (format_value(values.get(n), p) for n, p in zip(names, places, strict=True))
+            writer.writerow([iso_utc(tick), *label, *cells])
+            rows += 1
     return rows, len(names)
+
+
+def _decimals_of(name: str) -> int:
+    places = decimals(name)
+    return UNKNOWN_METRIC_DECIMALS if places is None else places
 
 
 def _rows_by_tick(session: Session) -> Iterator[tuple[float, dict[str, float | None]]]:
@@ -50,7 +70,15 @@ def _rows_by_tick(session: Session) -> Iterator[tuple[float, dict[str, float | N
         yield current_tick, row
 
 
-def _cell(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def format_value(value: float | None, places: int) -> str:
+    """`value` rounded to `places` digits after the point, without trailing zeros; '' when missing."""
+    if value is None:
         return ""
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, int):  # a count (and a 0/1 flag, which JSON may hand back as a bool)
+        return str(int(value))
+    if not math.isfinite(value):
+        return ""
+    text = f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -2,12 +2,23 @@
 
 Every way a file can be wrong (missing, not SQLite, truncated, another program's database)
 becomes a `SessionFileError` with one line that says what is wrong, never a traceback.
+
+Reading never writes, so a session on a read-only disk, in a read-only folder or owned by
+someone else can be read, and no `-wal`/`-shm` file is left next to it. SQLite in WAL mode
+would create both even for a `mode=ro` reader. A closed session has no `-wal` file and is
+opened `immutable=1` (SQLite then reads the main file alone, with no locks and no side files).
+A session left by a crash still has committed rows in its `-wal`, which `immutable` would
+ignore; then the file and its `-wal` are copied to a private temporary folder and the copy is
+read, so the reader sees every committed row and the user's folder stays untouched.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,14 +47,32 @@ class Session:
         if not path.is_file():
             raise SessionFileError(f"{path}: no such session file")
         self.path = path
+        self._copy_folder: tempfile.TemporaryDirectory[str] | None = None
         try:
-            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            self._db = self._connect(path)
             rows = self._db.execute("SELECT key, value FROM meta").fetchall()
             self.meta: dict[str, Any] = {k: json.loads(v) for k, v in rows}
         except (sqlite3.Error, json.JSONDecodeError) as error:
+            self.close()
             raise SessionFileError(f"{path}: not a readable aiwm session file ({error})") from None
         if self.meta.get("schema") != SESSION_SCHEMA:
+            self.close()
             raise SessionFileError(f"{path}: not an aiwm session file (schema {self.meta.get('schema')!r})")
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        """A connection that cannot change `path` or create anything next to it."""
+        wal = path.with_name(path.name + "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            self._copy_folder = tempfile.TemporaryDirectory(prefix="aiwm-session-")
+            copy = Path(self._copy_folder.name) / "session.aiwm"
+            try:
+                shutil.copyfile(path, copy)
+                shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+            except OSError as error:
+                self.close()
+                raise SessionFileError(f"{path}: cannot read the file and its -wal ({error.strerror})") from None
+            return sqlite3.connect(f"{_file_uri(copy)}?mode=ro", uri=True)
+        return sqlite3.connect(f"{_file_uri(path)}?mode=ro&immutable=1", uri=True)
 
     @property
     def simulated(self) -> bool:
@@ -67,10 +96,19 @@ class Session:
             raise SessionFileError(f"{self.path}: session file is damaged ({error})") from None
 
     def close(self) -> None:
-        self._db.close()
+        if hasattr(self, "_db"):
+            self._db.close()
+        if self._copy_folder is not None:
+            self._copy_folder.cleanup()
+            self._copy_folder = None
 
     def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _file_uri(path: Path) -> str:
+    """`path` as an SQLite `file:` URI; `?`, `#` and `%` in a file name are escaped, not parsed."""
+    return "file:" + urllib.parse.quote(str(path.absolute()))

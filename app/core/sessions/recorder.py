@@ -1,7 +1,12 @@
 """Session files: SQLite, written as samples arrive, so a crash loses at most the last second.
 
 The writer runs on a thread of its own and commits once per `commit_interval_s` in WAL mode; a
-committed transaction survives `kill -9` of the program. Layout (schema `aiwm.session/1`):
+committed transaction survives `kill -9` of the program. Committed rows first land in the
+`-wal` file beside the session; every `checkpoint_interval_s` (10 s) they are copied into the
+`.aiwm` file itself, so after a crash the `.aiwm` file alone, copied without its `-wal`, still
+holds all but the last 10 s or so. A session closed normally is the `.aiwm` file alone.
+
+Layout (schema `aiwm.session/1`):
 
 * `meta(key, value)`: schema, program version, started_at, simulated, inventory (JSON).
 * `samples(id, tick_wall_s, source, interval_s, duration_s, error, metrics, detail)`: one row per
@@ -21,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.core.atomic import check_writable
+from app.core.atomic import check_writable, refuse_existing
 from app.core.errors import UserError
 from app.core.json_values import to_json_value
 from app.core.sampling.sample import Sample
@@ -40,15 +45,35 @@ CREATE INDEX samples_by_tick ON samples (tick_wall_s);
 """
 
 
+CHECKPOINT_INTERVAL_S = 10.0
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def check_new_session_path(path: Path) -> None:
+    """Fail with a one-line `UserError` unless a new session can be made at `path`.
+
+    A `-wal` left by a crashed recording of the same name would be replayed into the new file by
+    SQLite, mixing two recordings, so the side files must be absent too.
+    """
+    check_writable(path)
+    for name in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
+        refuse_existing(name)
+
+
 class Recorder:
     """Writes samples and events of one session to a new SQLite file."""
 
-    def __init__(self, path: Path, metadata: dict[str, Any], commit_interval_s: float = 1.0) -> None:
-        check_writable(path)
-        if path.exists():
-            raise UserError(f"{path} already exists; choose a new file name (nothing was overwritten)")
+    def __init__(
+        self,
+        path: Path,
+        metadata: dict[str, Any],
+        commit_interval_s: float = 1.0,
+        checkpoint_interval_s: float = CHECKPOINT_INTERVAL_S,
+    ) -> None:
+        check_new_session_path(path)
         self.path = path
         self._commit_interval_s = commit_interval_s
+        self._checkpoint_interval_s = checkpoint_interval_s
         self._queue: queue.SimpleQueue[tuple[str, tuple[Any, ...]] | None] = queue.SimpleQueue()
         self._db = self._create(path, metadata)
         self.rows_written = 0
@@ -93,7 +118,7 @@ class Recorder:
 
     def _run(self) -> None:
         pending: list[tuple[str, tuple[Any, ...]]] = []
-        last_commit = time.monotonic()
+        last_commit = last_checkpoint = time.monotonic()
         while True:
             try:
                 item = self._queue.get(timeout=self._commit_interval_s)
@@ -106,9 +131,19 @@ class Recorder:
             if time.monotonic() - last_commit >= self._commit_interval_s:
                 self._commit(pending)
                 pending, last_commit = [], time.monotonic()
+            if last_commit - last_checkpoint >= self._checkpoint_interval_s:
+                self._checkpoint()
+                last_checkpoint = last_commit
         self._commit(pending)
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
+
+    def _checkpoint(self) -> None:
+        """Copy the committed rows from the `-wal` file into the `.aiwm` file; PASSIVE never waits for readers."""
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:  # a full disk: the rows are still safe in the -wal
+            log.exception("checkpoint of %s failed", self.path)
 
     def _commit(self, pending: list[tuple[str, tuple[Any, ...]]]) -> None:
         if not pending:
