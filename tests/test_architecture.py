@@ -95,7 +95,7 @@ def test_the_command_line_loads_no_qt_for_its_headless_commands(tmp_path: Path) 
     session, csv = tmp_path / "s.aiwm", tmp_path / "s.csv"
     commands = [
         ["snapshot", "--json", "--demo"],
-        ["record", "--out", str(session), "--duration", "0.5", "--demo"],
+        ["record", "--out", str(session), "--duration", "1", "--demo"],
         ["export", str(session), "--csv", str(csv)],
         ["metrics", "--json"],
     ]
