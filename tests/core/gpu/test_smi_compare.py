@@ -34,27 +34,29 @@ PAI_GTX1070_X2 = {
              sm_clock_mhz=1936.0, mem_clock_mhz=3802.0, pcie_gen_max=2, pcie_width_max=16, pcie_gen=2, pcie_width=1),
     ],
 }  # fmt: skip
-RTX4090_R535 = {
-    "nvidia": {"driver_version": "535.86.05", "cuda_driver_version": "12.2"},
+RTX4000_ADA_R595 = {
+    "nvidia": {"driver_version": "595.84", "cuda_driver_version": "13.2"},
     "gpus": [
-        # NVML reads a slowdown threshold; nvidia-smi R535 prints only gpu_temp_slow_tlimit_threshold.
-        _gpu(0, name="NVIDIA GeForce RTX 4090", uuid="GPU-71d1acc2-662d-2166-bf9f-65272d2fc437",
-             vram_total_bytes=24564 * MIB, power_limit_w=450.0, temperature_c=40.0, temp_slowdown_c=90.0,
-             sm_clock_mhz=210.0, mem_clock_mhz=405.0, pcie_gen_max=3, pcie_width_max=16, pcie_gen=1, pcie_width=16),
+        # nvidia-smi R595 prints only T.Limit margins for this Ada card, no gpu_temp_slow_threshold.
+        # NVML still reads the slowdown threshold; from the capture's margins: 38 C + 49 C below
+        # T.Limit = 87 C, slowdown 2 C past it (gpu_temp_slow_tlimit_threshold -2 C) = 89 C.
+        _gpu(0, name="NVIDIA RTX 4000 SFF Ada Generation", uuid="GPU-37037c3f-65c8-ec4d-24a9-420204ad8026",
+             vram_total_bytes=20475 * MIB, power_limit_w=70.0, temperature_c=38.0, temp_slowdown_c=89.0,
+             sm_clock_mhz=210.0, mem_clock_mhz=405.0, pcie_gen_max=4, pcie_width_max=16, pcie_gen=1, pcie_width=16),
     ],
 }  # fmt: skip
-A100_MIG_R510 = {
-    "nvidia": {"driver_version": "510.47.03", "cuda_driver_version": "11.6"},
+A100_MIG_R535 = {
+    "nvidia": {"driver_version": "535.54.03", "cuda_driver_version": "12.2"},
     "gpus": [
-        _gpu(0, name="NVIDIA A100-SXM4-40GB", uuid="GPU-27b94a00-ed54-5c24-b1fd-1054085de32a",
-             vram_total_bytes=40960 * MIB, power_limit_w=400.0, temperature_c=36.0, temp_slowdown_c=89.0,
-             sm_clock_mhz=1410.0, mem_clock_mhz=1215.0, pcie_gen_max=4, pcie_width_max=16, pcie_gen=4, pcie_width=16),
+        _gpu(0, name="NVIDIA A100-SXM4-80GB", uuid="GPU-513536b6-7d19-9063-b049-1e69664bb298",
+             vram_total_bytes=81920 * MIB, power_limit_w=500.0, temperature_c=27.0, temp_slowdown_c=89.0,
+             sm_clock_mhz=1275.0, mem_clock_mhz=1593.0, pcie_gen_max=4, pcie_width_max=16, pcie_gen=4, pcie_width=16),
     ],
 }  # fmt: skip
 CAPTURES = [
     ("pai_gtx1070_x2_r384.xml", PAI_GTX1070_X2),
-    ("netdata_rtx4090_r535.xml", RTX4090_R535),
-    ("netdata_a100_mig_r510.xml", A100_MIG_R510),
+    ("telegraf_rtx4000_sff_ada_r595.xml", RTX4000_ADA_R595),
+    ("telegraf_a100_sxm4_mig_r535.xml", A100_MIG_R535),
 ]
 
 
@@ -71,21 +73,31 @@ def _failed(checks: list[Check]) -> dict[str, list[tuple[int, str]]]:
 
 
 def test_parse_reads_old_and_new_power_sections_and_ignores_mig_devices_memory() -> None:
-    pai, rtx, a100 = (_smi(name) for name, _ in CAPTURES)
+    pai, ada, a100 = (_smi(name) for name, _ in CAPTURES)
     assert (pai["driver_version"], pai["cuda_version"], len(pai["gpus"])) == ("384.66", None, 2)
     assert [g["power_limit_w"] for g in pai["gpus"]] == [180.0, 180.0]  # <power_readings>
     assert [g["pcie_gen_max"] for g in pai["gpus"]] == [3.0, 2.0]
-    assert rtx["gpus"][0]["power_limit_w"] == 450.0  # <gpu_power_readings><current_power_limit>
-    assert rtx["gpus"][0]["temp_slowdown_c"] is None  # R535 prints no gpu_temp_slow_threshold
-    assert (rtx["cuda_version"], rtx["gpus"][0]["pcie_gen_max"]) == ("12.2", 3.0)  # host-limited: Gen3 slot
-    assert a100["gpus"][0]["vram_total_mib"] == 40960.0  # the GPU's, not a MIG device's 19968 MiB
-    assert (a100["gpus"][0]["temp_slowdown_c"], a100["gpus"][0]["sm_clock_mhz"]) == (89.0, 1410.0)
+    # Both newer captures have only <gpu_power_readings><current_power_limit>, no <power_readings>.
+    assert (ada["gpus"][0]["power_limit_w"], a100["gpus"][0]["power_limit_w"]) == (70.0, 500.0)
+    assert ada["gpus"][0]["temp_slowdown_c"] is None  # R595 prints T.Limit margins, no gpu_temp_slow_threshold
+    assert (ada["cuda_version"], ada["gpus"][0]["pcie_gen_max"], ada["gpus"][0]["pcie_gen"]) == ("13.2", 4.0, 1.0)
+    # The A100 lists four MIG devices of 19968 MiB each before the GPU's own fb_memory_usage.
+    assert (len(a100["gpus"]), a100["gpus"][0]["vram_total_mib"]) == (1, 81920.0)
+    assert (a100["gpus"][0]["temp_slowdown_c"], a100["gpus"][0]["sm_clock_mhz"]) == (89.0, 1275.0)
+
+
+# The only differences a matching snapshot may show: what that nvidia-smi does not print.
+ONLY_OURS = {
+    "pai_gtx1070_x2_r384.xml": [(-1, "cuda_driver_version")],  # R384 printed no CUDA version
+    "telegraf_rtx4000_sff_ada_r595.xml": [(0, "temp_slowdown_c")],  # only T.Limit margins
+    "telegraf_a100_sxm4_mig_r535.xml": [],
+}
 
 
 @pytest.mark.parametrize(("capture", "snapshot"), CAPTURES)
 def test_matching_snapshot_agrees_with_a_real_capture(capture: str, snapshot: dict[str, Any]) -> None:
     checks = compare(snapshot, _smi(capture))
-    assert _failed(checks)["strict"] == []
+    assert _failed(checks) == {"strict": [], "allowed": ONLY_OURS[capture]}
     assert len(checks) == 3 + 12 * len(snapshot["gpus"])
 
 
@@ -94,24 +106,24 @@ def test_values_only_one_side_has() -> None:
     checks = {(c.gpu, c.field): c for c in compare(PAI_GTX1070_X2, pai)}
     cuda = checks[(None, "cuda_driver_version")]  # nvidia-smi R384 printed no CUDA version
     assert (cuda.ok, cuda.strict) == (False, False)
-    slowdown = {(c.gpu, c.field): c for c in compare(RTX4090_R535, _smi("netdata_rtx4090_r535.xml"))}
-    only_ours = slowdown[(0, "temp_slowdown_c")]
-    assert (only_ours.ours, only_ours.smi, only_ours.ok, only_ours.strict) == (90.0, None, False, False)
+    ada = _smi("telegraf_rtx4000_sff_ada_r595.xml")
+    only_ours = {(c.gpu, c.field): c for c in compare(RTX4000_ADA_R595, ada)}[(0, "temp_slowdown_c")]
+    assert (only_ours.ours, only_ours.smi, only_ours.ok, only_ours.strict) == (89.0, None, False, False)
     snapshot = _copy(PAI_GTX1070_X2)
     snapshot["gpus"][1]["temperature_c"] = None  # the driver shows it and we missed it: a failure
     assert _failed(compare(snapshot, pai))["strict"] == [(1, "temperature_c")]
-    snapshot = _copy(RTX4090_R535)
+    snapshot = _copy(RTX4000_ADA_R595)
     snapshot["gpus"][0]["temp_slowdown_c"] = None  # neither side has it: agreement
-    assert _failed(compare(snapshot, _smi("netdata_rtx4090_r535.xml"))) == {"strict": [], "allowed": []}
+    assert _failed(compare(snapshot, ada)) == {"strict": [], "allowed": []}
 
 
 # (field, the capture's value, the largest difference allowed): A100 capture, hand-computed.
 TOLERANCES = [
-    ("temperature_c", 36.0, 3.0),
-    ("power_limit_w", 400.0, 1.0),
+    ("temperature_c", 27.0, 3.0),
+    ("power_limit_w", 500.0, 1.0),
     ("temp_slowdown_c", 89.0, 0.5),
-    ("sm_clock_mhz", 1410.0, 282.0),  # 20 % of 1410 MHz, more than the 150 MHz floor
-    ("mem_clock_mhz", 1215.0, 243.0),  # 20 % of 1215 MHz
+    ("sm_clock_mhz", 1275.0, 255.0),  # 20 % of 1275 MHz, more than the 150 MHz floor
+    ("mem_clock_mhz", 1593.0, 318.6),  # 20 % of 1593 MHz
     ("pcie_gen_max", 4, 0),
     ("pcie_width_max", 16, 0),
 ]
@@ -120,8 +132,8 @@ TOLERANCES = [
 @pytest.mark.parametrize(("field", "value", "tolerance"), TOLERANCES)
 @pytest.mark.parametrize("sign", [1, -1])
 def test_each_tolerance_holds_at_its_boundary_and_fails_just_past_it(field, value, tolerance, sign) -> None:
-    smi = _smi("netdata_a100_mig_r510.xml")
-    snapshot = _copy(A100_MIG_R510)
+    smi = _smi("telegraf_a100_sxm4_mig_r535.xml")
+    snapshot = _copy(A100_MIG_R535)
     snapshot["gpus"][0][field] = value + sign * tolerance
     assert _failed(compare(snapshot, smi))["strict"] == []
     snapshot["gpus"][0][field] = value + sign * (tolerance + 1)
@@ -129,20 +141,20 @@ def test_each_tolerance_holds_at_its_boundary_and_fails_just_past_it(field, valu
 
 
 def test_vram_agrees_within_one_mib_and_clock_floor_is_150_mhz() -> None:
-    rtx = _smi("netdata_rtx4090_r535.xml")
-    snapshot = _copy(RTX4090_R535)
-    snapshot["gpus"][0]["vram_total_bytes"] = 24565 * MIB
+    ada = _smi("telegraf_rtx4000_sff_ada_r595.xml")
+    snapshot = _copy(RTX4000_ADA_R595)
+    snapshot["gpus"][0]["vram_total_bytes"] = 20476 * MIB
     snapshot["gpus"][0]["sm_clock_mhz"] = 210.0 + 150.0  # 20 % of 210 MHz is 42: the 150 MHz floor applies
-    assert _failed(compare(snapshot, rtx))["strict"] == []
-    snapshot["gpus"][0]["vram_total_bytes"] = 24565 * MIB + 1
+    assert _failed(compare(snapshot, ada))["strict"] == []
+    snapshot["gpus"][0]["vram_total_bytes"] = 20476 * MIB + 1
     snapshot["gpus"][0]["sm_clock_mhz"] = 210.0 + 151.0
-    assert _failed(compare(snapshot, rtx))["strict"] == [(0, "sm_clock_mhz"), (0, "vram_total_mib")]
+    assert _failed(compare(snapshot, ada))["strict"] == [(0, "sm_clock_mhz"), (0, "vram_total_mib")]
 
 
 def test_link_that_retrained_between_reads_is_reported_not_failed() -> None:
-    snapshot = _copy(A100_MIG_R510)
+    snapshot = _copy(A100_MIG_R535)
     snapshot["gpus"][0].update(pcie_gen=3, pcie_width=8)
-    assert _failed(compare(snapshot, _smi("netdata_a100_mig_r510.xml"))) == {
+    assert _failed(compare(snapshot, _smi("telegraf_a100_sxm4_mig_r535.xml"))) == {
         "strict": [],
         "allowed": [(0, "pcie_gen"), (0, "pcie_width")],
     }
