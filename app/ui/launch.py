@@ -33,7 +33,7 @@ def run_gui(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.core.sampling.live import LiveFeed
+    from app.core.sampling.live import LiveSession
     from app.ui import theme as themes
     from app.ui.main_window import MainWindow
 
@@ -42,7 +42,7 @@ def run_gui(
     settings = load_settings()
     theme = themes.resolve(theme_name or settings.theme)
     themes.apply(app, theme)  # type: ignore[arg-type]
-    live = LiveFeed(Engine(options))
+    live = LiveSession(Engine(options), settings.alerts)
     window = MainWindow(live, settings, theme)
     window.resize(1920, 1080)
     live.start()
