@@ -224,12 +224,11 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    from app.core.atomic import check_writable
-    from app.ui.launch import run_gui
+    from app.ui.launch import check_screenshot_path, run_gui
 
     options = _engine_options(args)
     if args.screenshot is not None:
-        check_writable(args.screenshot)
+        check_screenshot_path(args.screenshot)
     return run_gui(options, args.theme, args.screenshot, args.after, args.minimized)
 
 
