@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from app.core.sampling.live import StoppedRecording
 
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,52 +169,63 @@ def _record(args: argparse.Namespace) -> int:
     from app.core.sampling.live import LiveSession
     from app.core.settings import load_settings
 
-    engine = _engine(args, args.interval)
-    live = LiveSession(engine, load_settings().alerts)
-    try:
-        live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
-    except BaseException:
-        live.stop()
-        raise
-    label = " SIMULATED GPUs," if engine.simulated else ""
-    print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
-    if live.simulated_only:
-        print(
-            f"aiwm: --time-scale {args.time_scale:g}: recording the simulated GPUs only; the host's CPU, memory, "
-            "disks and network run in real time and are left out",
-            file=sys.stderr,
-        )
-    with _stop_on_signals() as stop:
+    with _stop_on_signals() as stop, _engine(args, args.interval) as engine:
+        live = LiveSession(engine, load_settings().alerts)
+        try:
+            live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
+        except BaseException:
+            live.stop()
+            raise
+        label = " SIMULATED GPUs," if engine.simulated else ""
+        print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
+        if live.simulated_only:
+            print(
+                f"aiwm: --time-scale {args.time_scale:g}: recording the simulated GPUs only; the host's CPU, "
+                "memory, disks and network run in real time and are left out",
+                file=sys.stderr,
+            )
         live.start(args.duration)
-        while live.running and not stop.wait(0.05):
+        while live.running and not stop.event.wait(0.05):
             pass  # the sampler ends by itself after the last tick of the duration
         stopped_early = live.running
         stopped = live.stop()
-    return _report_recording(args, stopped, stopped_early)
+    return _report_recording(args, stopped, stop.signum if stopped_early else None)
 
 
-def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, stopped_early: bool) -> int:
-    """Say what was written, which ticks were skipped, and whether Ctrl+C ended it early (exit 130)."""
+def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, signum: int | None) -> int:
+    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number."""
     if stopped is None:
         return 1
     for skipped in stopped.skipped:
         print(f"aiwm: {skipped.message}; noted in the session's events", file=sys.stderr)
     written = f"wrote {stopped.recorder.rows_written} samples to {args.out}"
-    if stopped_early:
+    if signum is not None:
         print(f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; {written}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return 128 + signum  # 130 for Ctrl+C (SIGINT), as shells report it
     print(f"aiwm: {written}", file=sys.stderr)
     return 0
 
 
+class _StopRequest:
+    """Set by SIGINT or SIGTERM; remembers which, for the exit status."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signum: int | None = None
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.signum = signum
+        self.event.set()
+
+
 @contextlib.contextmanager
-def _stop_on_signals() -> Iterator[threading.Event]:
-    """An event set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly.
+def _stop_on_signals() -> Iterator[_StopRequest]:
+    """A stop request set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly.
 
     The previous handlers come back when the block ends.
     """
-    stop = threading.Event()
-    previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGINT, signal.SIGTERM)}
+    stop = _StopRequest()
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
     finally:

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from app.core.sessions.reader import Session
 
 
@@ -18,7 +20,9 @@ def _aiwm(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path, signum: int, status: int) -> None:
+    """Ctrl+C (SIGINT) exits 130, SIGTERM 143: 128 + the signal's number, as shells report them."""
     session, table = tmp_path / "early.aiwm", tmp_path / "early.csv"
     with subprocess.Popen(
         [sys.executable, "-m", "app", "record", "--out", str(session), "--duration", "600", "--demo"],
@@ -29,9 +33,9 @@ def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path) -> Non
         first_line = process.stderr.readline()  # printed just before sampling starts
         assert "recording SIMULATED GPUs" in first_line
         time.sleep(2.5)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         rest = process.stderr.read()
-        assert process.wait(30) == 130
+        assert process.wait(30) == status
     lines = rest.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in rest, rest
     found = re.fullmatch(

@@ -12,12 +12,13 @@ clock would record false times.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.engine import Engine
 from app.core.gpu.sources import GpuSource, PcieThroughputSource
@@ -29,6 +30,8 @@ from app.core.sessions.recorder import Recorder
 from app.core.settings import AlertSettings
 from app.core.sources import Source
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 SampleListener = Callable[[Sample], None]
 AlertListener = Callable[[AlertEvent], None]
 SIMULATED_ONLY = "simulated only"
@@ -129,10 +132,10 @@ class LiveSession:
                     self._recording.recorder.add_event(*event.as_session_event())
             listeners, alert_listeners = self._listeners, self._alert_listeners
         for listener in listeners:
-            listener(sample)
+            _call(listener, sample)
         for event in events:
             for alert_listener in alert_listeners:
-                alert_listener(event)
+                _call(alert_listener, event)
 
     def metadata(self) -> dict[str, Any]:
         """The session file's metadata: when, whether simulated, intervals, time scale, sources, inventory."""
@@ -189,3 +192,11 @@ class LiveSession:
             stopped.recorder.close()
         self.engine.close()
         return stopped
+
+
+def _call(listener: Callable[[T], None], item: T) -> None:
+    """One broken listener must not stop the others, the recording or the sampler."""
+    try:
+        listener(item)
+    except Exception:
+        log.exception("live session listener failed")

@@ -113,3 +113,27 @@ def test_ticks_the_sampler_could_not_keep_up_with_are_noted_in_the_session(tmp_p
     assert gpu.due == 200 and rows + gpu.skipped == 200
     assert f"gpu: {gpu.skipped} of 200 ticks skipped (the sampler could not keep up)" in notes
     assert len(notes) == len(stopped.skipped), "one note per source that lost ticks"
+
+
+def test_a_failing_listener_does_not_stop_the_others_or_the_recording(tmp_path: Path, caplog) -> None:
+    live = _session()
+    heard: list[Sample] = []
+
+    def broken(_: object) -> None:
+        raise RuntimeError("listener bug")
+
+    live.subscribe(on_sample=broken, on_alert=broken)
+    live.subscribe(on_sample=heard.append)
+    path = tmp_path / "robust.aiwm"
+    live.start_recording(path)
+    profile = default_catalog()["rtx4090-degraded"]
+    gpu = SimulatedGpu(replace(profile, thermal=replace(profile.thermal, ambient_c=55.0)), 0, start_s=0.0)
+    samples = _hot_samples(0, 900, 1.0, gpu)
+    for sample in samples:
+        live.handle(sample)
+    live.stop()
+    assert len(heard) == 900
+    with Session(path) as session:
+        assert sum(1 for _ in session.samples()) == 900
+        assert any(kind == "alert_fired" for _, kind, _ in session.events())
+    assert "live session listener failed" in caplog.text
