@@ -151,6 +151,8 @@ class LiveSession:
 
     def start_recording(self, path: Path) -> Recorder:
         """Record from now on into a new session file (raises `UserError` for an unusable path)."""
+        if self._recording is not None:
+            raise RuntimeError("already recording; stop_recording() first")
         recorder = Recorder(path, self.metadata())
         recording = _Recording(recorder, self.engine.clock.monotonic(), self.sampler.tick_counts())
         with self._lock:
