@@ -6,6 +6,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from app.core.engine import Engine, EngineOptions
 from app.core.gpu.catalog import default_catalog
 from app.core.gpu.records import GpuSetReading, NvidiaStatus
@@ -137,3 +139,14 @@ def test_a_failing_listener_does_not_stop_the_others_or_the_recording(tmp_path: 
         assert sum(1 for _ in session.samples()) == 900
         assert any(kind == "alert_fired" for _, kind, _ in session.events())
     assert "live session listener failed" in caplog.text
+
+
+def test_a_second_recording_is_refused_without_creating_its_file(tmp_path: Path) -> None:
+    live = _session()
+    live.start_recording(tmp_path / "first.aiwm")
+    try:
+        with pytest.raises(RuntimeError, match="already recording"):
+            live.start_recording(tmp_path / "second.aiwm")
+        assert not (tmp_path / "second.aiwm").exists()
+    finally:
+        live.stop()
