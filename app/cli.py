@@ -6,14 +6,14 @@ Bad input ends with one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import signal
 import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -23,9 +23,7 @@ from app.core.sampling.sampler import MIN_INTERVAL_S
 
 if TYPE_CHECKING:
     from app.core.engine import Engine, EngineOptions
-    from app.core.sampling.alerts import AlertEngine
-    from app.core.sampling.sample import Sample
-    from app.core.sessions.recorder import Recorder
+    from app.core.sampling.live import StoppedRecording
 
 EXIT_USAGE = 2
 
@@ -260,61 +258,79 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from app.core.json_values import to_json_value
-    from app.core.sampling.alerts import AlertEngine
-    from app.core.sessions.recorder import Recorder
+    from app.core.sampling.live import LiveSession
     from app.core.settings import load_settings
 
-    with _engine(args, args.interval) as engine:
-        inventory = engine.inventory()
-        metadata = {
-            "started_at": time.time(),
-            "simulated": engine.simulated,
-            "interval_s": args.interval,
-            "time_scale": args.time_scale,
-            "inventory": to_json_value(inventory),
-        }
-        recorder = Recorder(args.out, metadata)
-        sampler = engine.sampler()
-        sampler.subscribe(recorder.add_sample)
-        alerts = AlertEngine(inventory.gpus, load_settings().alerts)
-        sampler.subscribe(_alerts_to(recorder, alerts))
+    with _stop_on_signals() as stop, _engine(args, args.interval) as engine:
+        live = LiveSession(engine, load_settings().alerts)
+        try:
+            live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
+        except BaseException:
+            live.stop()
+            raise
         label = " SIMULATED GPUs," if engine.simulated else ""
         print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
-        stop = _stop_on_signals()
-        sampler.start()
-        stop.wait(engine.clock.to_real_s(args.duration))
-        sampler.stop()
-        recorder.close()
-    print(f"aiwm: wrote {recorder.rows_written} samples to {args.out}", file=sys.stderr)
+        if live.simulated_only:
+            print(
+                f"aiwm: --time-scale {args.time_scale:g}: recording the simulated GPUs only; the host's CPU, "
+                "memory, disks and network run in real time and are left out",
+                file=sys.stderr,
+            )
+        live.start(args.duration)
+        while live.running and not stop.event.wait(0.05):
+            pass  # the sampler ends by itself after the last tick of the duration
+        stopped_early = live.running
+        stopped = live.stop()
+    return _report_recording(args, stopped, stop.signum if stopped_early else None)
+
+
+def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, signum: int | None) -> int:
+    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number."""
+    if stopped is None:
+        return 1
+    for skipped in stopped.skipped:
+        print(f"aiwm: {skipped.message}; noted in the session's events", file=sys.stderr)
+    written = f"wrote {stopped.recorder.rows_written} samples to {args.out}"
+    if signum is not None:
+        print(f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; {written}", file=sys.stderr)
+        return 128 + signum  # 130 for Ctrl+C (SIGINT), as shells report it
+    print(f"aiwm: {written}", file=sys.stderr)
     return 0
 
 
-def _alerts_to(recorder: Recorder, alerts: AlertEngine) -> Callable[[Sample], None]:
-    """A sampler listener that writes each alert fired or cleared into the session."""
+class _StopRequest:
+    """Set by SIGINT or SIGTERM; remembers which, for the exit status."""
 
-    def listener(sample: Sample) -> None:
-        for event in alerts.update(sample):
-            recorder.add_event(*event.as_session_event())
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signum: int | None = None
 
-    return listener
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.signum = signum
+        self.event.set()
 
 
-def _stop_on_signals() -> threading.Event:
-    """An event set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    return stop
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[_StopRequest]:
+    """A stop request set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly.
+
+    The previous handlers come back when the block ends.
+    """
+    stop = _StopRequest()
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _gui(args: argparse.Namespace) -> int:
-    from app.core.atomic import check_writable
-    from app.ui.launch import run_gui
+    from app.ui.launch import check_screenshot_path, run_gui
 
     options = _engine_options(args)
     if args.screenshot is not None:
-        check_writable(args.screenshot)
+        check_screenshot_path(args.screenshot)
     return run_gui(options, args.theme, args.screenshot, args.after, args.minimized)
 
 

@@ -93,11 +93,11 @@ from PySide6.QtWidgets import QApplication
 from app.core.engine import Engine, EngineOptions
 from app.core.settings import Settings
 from app.ui import theme
-from app.core.sampling.live import LiveFeed
+from app.core.sampling.live import LiveSession
 from app.ui.main_window import MainWindow
 app = QApplication([])
 theme.apply(app, theme.LIGHT)
-live = LiveFeed(Engine(EngineOptions(demo='', time_scale=200.0)))
+live = LiveSession(Engine(EngineOptions(demo='', time_scale=200.0)), Settings().alerts)
 w = MainWindow(live, Settings(), theme.LIGHT); w.resize(1920, 1080); live.start(); w.show()
 deadline = time.monotonic() + 4
 while time.monotonic() < deadline: app.processEvents(); time.sleep(0.01)

@@ -1,9 +1,15 @@
-"""The main window: a sidebar of pages (the Dashboard first), banners, recording, replay, alerts, tray."""
+"""The main window: a sidebar of pages (from `pages.registry`), banners, recording, replay, alerts, tray.
+
+Samples and alert events arrive on the sampler thread and only wait in deques; the 1 Hz timer on
+the GUI thread takes them. Closing a recording and writing a CSV run on worker threads.
+"""
 
 from __future__ import annotations
 
+import collections
 import threading
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,55 +25,68 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import UserError
 from app.core.inventory import HostInventory
-from app.core.sampling.alerts import AlertEvent
-from app.core.sampling.live import LiveFeed
+from app.core.sampling.alerts import Alert, AlertEvent
+from app.core.sampling.live import LiveSession
 from app.core.sampling.monitor import MonitorState
 from app.core.sampling.sample import Sample
-from app.core.sessions.csv_export import export_csv
 from app.core.sessions.decode import decode
-from app.core.sessions.replay import Replay
-from app.core.settings import Settings, save_settings
+from app.core.sessions.replay import Replay, load_replay
+from app.core.settings import AlertSettings, Settings, save_settings
+from app.ui.background import BackgroundTask
+from app.ui.pages.base import Page, PageContext
 from app.ui.pages.dashboard.page import DashboardPage
-from app.ui.replay_bar import ReplayBar, ReplayLoader
+from app.ui.pages.registry import PAGES, DashboardEntry
+from app.ui.replay_bar import ReplayBar
+from app.ui.session_files import SessionFiles
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import Theme
 from app.ui.tray import Tray
 from app.ui.widgets.tiles import Banner
 
 REDRAW_MS = 1000
+SIMULATED = "SIMULATED GPUs (--demo): these readings are not real hardware"
+T = TypeVar("T")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, live: LiveFeed, settings: Settings, theme: Theme) -> None:
+    def __init__(self, live: LiveSession, settings: Settings, theme: Theme) -> None:
         super().__init__()
         self.setWindowTitle("AI Workstation Manager")
         self.live, self.settings, self.theme = live, settings, theme
         inventory = live.engine.inventory()
-        self.state = MonitorState(inventory.gpus, settings.alerts)
-        self.dashboard = DashboardPage(inventory.host, inventory.gpus, theme, settings.window_s, inventory.nvidia)
+        # The LiveSession evaluates the alerts, once; this state keeps the history and newest records.
+        self.state = MonitorState(inventory.gpus, AlertSettings(enabled=()))
+        self.page_list: list[Page] = [make(PageContext(inventory, theme, settings)) for make in PAGES]
+        self.dashboard = next(p.view for p in self.page_list if isinstance(p, DashboardEntry))
         self.replay: Replay | None = None
         self._replay_page: DashboardPage | None = None
         self._dirty = False
         self._closing = False
-        self.simulated_banner = Banner(theme.simulated, "SIMULATED GPUs (--demo): these readings are not real hardware")
+        self._samples: collections.deque[Sample] = collections.deque()
+        self._alert_events: collections.deque[AlertEvent] = collections.deque()
+        self._active_alerts: dict[tuple[str, str], Alert] = {}
+        self.simulated_banner = Banner(theme.simulated, self._simulated_text())
         self.simulated_banner.setVisible(live.engine.simulated)
         self.alert_banner = Banner(theme.critical)
         self.alert_banner.hide()
         self.replay_bar = ReplayBar()
         self.replay_bar.hide()
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.dashboard)
         self.sidebar = QListWidget()
-        self.sidebar.addItem("Dashboard")
+        for page in self.page_list:
+            self.pages.addWidget(page.widget)
+            self.sidebar.addItem(page.title)
         self.sidebar.setCurrentRow(0)
+        self.sidebar.currentRowChanged.connect(self._on_page_chosen)
         self.sidebar.setMaximumWidth(150)
         self.sidebar.setToolTip("Pages (Up/Down to move)")
         self.tray = Tray(self)
-        self._loader = ReplayLoader()
-        self._loader.loaded.connect(self._on_replay_loaded)
+        self.files = SessionFiles(live, self, self.statusBar().showMessage)
+        self._loader = BackgroundTask("replay-loader", self)
+        self._loader.finished.connect(self._on_replay_loaded)
         self._loader.failed.connect(self._on_replay_failed)
+        live.subscribe(on_sample=self._samples.append, on_alert=self._alert_events.append)
         self._build_layout()
         self._build_actions()
         self.replay_bar.moved.connect(self._on_replay_moved)
@@ -77,6 +96,12 @@ class MainWindow(QMainWindow):
         self.redraw_timer = QTimer(self)
         self.redraw_timer.timeout.connect(self._on_redraw_due)
         self.redraw_timer.start(REDRAW_MS)
+
+    def _simulated_text(self) -> str:
+        if not self.live.simulated_only:
+            return SIMULATED
+        scale = self.live.engine.options.time_scale
+        return f"{SIMULATED}; at {scale:g}x time only they are sampled: the host runs in real time and is not shown"
 
     def _build_layout(self) -> None:
         central = QWidget()
@@ -95,35 +120,39 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.record_action = QAction("Record", self, checkable=True, shortcut=QKeySequence("Ctrl+R"))
-        self.record_action.setToolTip("Start or stop recording a session file (Ctrl+R)")
-        self.record_action.toggled.connect(self._on_record_toggled)
         open_action = QAction("Open session…", self, shortcut=QKeySequence("Ctrl+O"))
         open_action.setToolTip("Replay a recorded session in the dashboard (Ctrl+O)")
         open_action.triggered.connect(self._on_open_clicked)
         export_action = QAction("Export CSV…", self, shortcut=QKeySequence("Ctrl+E"))
         export_action.triggered.connect(self._on_export_clicked)
+        export_action.setToolTip("Write a session's metrics as CSV (Ctrl+E)")
         settings_action = QAction("Settings…", self, shortcut=QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self._on_settings_clicked)
-        for action in (self.record_action, open_action, export_action, settings_action):
+        for action in (self.files.record_action, open_action, export_action, settings_action):
             toolbar.addAction(action)
 
     # -- live data ---------------------------------------------------------------------------
 
-    def _on_sample(self, sample: Sample) -> None:
-        events = self.state.add(sample)
+    @property
+    def current_page(self) -> Page:
+        return self.page_list[max(0, self.sidebar.currentRow())]
+
+    @Slot(int)
+    def _on_page_chosen(self, row: int) -> None:
+        if self.replay is not None:
+            self.back_to_live()
+        self.pages.setCurrentWidget(self.page_list[row].widget)
         self._dirty = True
-        if events:
-            self._on_alerts(events)
+        self._on_redraw_due()
 
     def _on_alerts(self, events: list[AlertEvent]) -> None:
-        recorder = self.live.recorder
         for event in events:
-            if recorder is not None:
-                recorder.add_event(*event.as_session_event())
             if event.kind == "fired":
+                self._active_alerts[event.alert.key] = event.alert
                 self.tray.notify("AI Workstation Manager", event.alert.message)
-        active = [a.message for a in self.state.alerts.active.values()]
+            else:
+                self._active_alerts.pop(event.alert.key, None)
+        active = [a.message for a in self._active_alerts.values()]
         self.alert_banner.setText("⚠ " + "   ·   ".join(active) if active else "")
         self.alert_banner.setVisible(bool(active))
 
@@ -135,55 +164,24 @@ class MainWindow(QMainWindow):
     @property
     def painting(self) -> bool:
         """Redraw only what someone can see: not minimised, not hidden, not paused."""
-        return self.isVisible() and not self.isMinimized() and not self.dashboard.paused
+        return self.isVisible() and not self.isMinimized() and not self.current_page.paused
 
     @Slot()
     def _on_redraw_due(self) -> None:
-        for sample in self.live.take():
-            self._on_sample(sample)
-        self._show_tray_temperature()
+        for sample in _take_all(self._samples):
+            self.state.add(sample)
+            self._dirty = True
+        if events := _take_all(self._alert_events):
+            self._on_alerts(events)
+        self.tray.show_hottest(self.state, self.settings.alerts.gpu_near_slowdown_c)
         if not self._dirty or not self.painting or self.replay is not None:
             return
         end = self.state.history.newest_time()
         if end is not None:
-            self.dashboard.refresh(self.state, end)
+            self.current_page.refresh(self.state, end)
             self._dirty = False
 
-    def _show_tray_temperature(self) -> None:
-        gpus = getattr(self.state.latest("gpu"), "gpus", ())
-        temps = [(g.temperature_c, g.index) for g in gpus if g.temperature_c is not None]
-        if not temps:
-            return
-        hottest, index = max(temps)
-        slowdown = next((g.temp_slowdown_c for g in self.state.gpus if g.index == index), None)
-        hot = slowdown is not None and hottest >= slowdown - self.settings.alerts.gpu_near_slowdown_c
-        self.tray.show_temperature(hottest, hot, f"Hottest GPU: GPU {index} at {hottest:.0f} °C")
-
-    # -- recording, replay, export -----------------------------------------------------------
-
-    @Slot(bool)
-    def _on_record_toggled(self, recording: bool) -> None:
-        if recording == (self.live.recorder is not None):
-            return  # the action follows a recording started or stopped in code
-        if not recording:
-            path = self.live.stop_recording()
-            self.statusBar().showMessage(f"Recording saved to {path}", 10_000)
-            return
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Record session to", str(Path.home() / "session.aiwm"), "Session files (*.aiwm)"
-        )
-        if not name or not self.start_recording(Path(name)):
-            self.record_action.setChecked(False)
-
-    def start_recording(self, path: Path) -> bool:
-        try:
-            self.live.start_recording(path)
-        except UserError as error:
-            QMessageBox.warning(self, "Cannot record", str(error))
-            return False
-        self.record_action.setChecked(True)
-        self.statusBar().showMessage(f"Recording to {path}")
-        return True
+    # -- replay -----------------------------------------------------------
 
     @Slot()
     def _on_open_clicked(self) -> None:
@@ -193,7 +191,7 @@ class MainWindow(QMainWindow):
 
     def open_session(self, path: Path) -> threading.Thread:
         self.statusBar().showMessage(f"Loading {path}…")
-        return self._loader.load(path)
+        return self._loader.run(lambda: load_replay(path))
 
     @Slot(object)
     def _on_replay_loaded(self, replay: Replay) -> None:
@@ -231,23 +229,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_export_clicked(self) -> None:
-        source = self.replay.path if self.replay is not None else None
-        if source is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Session to export", str(Path.home()), "Sessions (*.aiwm)")
-            source = Path(name) if name else None
-        if source is None:
-            return
-        target, _ = QFileDialog.getSaveFileName(self, "Export CSV to", str(source.with_suffix(".csv")), "CSV (*.csv)")
-        if target:
-            self.export_session(source, Path(target))
-
-    def export_session(self, source: Path, target: Path) -> None:
-        try:
-            rows, columns = export_csv(source, target)
-        except UserError as error:
-            QMessageBox.warning(self, "Cannot export", str(error))
-            return
-        self.statusBar().showMessage(f"Wrote {rows} rows × {columns} metrics to {target}", 10_000)
+        self.files.choose_and_export(self.replay.path if self.replay is not None else None)
 
     # -- settings and closing ----------------------------------------------------------------
 
@@ -259,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        self.state.alerts.settings = settings.alerts
+        self.live.alerts.settings = settings.alerts
         save_settings(settings)
 
     @Slot(float)
@@ -280,10 +262,21 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop timers, sampling and recording; leaves no thread or timer running."""
+        """Stop timers, sampling and recording; wait for files being written; leaves no thread or timer running."""
         if self._closing:
             return
         self._closing = True
         self.redraw_timer.stop()
+        self.live.unsubscribe(on_sample=self._samples.append, on_alert=self._alert_events.append)
         self.live.stop()
+        self.files.wait()
+        self._loader.wait()
         self.tray.hide()
+
+
+def _take_all(waiting: collections.deque[T]) -> list[T]:
+    """Everything in `waiting`, oldest first, leaving it empty (items appended meanwhile stay)."""
+    taken = []
+    while waiting:
+        taken.append(waiting.popleft())
+    return taken

@@ -1,34 +1,13 @@
-"""Replay of a session file: loaded on a worker thread, shown read-only with a time slider."""
+"""The replay bar: a session file shown read-only with a time slider (the window loads it on a worker)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
-from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
-from app.core.errors import UserError
-from app.core.sessions.replay import Replay, load_replay
-
-
-class ReplayLoader(QObject):
-    """Reads a session off the GUI thread; `loaded(Replay)` or `failed(str)` arrive on the GUI thread."""
-
-    loaded = Signal(object)
-    failed = Signal(str)
-
-    def load(self, path: Path) -> threading.Thread:
-        thread = threading.Thread(target=self._run, args=(path,), name="aiwm-replay-loader", daemon=True)
-        thread.start()
-        return thread
-
-    def _run(self, path: Path) -> None:
-        try:
-            self.loaded.emit(load_replay(path))
-        except UserError as error:
-            self.failed.emit(str(error))
+from app.core.sessions.replay import Replay
 
 
 class ReplayBar(QWidget):

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
+from app.core.sampling.monitor import MonitorState
+
 
 def temperature_icon(temperature_c: float | None, hot: bool) -> QIcon:
     """A 64 px icon with the temperature in it: red when near slowdown."""
@@ -42,6 +44,17 @@ class Tray:
         self._shown = key
         self.icon.setIcon(temperature_icon(temperature_c, hot))
         self.icon.setToolTip(tooltip)
+
+    def show_hottest(self, state: MonitorState, near_slowdown_c: float) -> None:
+        """Show the hottest GPU's temperature; red within `near_slowdown_c` of its slowdown limit."""
+        gpus = getattr(state.latest("gpu"), "gpus", ())
+        temps = [(g.temperature_c, g.index) for g in gpus if g.temperature_c is not None]
+        if not temps:
+            return
+        hottest, index = max(temps)
+        slowdown = next((g.temp_slowdown_c for g in state.gpus if g.index == index), None)
+        hot = slowdown is not None and hottest >= slowdown - near_slowdown_c
+        self.show_temperature(hottest, hot, f"Hottest GPU: GPU {index} at {hottest:.0f} °C")
 
     def notify(self, title: str, message: str) -> None:
         if self.icon is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from app.core.engine import Engine, EngineOptions
-from app.core.sampling.live import LiveFeed
+from app.core.sampling.live import LiveSession
 from app.core.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.theme import LIGHT
@@ -25,8 +25,9 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
     def make(
         demo: str = "", time_scale: float = 60.0, settings: Settings | None = None, start: bool = True
     ) -> MainWindow:
-        live = LiveFeed(Engine(EngineOptions(demo=demo, time_scale=time_scale)))
-        window = MainWindow(live, settings or Settings(), LIGHT)
+        settings = settings or Settings()
+        live = LiveSession(Engine(EngineOptions(demo=demo, time_scale=time_scale)), settings.alerts)
+        window = MainWindow(live, settings, LIGHT)
         qtbot.addWidget(window)
         window.resize(1600, 1000)
         if start:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from app.core.engine import Engine, EngineOptions
-from app.core.sampling.live import LiveFeed
+from app.core.sampling.live import LiveSession
 from app.core.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.theme import LIGHT
@@ -39,7 +39,7 @@ def test_window_without_gpus_shows_why_and_what_to_do(
 ) -> None:
     monkeypatch.setenv("AIWM_NVML_LIBRARY", str(stub_libraries.full))
     monkeypatch.setenv("AIWM_FAKE_NVML_SCENARIO", str(nvml_stub.write_scenario(scenario, tmp_path)))
-    live = LiveFeed(Engine(EngineOptions(demo=None)))
+    live = LiveSession(Engine(EngineOptions(demo=None)), Settings().alerts)
     window = MainWindow(live, Settings(), LIGHT)
     qtbot.addWidget(window)
     try:

@@ -1,1 +1,1 @@
-"""Pages of the window, one per capability; each registers itself with the main window."""
+"""Pages of the window, one per capability: each is a `base.Page` listed in `registry.PAGES`."""

@@ -108,3 +108,54 @@ def test_a_failing_listener_does_not_stop_the_others() -> None:
     time.sleep(0.2)
     sampler.stop()
     assert len(samples) >= 3
+
+
+def test_ticks_skipped_by_a_late_scheduler_are_counted_not_lost() -> None:
+    # A listener that takes 5 ms at 1000x time: each 1 s tick lasts 1 ms of real time, so the
+    # scheduler keeps waking after later ticks were due and must skip some.
+    source = CountingSource("fast", 1.0)
+    clock = ScaledClock(1000.0)
+    sampler = Sampler([source], clock)
+    samples = _collect(sampler)
+    sampler.subscribe(lambda _: time.sleep(0.005))
+    sampler.start(duration_s=300.0)
+    sampler._thread.join(30)  # type: ignore[union-attr]
+    counts = sampler.tick_counts()["fast"]
+    rows = [s for s in samples if s.source == "fast"]
+    # 300 s at one tick a second: ticks 0..299, every one either a row or counted as skipped.
+    assert counts.due == 300
+    assert counts.skipped_late > 0, "the scenario must really run late"
+    assert len(rows) + counts.skipped_late == 300
+    span = (rows[-1].tick_wall_s - rows[0].tick_wall_s) / 1.0 + 1
+    assert span == pytest.approx(len(rows) + counts.skipped_late, abs=1 + counts.skipped_late)
+    assert not sampler.running, "with a duration the sampler ends by itself"
+
+
+def test_a_duration_gives_exactly_the_ticks_of_that_long() -> None:
+    fast, slow = CountingSource("fast", 0.25), CountingSource("slow", 2.0)
+    sampler = Sampler([fast, slow], ScaledClock(20.0))
+    samples = _collect(sampler)
+    sampler.start(duration_s=10.0)
+    sampler._thread.join(10)  # type: ignore[union-attr]
+    assert not sampler.running
+    # 10 s: 0.25 s ticks 0..39 (40) and 2 s ticks at 0, 2, 4, 6, 8 (5), less any counted as skipped.
+    counts = sampler.tick_counts()
+    assert (counts["fast"].due, counts["slow"].due) == (40, 5)
+    assert sum(s.source == "fast" for s in samples) + counts["fast"].skipped_late == 40
+    assert sum(s.source == "slow" for s in samples) + counts["slow"].skipped_late == 5
+
+
+def test_listeners_come_and_go_while_the_sampler_runs() -> None:
+    sampler = Sampler([CountingSource("x", 0.25)], ScaledClock(20.0))
+    sampler.start()
+    late: list[Sample] = []
+    time.sleep(0.1)
+    sampler.subscribe(late.append)
+    time.sleep(0.2)
+    sampler.unsubscribe(late.append)
+    time.sleep(0.05)  # a call under way when unsubscribing may still finish
+    seen = len(late)
+    time.sleep(0.2)
+    sampler.stop()
+    assert seen >= 3, "a listener added while running receives samples"
+    assert len(late) == seen, "an unsubscribed listener receives no more"

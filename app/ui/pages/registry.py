@@ -1,0 +1,42 @@
+"""The list of pages the window shows, in sidebar order; a new capability adds its page here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from app.core.sampling.monitor import MonitorState
+from app.ui.pages.base import Page, PageContext
+from app.ui.pages.dashboard.page import DashboardPage
+
+PageFactory = Callable[[PageContext], Page]
+
+
+class DashboardEntry:
+    """The Dashboard as a `Page`: every GPU side by side and the host below."""
+
+    title = "Dashboard"
+
+    def __init__(self, context: PageContext) -> None:
+        self.view = DashboardPage(
+            context.inventory.host,
+            context.inventory.gpus,
+            context.theme,
+            context.settings.window_s,
+            context.inventory.nvidia,
+        )
+
+    @property
+    def widget(self) -> QWidget:
+        return self.view
+
+    @property
+    def paused(self) -> bool:
+        return self.view.paused
+
+    def refresh(self, state: MonitorState, end_s: float) -> None:
+        self.view.refresh(state, end_s)
+
+
+PAGES: tuple[PageFactory, ...] = (DashboardEntry,)
