@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserError
 from app.core.inventory import HostInventory
-from app.core.sampling.alerts import AlertEvent
+from app.core.sampling.alerts import AlertEvent, is_near_slowdown
 from app.core.sampling.live import LiveFeed
 from app.core.sampling.monitor import MonitorState
 from app.core.sampling.sample import Sample
@@ -156,7 +156,8 @@ class MainWindow(QMainWindow):
             return
         hottest, index = max(temps)
         slowdown = next((g.temp_slowdown_c for g in self.state.gpus if g.index == index), None)
-        hot = slowdown is not None and hottest >= slowdown - self.settings.alerts.gpu_near_slowdown_c
+        hottest_gpu = next(g for g in gpus if g.index == index)
+        hot = is_near_slowdown(hottest_gpu, slowdown, self.settings.alerts.gpu_near_slowdown_c)
         self.tray.show_temperature(hottest, hot, f"Hottest GPU: GPU {index} at {hottest:.0f} °C")
 
     # -- recording, replay, export -----------------------------------------------------------

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.core.gpu.clock_reasons import REASONS
 from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading, GpuSetReading
+from app.core.sampling.alerts import is_near_slowdown
 from app.core.sampling.monitor import MonitorState
 from app.core.units import NA, celsius, format_bytes, format_bytes_of, format_value, mhz, percent, watts
 from app.ui.theme import Theme
@@ -116,20 +117,19 @@ class GpuPanel(QFrame):
         reading = _gpu(state.latest("gpu", at_s), self.info.index)
         for plot in self.plots:
             plot.refresh(state.history, end_s, window_s)
-        self._show_values(reading)
+        self._show_values(reading, state.alerts.settings.gpu_near_slowdown_c)
         self.chips.set_shares(
             self._reason_shares(state, end_s, window_s), reading.clock_event_reasons or () if reading else ()
         )
         self._show_link(reading)
         self._show_processes(reading.processes if reading else ())
 
-    def _show_values(self, g: GpuReading | None) -> None:
+    def _show_values(self, g: GpuReading | None, near_slowdown_c: float) -> None:
         if g is None or g.lost:
             for tile in self.tiles.values():
                 tile.set("LOST" if g is not None else NA, self._theme.critical if g is not None else None)
             return
-        slowdown = self.info.temp_slowdown_c
-        hot = g.temperature_c is not None and slowdown is not None and g.temperature_c >= slowdown - 5
+        hot = is_near_slowdown(g, self.info.temp_slowdown_c, near_slowdown_c)
         self.tiles["temperature"].set(celsius(g.temperature_c), self._theme.critical if hot else None)
         self.tiles["util"].set(percent(g.util_percent))
         self.tiles["power"].set(f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}")
