@@ -126,16 +126,22 @@ class GpuPanel(QFrame):
 
     def _show_values(self, g: GpuReading | None, near_slowdown_c: float) -> None:
         if g is None or g.lost:
+            reason = dict(g.missing).get("all", "GPU lost") if g is not None else "no reading of this GPU yet"
             for tile in self.tiles.values():
-                tile.set("LOST" if g is not None else NA, self._theme.critical if g is not None else None)
+                tile.set("LOST" if g is not None else NA, self._theme.critical if g is not None else None, reason)
             return
+        why = dict(g.missing)
         hot = is_near_slowdown(g, self.info.temp_slowdown_c, near_slowdown_c)
-        self.tiles["temperature"].set(celsius(g.temperature_c), self._theme.critical if hot else None)
-        self.tiles["util"].set(percent(g.util_percent))
-        self.tiles["power"].set(f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}")
-        self.tiles["vram"].set(format_bytes_of(g.vram_used_bytes, g.vram_total_bytes))
-        self.tiles["clock"].set(mhz(g.sm_clock_mhz))
-        self.tiles["fan"].set(percent(g.fan_percent))
+        self._tile("temperature", celsius(g.temperature_c), why, "temperature_c", self._theme.critical if hot else None)
+        self._tile("util", percent(g.util_percent), why, "util_percent")
+        self._tile("power", f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}", why, "power_w")
+        self._tile("vram", format_bytes_of(g.vram_used_bytes, g.vram_total_bytes), why, "vram_used_bytes")
+        self._tile("clock", mhz(g.sm_clock_mhz), why, "sm_clock_mhz")
+        self._tile("fan", percent(g.fan_percent), why, "fan_percent")
+
+    def _tile(self, key: str, text: str, why: dict[str, str], field: str, color: str | None = None) -> None:
+        """One tile; where its value is missing, the record's reason for `field` goes in its tooltip."""
+        self.tiles[key].set(text, color, why.get(field, "the driver did not report it"))
 
     def _reason_shares(self, state: MonitorState, end_s: float, window_s: float) -> dict[str, float]:
         shares = {}
@@ -151,7 +157,8 @@ class GpuPanel(QFrame):
     def _show_link(self, g: GpuReading | None) -> None:
         i = self.info
         if g is None or g.pcie_gen is None:
-            self.pcie.setText(f"PCIe: {NA}")
+            why = dict(g.missing).get("pcie_gen", "the driver did not report it") if g else "no reading yet"
+            self.pcie.setText(f"PCIe: {NA} ({why})")
             return
         text = f"PCIe Gen{g.pcie_gen} ×{g.pcie_width} (max Gen{i.pcie_gen_max} ×{i.pcie_width_max})"
         below = (i.pcie_gen_max and g.pcie_gen < i.pcie_gen_max) or (

@@ -1,4 +1,4 @@
-"""The dashboard tile and the alert apply the same "near slowdown" rule, whatever the setting."""
+"""One GPU's panel: the tile and the alert apply the same "near slowdown" rule; n/a tiles say why."""
 
 from __future__ import annotations
 
@@ -44,3 +44,16 @@ def test_tile_and_alert_agree_with_the_setting_at_8_degrees(qtbot, below_c: floa
 def test_tile_and_alert_agree_on_the_drivers_margin_temperature(qtbot, margin_c: float, near: bool) -> None:
     # 50 degC is far below slowdown by temperature: only the driver's margin can make it near.
     assert _tile_and_alert(qtbot, 50.0, margin_c) == (near, near)
+
+
+def test_a_passive_cards_fan_tile_says_why_it_is_na(qtbot) -> None:
+    simulated = SimulatedGpu(default_catalog()["a100-80gb"], 0, start_s=0.0)
+    state = MonitorState([simulated.info()], AlertSettings())
+    state.add(Sample("gpu", 1.0, 1_800_000_000.0, 0, 0, GpuSetReading(STATUS, (simulated.reading(),))))
+    panel = GpuPanel(simulated.info(), LIGHT)
+    qtbot.addWidget(panel)
+    panel.refresh(state, 1_800_000_000.0, 600.0)
+    fan = panel.tiles["fan"]
+    assert fan.value.text() == "n/a"
+    assert fan.toolTip().endswith("n/a: passively cooled: the chassis fans are not the GPU's")
+    assert "n/a:" not in panel.tiles["temperature"].toolTip(), "a value that is there has no n/a reason"
