@@ -89,7 +89,8 @@ class TimePlot(QWidget):
             item.setYRange(low, high + TOP_HEADROOM * (high - low), padding=0)
         else:  # rates: from zero up, with SI prefixes on the axis (kB/s, MB/s)
             item.enableAutoRange(axis="y")
-            item.getViewBox().setLimits(yMin=0, minYRange=1000.0)
+            # An idle disk or link shows 0-1 kB/s; the headroom keeps the "1.0" label from being cut off.
+            item.getViewBox().setLimits(yMin=0, minYRange=1000.0 * (1 + TOP_HEADROOM))
         if si_unit:
             item.getAxis("left").setLabel(units=si_unit)
         self._cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.muted, width=1))

@@ -113,3 +113,17 @@ def test_top_tick_label_of_a_fixed_range_is_inside_the_plot(qtbot) -> None:
     top = next(rect for rect, _, text in texts if text == "100")
     on_screen = plot._plot.mapFromScene(axis.mapRectToScene(top)).boundingRect()
     assert plot._plot.viewport().rect().contains(on_screen), f"'100' drawn at {on_screen}, clipped"
+
+
+def test_top_tick_label_of_an_idle_rate_plot_is_inside_the_plot(qtbot) -> None:
+    plot = _plot(qtbot, y_range=None)
+    plot.refresh(_steady_history(60, value=0.0), T0 + 60, 60.0)  # an idle link: the smallest range
+    qtbot.wait(10)
+    axis = plot._plot.getPlotItem().getAxis("left")
+    image = QImage(100, 300, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    _, _, texts = axis.generateDrawSpecs(painter)
+    painter.end()
+    top = min((rect for rect, _, _ in texts), key=lambda rect: rect.top())
+    on_screen = plot._plot.mapFromScene(axis.mapRectToScene(top)).boundingRect()
+    assert plot._plot.viewport().rect().contains(on_screen), f"top label drawn at {on_screen}, clipped"
