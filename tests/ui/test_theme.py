@@ -32,3 +32,11 @@ def test_banner_text_has_at_least_4_5_to_1_contrast(qtbot, theme: Theme, role: s
     assert found, banner.styleSheet()
     background, text = found.groups()
     assert contrast_ratio(text, background) >= 4.5, f"{theme.name} {role} banner: {text} on {background}"
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_curve_names_in_their_colour_are_readable_on_the_window_and_the_plot(theme: Theme) -> None:
+    # A plot's title names each curve in its pen's colour, on the window background.
+    for colour in theme.curves:
+        for background in (theme.window, theme.plot_background):
+            assert contrast_ratio(colour, background) >= 4.5, f"{theme.name}: {colour} on {background}"

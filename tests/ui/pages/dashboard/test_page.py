@@ -8,7 +8,7 @@ from app.core.inventory import HostInventory
 from app.core.records import CpuReading
 from app.core.sampling.monitor import MonitorState
 from app.core.sampling.sample import Sample
-from app.core.settings import AlertSettings
+from app.core.settings import AlertSettings, Settings
 from app.ui.pages.dashboard.host_panel import HostPanel
 from app.ui.pages.dashboard.page import DashboardPage
 from app.ui.theme import DARK, LIGHT, Theme, contrast_ratio
@@ -43,3 +43,15 @@ def test_host_summary_says_why_the_cpu_temperature_is_na(qtbot, host) -> None:
     panel.refresh(state, 1_800_000_000.0, 600.0)
     assert "n/a" in panel.summary.text()
     assert f"CPU temperature n/a: {why}" in panel.summary.toolTip()
+
+
+def test_a_fresh_window_with_a_remembered_1h_window_shows_the_last_minute_not_an_empty_hour(
+    qtbot, make_window
+) -> None:
+    window = make_window(time_scale=1.0, settings=Settings("light", 3600.0, False, AlertSettings()))
+    page = window.dashboard
+    assert page.window_s == 3600.0 and next(b for b in page._window_buttons.buttons() if b.isChecked()).text() == "1 h"
+    qtbot.waitUntil(lambda: window.state.history.newest_time() is not None, timeout=10_000)
+    window.redraw_now()
+    for plot in page.host_panel.plots + page.gpu_panels[0].plots:
+        assert plot._plot.getPlotItem().getViewBox().viewRange()[0] == [-60.0, 0.0], plot._title
