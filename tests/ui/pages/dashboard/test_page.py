@@ -45,9 +45,7 @@ def test_host_summary_says_why_the_cpu_temperature_is_na(qtbot, host) -> None:
     assert f"CPU temperature n/a: {why}" in panel.summary.toolTip()
 
 
-def test_a_fresh_window_with_a_remembered_1h_window_shows_the_last_minute_not_an_empty_hour(
-    qtbot, make_window
-) -> None:
+def test_a_remembered_1h_window_opens_on_the_last_minute_not_an_empty_hour(qtbot, make_window) -> None:
     window = make_window(time_scale=1.0, settings=Settings("light", 3600.0, False, AlertSettings()))
     page = window.dashboard
     assert page.window_s == 3600.0 and next(b for b in page._window_buttons.buttons() if b.isChecked()).text() == "1 h"
