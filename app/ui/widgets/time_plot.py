@@ -73,6 +73,7 @@ class TimePlot(QWidget):
         self.window_s = 600.0
         self.span_s = 600.0  # what the x axis shows: the window, or less while it fills
         self._label = QLabel(title)
+        self._tooltip = tooltip
         self._label.setToolTip(tooltip)
         # Its text changes every second: keep that from re-laying out the panel around it.
         self._label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -170,14 +171,20 @@ class TimePlot(QWidget):
 
     def show_at(self, offset_s: float | None) -> None:
         """Title with each curve's value at `offset_s` seconds before the end (the newest when None)."""
-        parts = []
+        parts, missing = [], []
         for index, curve in enumerate(self.curves):
             live = offset_s is None or math.isnan(offset_s)
             value = self._newest[index] if live and index < len(self._newest) else _value_at(curve.x, curve.y, offset_s)
             name = f"<span style='color:{curve.color}'>{curve.label}</span>"
             parts.append(f"{name} <b>{curve.unit_format(value)}</b>")
+            if value is None:
+                why = "no value in the reading at that time" if curve.y.size else "no reading yet"
+                missing.append(f"{curve.label} n/a: {why}")
         when = "" if offset_s is None else f" <span style='color:{self._theme.muted}'>at {_ago(offset_s)}</span>"
         self._label.setText(f"{self._title}: " + " · ".join(parts) + when)
+        tooltip = "\n".join([self._tooltip, *missing])
+        if self._label.toolTip() != tooltip:
+            self._label.setToolTip(tooltip)
         if offset_s is None or math.isnan(offset_s):
             self._cursor.hide()
         else:

@@ -127,3 +127,13 @@ def test_top_tick_label_of_an_idle_rate_plot_is_inside_the_plot(qtbot) -> None:
     top = min((rect for rect, _, _ in texts), key=lambda rect: rect.top())
     on_screen = plot._plot.mapFromScene(axis.mapRectToScene(top)).boundingRect()
     assert plot._plot.viewport().rect().contains(on_screen), f"top label drawn at {on_screen}, clipped"
+
+
+def test_an_na_in_the_title_says_in_its_tooltip_what_is_missing(qtbot) -> None:
+    plot = _plot(qtbot)
+    plot.refresh(History(), T0, 60.0)
+    assert "n/a" in plot._label.text() and plot._label.toolTip().endswith("value n/a: no reading yet")
+    plot.refresh(_steady_history(10, spikes={10: float("nan")}), T0 + 10, 60.0)
+    assert plot._label.toolTip().endswith("value n/a: no value in the reading at that time")
+    plot.refresh(_steady_history(10), T0 + 10, 60.0)
+    assert plot._label.toolTip() == "a test plot", "a value that is there has no n/a reason"

@@ -54,17 +54,28 @@ class GpuRow(QFrame):
 
     def show_reading(self, g: GpuReading | None, near_slowdown_c: float) -> None:
         if g is None or g.lost:
+            reason = dict(g.missing).get("all", "GPU lost") if g is not None else "no reading of this GPU yet"
             for label in self.values.values():
-                label.setText("LOST" if g is not None else NA)
+                self._set(label, "LOST" if g is not None else NA, reason)
             return
+        why = dict(g.missing)
         hot = is_near_slowdown(g, self.info.temp_slowdown_c, near_slowdown_c)
         temperature = celsius(g.temperature_c)
-        self.values["temperature"].setText(
-            f"<b style='color:{self._theme.critical}'>{temperature}</b>" if hot else temperature
-        )
-        self.values["util"].setText(percent(g.util_percent))
-        self.values["power"].setText(f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}")
-        self.values["vram"].setText(format_bytes_of(g.vram_used_bytes, g.vram_total_bytes))
+        shown = f"<b style='color:{self._theme.critical}'>{temperature}</b>" if hot else temperature
+        self._set(self.values["temperature"], shown, why.get("temperature_c"))
+        self._set(self.values["util"], percent(g.util_percent), why.get("util_percent"))
+        self._set(self.values["power"], f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}", why.get("power_w"))
+        vram = format_bytes_of(g.vram_used_bytes, g.vram_total_bytes)
+        self._set(self.values["vram"], vram, why.get("vram_used_bytes"))
+
+    @staticmethod
+    def _set(label: QLabel, text: str, why_missing: str | None) -> None:
+        """Show `text`; where it holds an n/a, the tooltip says what is missing and why."""
+        if label.text() != text:
+            label.setText(text)
+        tooltip = f"n/a: {why_missing or 'the driver did not report it'}" if NA in text or text == "LOST" else ""
+        if label.toolTip() != tooltip:
+            label.setToolTip(tooltip)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.clicked.emit(self.info.index)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
+from app.core.gpu.catalog import default_catalog
+from app.core.gpu.simulated import SimulatedGpu
 from app.core.records import CpuReading
 from app.core.sampling.sample import Sample
+from app.ui.pages.dashboard.gpu_overview import GpuRow
+from app.ui.theme import LIGHT
 
 EIGHT_A100 = ",".join(["a100-80gb"] * 8)
 
@@ -53,3 +59,14 @@ def test_clicking_a_gpu_row_shows_that_gpu_in_full(qtbot, make_window) -> None:
     assert shown.tiles["temperature"].value.text().endswith("°C"), "filled at once, not at the next sample"
     assert shown.plots[0].curves[0].x.size > 0
     assert page.overview.rows[0].values["util"].text() != "n/a", "the overview keeps every GPU's values"
+
+
+def test_an_overview_row_says_why_a_value_is_na(qtbot) -> None:
+    simulated = SimulatedGpu(default_catalog()["a100-80gb"], 0, start_s=0.0)
+    row = GpuRow(simulated.info(), LIGHT)
+    qtbot.addWidget(row)
+    reading = replace(simulated.reading(), power_w=None, missing=(("power_w", "NVML: not supported"),))
+    row.show_reading(reading, 5.0)
+    assert row.values["power"].text().startswith("n/a / ")
+    assert row.values["power"].toolTip() == "n/a: NVML: not supported"
+    assert row.values["temperature"].toolTip() == "", "a value that is there has no n/a reason"
