@@ -3,7 +3,8 @@
 GPUs and with 8 GPUs x 128 synthetic cores, and startup to the first painted window.
 
 Baseline in the same run: a plain pyqtgraph grid of 12 plots x 2 curves x 600 points updated at 1 Hz
-in the same Xvfb (measured on such a machine at about 4.7 % of a core).
+in the same Xvfb (4.7 % of a core on an earlier machine, 1.2 % on the 2-CPU VM of 2026-11-28: compare
+the dashboard with the baseline of its own run, never across runs).
 """
 
 from __future__ import annotations

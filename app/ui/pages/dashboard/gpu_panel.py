@@ -25,6 +25,15 @@ from app.ui.theme import Theme
 from app.ui.widgets.tiles import ReasonChips, ValueTile
 from app.ui.widgets.time_plot import TimePlot
 
+# Why a process cell can be n/a (app/core/gpu/processes.py): the records carry no per-process reasons.
+PROCESS_NA = (
+    "",
+    "n/a: the process ended, or it is not visible from here (another container or user)",
+    "n/a: the owner is not visible from here (another container, no permission, not in /etc/passwd);"
+    " a simulated process has none",
+    "n/a: the driver does not report per-process memory here (Windows WDDM)",
+    "",
+)
 BUSY_PERCENT = 50.0  # a link below its maximum is only worth a warning under load
 
 
@@ -180,7 +189,10 @@ class GpuPanel(QFrame):
         for row, p in enumerate(processes):
             cells = [str(p.pid), p.name or NA, p.user or NA, format_bytes(p.vram_used_bytes), p.kind]
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if text == NA:
+                    item.setToolTip(PROCESS_NA[column])
+                self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
 
 

@@ -57,3 +57,17 @@ def test_a_passive_cards_fan_tile_says_why_it_is_na(qtbot) -> None:
     assert fan.value.text() == "n/a"
     assert fan.toolTip().endswith("n/a: passively cooled: the chassis fans are not the GPU's")
     assert "n/a:" not in panel.tiles["temperature"].toolTip(), "a value that is there has no n/a reason"
+
+
+def test_an_na_in_the_process_table_says_why(qtbot) -> None:
+    simulated = SimulatedGpu(default_catalog()["a100-80gb"], 0, start_s=0.0)
+    simulated.set_load(1.0, vram_bytes=20 * 2**30, process_name="train.py")
+    simulated.advance_to(10.0)
+    state = MonitorState([simulated.info()], AlertSettings())
+    state.add(Sample("gpu", 1.0, 1_800_000_000.0, 0, 0, GpuSetReading(STATUS, (simulated.reading(),))))
+    panel = GpuPanel(simulated.info(), LIGHT)
+    qtbot.addWidget(panel)
+    panel.refresh(state, 1_800_000_000.0, 600.0)
+    user = panel.table.item(0, 2)
+    assert user.text() == "n/a" and "owner is not visible" in user.toolTip()
+    assert panel.table.item(0, 1).toolTip() == "", "the process's name is there: no n/a reason"
