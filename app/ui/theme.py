@@ -35,7 +35,7 @@ LIGHT = Theme(
     "#6b7280",
     "#ffffff",
     "#6b7280",
-    ("#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2"),
+    ("#2563eb", "#b45309", "#047857", "#b91c1c", "#7c3aed", "#0e7490"),  # >= 4.5:1 as text on window and plot
     "#dc2626",
     "#15803d",
     "#b45309",
@@ -57,6 +57,28 @@ DARK = Theme(
     "#f87171",
     "#a78bfa",
 )
+
+
+MIN_TEXT_CONTRAST = 4.5  # WCAG 2.x level AA for normal text
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour ("#rrggbb"), 0 (black) to 1 (white)."""
+    qcolor = QColor(color)
+    channels = [c / 255.0 for c in (qcolor.red(), qcolor.green(), qcolor.blue())]
+    red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return float(0.2126 * red + 0.7152 * green + 0.0722 * blue)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.x contrast ratio of two colours, 1 to 21."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable_text_on(background: str) -> str:
+    """White or near-black, whichever reads better on `background` (banners, the selected button)."""
+    return max(("#ffffff", "#111318"), key=lambda text: contrast_ratio(text, background))
 
 
 def resolve(setting: str) -> Theme:

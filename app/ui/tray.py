@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
+from app.core.sampling.alerts import is_near_slowdown
 from app.core.sampling.monitor import MonitorState
 
 
@@ -53,7 +54,7 @@ class Tray:
             return
         hottest, index = max(temps)
         slowdown = next((g.temp_slowdown_c for g in state.gpus if g.index == index), None)
-        hot = slowdown is not None and hottest >= slowdown - near_slowdown_c
+        hot = is_near_slowdown(next(g for g in gpus if g.index == index), slowdown, near_slowdown_c)
         self.show_temperature(hottest, hot, f"Hottest GPU: GPU {index} at {hottest:.0f} °C")
 
     def notify(self, title: str, message: str) -> None:

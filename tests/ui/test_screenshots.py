@@ -43,35 +43,21 @@ def xvfb_display() -> Iterator[str]:
         server.wait(10)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot_of_the_real_window_with_two_simulated_gpus(xvfb_display: str, theme: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"dashboard-{theme}.png"
-    shot.unlink(missing_ok=True)
+def _screenshot(display: str, shot: Path, theme: str, demo: list[str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env["DISPLAY"] = xvfb_display
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "gui",
-            "--demo",
-            "--time-scale",
-            "30",
-            "--theme",
-            theme,
-            "--screenshot",
-            str(shot),
-            "--after",
-            "8",
-        ],
+    env["DISPLAY"] = display
+    command = [sys.executable, "-m", "app", "gui", *demo, "--time-scale", "30", "--theme", theme]
+    return subprocess.run(
+        [*command, "--screenshot", str(shot), "--after", "8"],
         capture_output=True,
         text=True,
         timeout=120,
         env=env,
         check=False,
     )
+
+
+def _assert_a_full_window(done: subprocess.CompletedProcess[str], shot: Path, theme: str) -> None:
     assert done.returncode == 0, done.stderr
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1920, 1080)
@@ -80,3 +66,19 @@ def test_screenshot_of_the_real_window_with_two_simulated_gpus(xvfb_display: str
     colours = {image.pixel(x, y) for x in range(0, 1920, 7) for y in range(0, 1080, 7)}
     assert len(colours) > 20, "the window shows graphs and text, not a blank surface"
     assert "saved screenshot" in done.stderr
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot_of_the_real_window_with_two_simulated_gpus(xvfb_display: str, theme: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"dashboard-{theme}.png"
+    shot.unlink(missing_ok=True)
+    _assert_a_full_window(_screenshot(xvfb_display, shot, theme, ["--demo"]), shot, theme)
+
+
+def test_screenshot_of_the_real_window_with_eight_simulated_gpus(xvfb_display: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "dashboard-8gpu.png"
+    shot.unlink(missing_ok=True)
+    demo = ["--demo", ",".join(["a100-80gb"] * 8)]
+    _assert_a_full_window(_screenshot(xvfb_display, shot, "light", demo), shot, "light")

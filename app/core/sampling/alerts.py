@@ -28,6 +28,15 @@ IDLE_UTIL_PERCENT = 5.0  # idle cards with a display attached still show a few p
 BUSY_UTIL_PERCENT = 10.0
 
 
+def is_near_slowdown(gpu: GpuReading, slowdown_c: float | None, within_c: float) -> bool:
+    """The one "near slowdown" rule, shared by the alert, the dashboard tile and the tray: the
+    driver's margin to the limit is at most `within_c` (where it reports margins), or the
+    temperature is at or above `slowdown_c - within_c`."""
+    if gpu.temp_margin_c is not None and gpu.temp_margin_c <= within_c:
+        return True
+    return gpu.temperature_c is not None and slowdown_c is not None and gpu.temperature_c >= slowdown_c - within_c
+
+
 @dataclass(frozen=True)
 class Alert:
     rule: str
@@ -101,27 +110,15 @@ class AlertEngine:
         return alerts
 
     def _temperature_alerts(self, gpu: GpuReading, subject: str, label: str) -> list[Alert]:
-        info, margin = self._gpus.get(gpu.index), self.settings.gpu_near_slowdown_c
+        info, within = self._gpus.get(gpu.index), self.settings.gpu_near_slowdown_c
         slowdown = info.temp_slowdown_c if info else None
-        if gpu.temp_margin_c is not None and gpu.temp_margin_c <= margin:
-            return [
-                Alert(
-                    "gpu_near_slowdown",
-                    subject,
-                    "warning",
-                    f"{label} is {gpu.temp_margin_c:.0f} °C from its slowdown limit",
-                )
-            ]
-        if gpu.temperature_c is not None and slowdown is not None and gpu.temperature_c >= slowdown - margin:
-            return [
-                Alert(
-                    "gpu_near_slowdown",
-                    subject,
-                    "warning",
-                    f"{label} at {gpu.temperature_c:.0f} °C, slowdown at {slowdown:.0f} °C",
-                )
-            ]
-        return []
+        if not is_near_slowdown(gpu, slowdown, within):
+            return []
+        if gpu.temp_margin_c is not None and gpu.temp_margin_c <= within:
+            message = f"{label} is {gpu.temp_margin_c:.0f} °C from its slowdown limit"
+        else:
+            message = f"{label} at {gpu.temperature_c:.0f} °C, slowdown at {slowdown:.0f} °C"
+        return [Alert("gpu_near_slowdown", subject, "warning", message)]
 
     def _slowdown_alerts(self, gpu: GpuReading, subject: str, label: str) -> list[Alert]:
         faults = [r for r in gpu.clock_event_reasons or () if (d := describe(r)) is not None and d.is_fault]

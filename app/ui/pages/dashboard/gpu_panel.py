@@ -18,12 +18,22 @@ from PySide6.QtWidgets import (
 
 from app.core.gpu.clock_reasons import REASONS
 from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading, GpuSetReading
+from app.core.sampling.alerts import is_near_slowdown
 from app.core.sampling.monitor import MonitorState
 from app.core.units import NA, celsius, format_bytes, format_bytes_of, format_value, mhz, percent, watts
 from app.ui.theme import Theme
 from app.ui.widgets.tiles import ReasonChips, ValueTile
 from app.ui.widgets.time_plot import TimePlot
 
+# Why a process cell can be n/a (app/core/gpu/processes.py): the records carry no per-process reasons.
+PROCESS_NA = (
+    "",
+    "n/a: the process ended, or it is not visible from here (another container or user)",
+    "n/a: the owner is not visible from here (another container, no permission, not in /etc/passwd);"
+    " a simulated process has none",
+    "n/a: the driver does not report per-process memory here (Windows WDDM)",
+    "",
+)
 BUSY_PERCENT = 50.0  # a link below its maximum is only worth a warning under load
 
 
@@ -116,26 +126,31 @@ class GpuPanel(QFrame):
         reading = _gpu(state.latest("gpu", at_s), self.info.index)
         for plot in self.plots:
             plot.refresh(state.history, end_s, window_s)
-        self._show_values(reading)
+        self._show_values(reading, state.alerts.settings.gpu_near_slowdown_c)
         self.chips.set_shares(
             self._reason_shares(state, end_s, window_s), reading.clock_event_reasons or () if reading else ()
         )
         self._show_link(reading)
         self._show_processes(reading.processes if reading else ())
 
-    def _show_values(self, g: GpuReading | None) -> None:
+    def _show_values(self, g: GpuReading | None, near_slowdown_c: float) -> None:
         if g is None or g.lost:
+            reason = dict(g.missing).get("all", "GPU lost") if g is not None else "no reading of this GPU yet"
             for tile in self.tiles.values():
-                tile.set("LOST" if g is not None else NA, self._theme.critical if g is not None else None)
+                tile.set("LOST" if g is not None else NA, self._theme.critical if g is not None else None, reason)
             return
-        slowdown = self.info.temp_slowdown_c
-        hot = g.temperature_c is not None and slowdown is not None and g.temperature_c >= slowdown - 5
-        self.tiles["temperature"].set(celsius(g.temperature_c), self._theme.critical if hot else None)
-        self.tiles["util"].set(percent(g.util_percent))
-        self.tiles["power"].set(f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}")
-        self.tiles["vram"].set(format_bytes_of(g.vram_used_bytes, g.vram_total_bytes))
-        self.tiles["clock"].set(mhz(g.sm_clock_mhz))
-        self.tiles["fan"].set(percent(g.fan_percent))
+        why = dict(g.missing)
+        hot = is_near_slowdown(g, self.info.temp_slowdown_c, near_slowdown_c)
+        self._tile("temperature", celsius(g.temperature_c), why, "temperature_c", self._theme.critical if hot else None)
+        self._tile("util", percent(g.util_percent), why, "util_percent")
+        self._tile("power", f"{format_value(g.power_w, '')} / {watts(g.power_limit_w)}", why, "power_w")
+        self._tile("vram", format_bytes_of(g.vram_used_bytes, g.vram_total_bytes), why, "vram_used_bytes")
+        self._tile("clock", mhz(g.sm_clock_mhz), why, "sm_clock_mhz")
+        self._tile("fan", percent(g.fan_percent), why, "fan_percent")
+
+    def _tile(self, key: str, text: str, why: dict[str, str], field: str, color: str | None = None) -> None:
+        """One tile; where its value is missing, the record's reason for `field` goes in its tooltip."""
+        self.tiles[key].set(text, color, why.get(field, "the driver did not report it"))
 
     def _reason_shares(self, state: MonitorState, end_s: float, window_s: float) -> dict[str, float]:
         shares = {}
@@ -151,7 +166,8 @@ class GpuPanel(QFrame):
     def _show_link(self, g: GpuReading | None) -> None:
         i = self.info
         if g is None or g.pcie_gen is None:
-            self.pcie.setText(f"PCIe: {NA}")
+            why = dict(g.missing).get("pcie_gen", "the driver did not report it") if g else "no reading yet"
+            self.pcie.setText(f"PCIe: {NA} ({why})")
             return
         text = f"PCIe Gen{g.pcie_gen} ×{g.pcie_width} (max Gen{i.pcie_gen_max} ×{i.pcie_width_max})"
         below = (i.pcie_gen_max and g.pcie_gen < i.pcie_gen_max) or (
@@ -173,7 +189,10 @@ class GpuPanel(QFrame):
         for row, p in enumerate(processes):
             cells = [str(p.pid), p.name or NA, p.user or NA, format_bytes(p.vram_used_bytes), p.kind]
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if text == NA:
+                    item.setToolTip(PROCESS_NA[column])
+                self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
 
 

@@ -14,6 +14,9 @@ from app.ui.widgets.time_plot import TimePlot
 
 MAX_DISKS = 4
 MAX_NICS = 3
+SUMMARY_TOOLTIP = "Now: CPU frequency and temperature, load average, memory and swap in use."
+# What each n/a in the summary line stands for, to name it next to the record's reason.
+SUMMARY_FIELDS = {"freq_mhz": "CPU frequency", "temperature_c": "CPU temperature", "load_1m": "load average"}
 
 
 class HostPanel(QFrame):
@@ -29,7 +32,7 @@ class HostPanel(QFrame):
         )
         title.setToolTip(f"{host.host.os}, kernel {host.host.kernel}, Python {host.host.python}")
         self.summary = QLabel()
-        self.summary.setToolTip("Now: CPU frequency and temperature, load average, memory and swap in use.")
+        self.summary.setToolTip(SUMMARY_TOOLTIP)
         self.cores = CoreBars(theme)
         self.disks_label = QLabel()
         self.disks_label.setToolTip("Per disk: kind, NVMe composite temperature and its warning threshold.")
@@ -70,8 +73,9 @@ class HostPanel(QFrame):
         for plot in self.plots:
             plot.refresh(state.history, end_s, window_s)
         cpu, memory = state.latest("cpu", at_s), state.latest("memory", at_s)
-        parts = []
+        parts, missing = [], []
         if isinstance(cpu, CpuReading):
+            missing = [f"{SUMMARY_FIELDS.get(f, f)} n/a: {why}" for f, why in cpu.missing]
             self.cores.set_values(cpu.per_core_percent)
             parts += [
                 f"CPU {format_value(cpu.freq_mhz, 'MHz')}",
@@ -83,7 +87,10 @@ class HostPanel(QFrame):
                 f"RAM {format_bytes(memory.used_bytes)} / {format_bytes(memory.total_bytes)}",
                 f"swap {format_bytes(memory.swap_used_bytes)} / {format_bytes(memory.swap_total_bytes)}",
             ]
-        self.summary.setText(" · ".join(parts) or NA)
+        self.summary.setText(" · ".join(parts) or f"{NA} (no CPU or memory reading yet)")
+        tooltip = "\n".join([SUMMARY_TOOLTIP, *missing])
+        if self.summary.toolTip() != tooltip:
+            self.summary.setToolTip(tooltip)
         self._show_disks(state.latest("nvme_temperature", at_s))
 
     def _show_disks(self, temperatures: object) -> None:

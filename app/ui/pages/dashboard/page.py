@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,11 +22,13 @@ from app.core.gpu.records import GpuInfo, NvidiaStatus
 from app.core.gpu.status_advice import advise
 from app.core.inventory import HostInventory
 from app.core.sampling.monitor import MonitorState
+from app.ui.pages.dashboard.gpu_overview import GpuOverview
 from app.ui.pages.dashboard.gpu_panel import GpuPanel
 from app.ui.pages.dashboard.host_panel import HostPanel
-from app.ui.theme import Theme
+from app.ui.theme import Theme, readable_text_on
 from app.ui.widgets.time_plot import TimePlot
 
+SIDE_BY_SIDE_MAX = 2
 WINDOWS = ((60.0, "1 min"), (600.0, "10 min"), (3600.0, "1 h"), (86400.0, "24 h"))
 
 
@@ -36,6 +39,15 @@ def _no_gpu_label(nvidia: NvidiaStatus | None) -> QLabel:
     label.setObjectName("no_gpu_advice")
     label.setWordWrap(True)
     return label
+
+
+def selected_button_style(theme: Theme) -> str:
+    """The chosen time window in the accent colour, bold: Fusion's checked shade is barely visible."""
+    accent = theme.curves[0]
+    return (
+        f"QPushButton:checked {{ background: {accent}; color: {readable_text_on(accent)}; font-weight: bold;"
+        f" border: 1px solid {accent}; border-radius: 3px; padding: 4px 12px; }}"
+    )
 
 
 class DashboardPage(QWidget):
@@ -54,14 +66,31 @@ class DashboardPage(QWidget):
         self.paused = False
         self.gpu_panels = [GpuPanel(info, theme) for info in gpus]
         self.host_panel = HostPanel(host, theme)
+        # Up to two GPUs side by side in full; more as an overview of rows plus the chosen GPU in full,
+        # so eight fit at 1920x1080 without scrolling and only one GPU's graphs are drawn.
+        self.overview: GpuOverview | None = None
+        self._detail = QStackedWidget()
+        self._last_refresh: tuple[MonitorState, float, float | None] | None = None
+        if len(gpus) > SIDE_BY_SIDE_MAX:
+            self.overview = GpuOverview(gpus, theme)
+            for panel in self.gpu_panels:
+                self._detail.addWidget(panel)
+            self.overview.selected.connect(self.show_gpu)
+            self.overview.select(gpus[0].index)
         self._hover: float | None = None
+        self._theme = theme
         self._controls = self._build_controls()
         body = QWidget()
         body_layout = QVBoxLayout(body)
         grid = QGridLayout()
-        columns = 2 if len(self.gpu_panels) <= 4 else 3
-        for index, panel in enumerate(self.gpu_panels):
-            grid.addWidget(panel, index // columns, index % columns)
+        if self.overview is None:
+            for index, panel in enumerate(self.gpu_panels):
+                grid.addWidget(panel, 0, index)
+        else:
+            grid.addWidget(self.overview, 0, 0)
+            grid.addWidget(self._detail, 0, 1)
+            grid.setColumnStretch(0, 1)
+            grid.setColumnStretch(1, 3)
         if not self.gpu_panels:
             grid.addWidget(_no_gpu_label(nvidia), 0, 0)
         body_layout.addLayout(grid)
@@ -84,6 +113,7 @@ class DashboardPage(QWidget):
             button = QPushButton(label)
             button.setCheckable(True)
             button.setChecked(seconds == self.window_s)
+            button.setStyleSheet(selected_button_style(self._theme))
             button.setToolTip(
                 f"Show the last {label} (key {key}). Beyond 15 minutes the graphs show 10-second averages."
             )
@@ -112,9 +142,31 @@ class DashboardPage(QWidget):
             button.setChecked(seconds == window_s)
         self.window_changed.emit(window_s)
 
+    def visible_gpu_panels(self) -> list[GpuPanel]:
+        """The GPU panels on screen: all side by side, or the one chosen in the overview."""
+        if self.overview is None:
+            return self.gpu_panels
+        current = self._detail.currentWidget()
+        return [p for p in self.gpu_panels if p is current]
+
+    @Slot(int)
+    def show_gpu(self, index: int) -> None:
+        """Show GPU `index` in full next to the overview (a click on its row)."""
+        panel = next((p for p in self.gpu_panels if p.info.index == index), None)
+        if self.overview is None or panel is None:
+            return
+        self._detail.setCurrentWidget(panel)
+        self.overview.select(index)
+        if self._last_refresh is not None:
+            state, end_s, at_s = self._last_refresh
+            panel.refresh(state, end_s, self.window_s, at_s)
+
     def refresh(self, state: MonitorState, end_s: float, at_s: float | None = None) -> None:
-        """Redraw everything for the window ending at `end_s` (live: the newest sample)."""
-        for panel in self.gpu_panels:
+        """Redraw everything on screen for the window ending at `end_s` (live: the newest sample)."""
+        self._last_refresh = (state, end_s, at_s)
+        if self.overview is not None:
+            self.overview.refresh(state, end_s, self.window_s, at_s)
+        for panel in self.visible_gpu_panels():
             panel.refresh(state, end_s, self.window_s, at_s)
         self.host_panel.refresh(state, end_s, self.window_s, at_s)
         if self._hover is not None:
