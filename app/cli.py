@@ -94,6 +94,16 @@ def _time_scale(text: str) -> float:
     return value
 
 
+def _demo_names() -> list[str]:
+    """The simulated GPUs in resources/gpu_catalog.json, for --help (a broken catalog must not break --help)."""
+    from app.core.gpu.catalog import default_catalog
+
+    try:
+        return sorted(default_catalog())
+    except UserError:  # said in one line when --demo is used
+        return ["(the GPU catalog could not be read)"]
+
+
 def _add_demo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--demo",
@@ -101,7 +111,8 @@ def _add_demo(parser: argparse.ArgumentParser) -> None:
         const="",
         default=None,
         metavar="PROFILE",
-        help="simulated GPUs instead of real ones (default rtx4090,rtx3090); all output says SIMULATED",
+        help="simulated GPUs instead of real ones: a comma-separated list of "
+        f"{', '.join(_demo_names())} (default rtx4090,rtx3090; a name may repeat); all output says SIMULATED",
     )
     parser.add_argument(
         "--time-scale",

@@ -46,3 +46,14 @@ def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
     child.stderr.close()
     assert child.wait(60) == 141
     assert stderr == ""
+
+
+def test_help_lists_the_demo_gpu_names(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.core.gpu.catalog import default_catalog
+
+    with pytest.raises(SystemExit):
+        main(["snapshot", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert len(default_catalog()) >= 6
+    for name in ("rtx4090", "rtx3090", "a100-80gb", "rtx4090-degraded", *default_catalog()):
+        assert name in text

@@ -354,6 +354,16 @@ def unit(name: str) -> str | None:
     return None if spec is None else spec.unit
 
 
+def explain(name: str) -> str:
+    """One line for a tooltip or a table: what the metric is, its unit and its DCGM name where one exists."""
+    spec = lookup(name)
+    if spec is None:
+        return f"{name}: not in the metric catalog"
+    unit = "unitless" if spec.unitless else spec.unit
+    dcgm = f"; dcgm-exporter {spec.dcgm}" if spec.dcgm else ""
+    return f"{spec.label} ({unit}): {spec.description} [{name}{dcgm}]"
+
+
 def catalog_document() -> dict[str, Any]:
     """The catalog as the `aiwm.metrics/1` JSON document (`aiwm metrics --json`)."""
     return {

@@ -138,3 +138,12 @@ def test_dcgm_equivalents_and_their_scales() -> None:
     violation = lookup("gpu0.thermal_violation_s")
     assert violation is not None and violation.kind == "counter" and 1.5 * violation.dcgm_scale == 1.5e9
     assert lookup("cpu.load_1m").node_exporter == "node_load1"  # type: ignore[union-attr]
+
+
+def test_explain_gives_label_unit_meaning_and_dcgm_name() -> None:
+    assert metric_catalog.explain("gpu2.power_w") == (
+        "Power (W): Board power draw (a 1 s average on Ampere and newer). [gpu2.power_w; dcgm-exporter "
+        "DCGM_FI_DEV_POWER_USAGE]"
+    )
+    assert metric_catalog.explain("cpu.load_1m").startswith("Load (1 min) (unitless): Unitless:")
+    assert metric_catalog.explain("x.y") == "x.y: not in the metric catalog"

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.core import metric_catalog
 from app.core.sampling.history import RECENT_WINDOW_S, History, Series
 from app.ui.theme import Theme
 
@@ -109,6 +110,11 @@ class TimePlot(QWidget):
     def add_curve(
         self, metric: str, label: str, unit_format: Callable[[float | None], str], transform: Transform | None = None
     ) -> None:
+        # The tooltip explains each curve from the metric catalog, the same words as `aiwm metrics`.
+        if metric_catalog.lookup(metric) is not None:
+            self._tooltip += f"\n{label}: {metric_catalog.explain(metric)}"
+            for widget in (self, self._label, self._plot):
+                widget.setToolTip(self._tooltip)
         color = self._theme.curves[len(self.curves) % len(self._theme.curves)]
         item = self._plot.plot(pen=pg.mkPen(color, width=1), name=label)  # 1 px: Qt's fast line path
         item.setClipToView(True)

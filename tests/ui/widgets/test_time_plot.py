@@ -137,3 +137,20 @@ def test_an_na_in_the_title_says_in_its_tooltip_what_is_missing(qtbot) -> None:
     assert plot._label.toolTip().endswith("value n/a: no value in the reading at that time")
     plot.refresh(_steady_history(10), T0 + 10, 60.0)
     assert plot._label.toolTip() == "a test plot", "a value that is there has no n/a reason"
+
+
+def test_every_dashboard_curve_is_catalogued_and_explained_in_its_tooltip(make_window) -> None:
+    """Titles and tooltips read the metric catalog: each plotted metric has an entry and its words."""
+    from app.core.metric_catalog import lookup
+    from app.ui.widgets.time_plot import TimePlot
+
+    window = make_window(demo="rtx4090")
+    plots = window.dashboard.findChildren(TimePlot)
+    curves = [(plot, curve.metric) for plot in plots for curve in plot.curves]
+    assert len(curves) >= 8
+    for plot, metric in curves:
+        spec = lookup(metric)
+        assert spec is not None, metric
+        assert spec.description in plot.toolTip() and metric in plot.toolTip()
+    temperature = next(plot for plot, metric in curves if metric == "gpu0.temperature_c")
+    assert "DCGM_FI_DEV_GPU_TEMP" in temperature.toolTip()
