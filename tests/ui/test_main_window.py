@@ -58,6 +58,7 @@ def test_at_a_time_scale_the_window_shows_only_simulated_sources_and_says_why(qt
     assert set(window.live.sampler.source_names) == {"gpu", "gpu_pcie"}
     assert window.state.history.series("cpu.util_percent", 600).values.size == 0
     assert window.dashboard.host_panel.plots[0].curves[0].y.size == 0, "no real host reading on the simulated clock"
+    assert not window.dashboard.host_panel.isVisible(), "no empty host graphs: the banner says why"
     text = window.simulated_banner.text()
     assert "SIMULATED" in text and "at 60x time" in text and "host runs in real time" in text
 

@@ -26,6 +26,7 @@ class PageContext:
     inventory: Inventory
     theme: Theme
     settings: Settings
+    host_sampled: bool = True  # False at a --time-scale: only the simulated GPUs are sampled
 
 
 class Page(Protocol):

@@ -26,6 +26,8 @@ class DashboardEntry:
             context.settings.window_s,
             context.inventory.nvidia,
         )
+        # At a time scale the host is not sampled (its readings are real time): no empty graphs for it.
+        self.view.host_panel.setVisible(context.host_sampled)
 
     @property
     def widget(self) -> QWidget:
