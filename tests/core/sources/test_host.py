@@ -280,3 +280,168 @@ def test_without_proc_files_the_sources_fall_back_to_psutil(tmp_path: Path) -> N
     memory = MemorySource(procfs=tmp_path).read()
     assert memory.total_bytes > 0 and memory.used_bytes == memory.total_bytes - memory.available_bytes
     assert all(n.name != "lo" for n in network.read().interfaces)
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_cpu_temperature_prefers_the_package_sensor_over_core_sensors(tmp_path: Path) -> None:
+    chip = "class/hwmon/hwmon0/"
+    sysfs = _write_tree(
+        tmp_path,
+        {
+            chip + "name": "coretemp\n",
+            chip + "temp1_label": "Core 0\n",
+            chip + "temp1_input": "48000\n",
+            chip + "temp2_label": "Package id 0\n",
+            chip + "temp2_input": "63500\n",
+        },
+    )
+    assert cpu_temperature_c(sysfs) == 63.5
+
+
+def test_amd_cpu_temperature_prefers_tdie_over_an_offset_tctl(tmp_path: Path) -> None:
+    # A Threadripper 2950X reports Tctl 27 degC above the die (Documentation/hwmon/k10temp.rst).
+    chip = "class/hwmon/hwmon2/"
+    sysfs = _write_tree(
+        tmp_path,
+        {
+            chip + "name": "k10temp\n",
+            chip + "temp1_label": "Tctl\n",
+            chip + "temp1_input": "82000\n",
+            chip + "temp2_label": "Tdie\n",
+            chip + "temp2_input": "55000\n",
+        },
+    )
+    assert cpu_temperature_c(sysfs) == 55.0
+
+
+def test_an_unlabelled_cpu_chip_reads_temp1_and_other_chips_are_ignored(tmp_path: Path) -> None:
+    sysfs = _write_tree(
+        tmp_path,
+        {
+            "class/hwmon/hwmon0/name": "acpitz\n",
+            "class/hwmon/hwmon0/temp1_input": "27800\n",
+            "class/hwmon/hwmon1/name": "cpu_thermal\n",
+            "class/hwmon/hwmon1/temp1_input": "52312\n",
+        },
+    )
+    assert cpu_temperature_c(sysfs) == 52.312
+
+
+def test_sata_disks_have_no_nvme_temperature() -> None:
+    assert nvme_temperature("sda", WORKSTATION) is None
+
+
+def test_the_cpu_reading_carries_the_package_temperature(proc: Snapshots) -> None:
+    reading = CpuSource(sysfs=WORKSTATION, procfs=proc.root).read()
+    assert (reading.temperature_c, reading.missing) == (61.0, ())
+
+
+def test_identical_snapshots_read_as_idle_cores_not_an_error(proc: Snapshots) -> None:
+    source = CpuSource(sysfs=WORKSTATION, procfs=proc.root)
+    source.read()
+    assert source.read().per_core_percent == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_memory_needs_only_the_four_meminfo_fields_it_uses(tmp_path: Path) -> None:
+    (tmp_path / "meminfo").write_text(
+        "MemTotal:       16000000 kB\nMemAvailable:    4000000 kB\n"
+        "SwapTotal:       2000000 kB\nSwapFree:         500000 kB\n"
+    )
+    reading = MemorySource(procfs=tmp_path).read()
+    assert (reading.total_bytes, reading.available_bytes, reading.used_bytes) == (
+        16000000 * 1024,
+        4000000 * 1024,
+        12000000 * 1024,
+    )
+    assert (reading.swap_total_bytes, reading.swap_used_bytes) == (2000000 * 1024, 1500000 * 1024)
+
+
+def test_memory_falls_back_to_psutil_with_swap_figures(tmp_path: Path) -> None:
+    reading = MemorySource(procfs=tmp_path).read()
+    assert isinstance(reading.swap_total_bytes, int) and isinstance(reading.swap_used_bytes, int)
+
+
+def test_short_or_empty_lines_in_proc_files_are_skipped(tmp_path: Path) -> None:
+    _write_tree(
+        tmp_path,
+        {
+            "diskstats": "   8       0 sda 1 2 3 4 5 6\n   8      16 sdb 1 0 8 0 1 0 16\n",
+            "meminfo": "MemTotal:       16000000 kB\nDirectMap4k:\n\nHugePages_Free:        0\n",
+        },
+    )
+    assert disk_bytes(tmp_path) == {"sdb": (8 * 512, 16 * 512)}
+    assert meminfo_kib(tmp_path) == {"MemTotal": 16000000, "HugePages_Free": 0}
+
+
+@pytest.mark.parametrize(
+    ("source", "interval_s"),
+    [
+        (CpuSource(), 1.0),
+        (MemorySource(), 1.0),
+        (DiskIoSource(), 1.0),
+        (NetworkSource(), 1.0),
+        (NvmeTemperatureSource(), 5.0),
+        (SmartSource(), 60.0),
+        (CpuSource(2.5), 2.5),
+        (MemorySource(2.5), 2.5),
+        (DiskIoSource(2.5), 2.5),
+        (NetworkSource(2.5), 2.5),
+        (NvmeTemperatureSource(2.5), 2.5),
+        (SmartSource(2.5), 2.5),
+    ],
+)
+def test_sources_default_to_their_documented_interval_and_keep_a_given_one(source, interval_s: float) -> None:
+    # Fast sources every second, NVMe sensors every 5 s, SMART every minute (docs/architecture.md).
+    assert source.interval_s == interval_s
+
+
+def test_two_readings_at_the_same_instant_give_no_rate() -> None:
+    tracker = RateTracker()
+    tracker.rates(5.0, {"a": (100.0, 10.0)})
+    assert tracker.rates(5.0, {"a": (300.0, 20.0)}) == {"a": (None, None)}
+
+
+def test_smart_problems_keep_the_drive_name() -> None:
+    assert parse_smartctl_json("sdc", "not json").name == "sdc"
+    assert parse_smartctl_json("sdc", "[]").name == "sdc"
+    assert parse_smartctl_json("sdc", "{}").name == "sdc"
+
+
+def test_smart_document_without_health_data_or_messages_says_so() -> None:
+    assert parse_smartctl_json("sdc", "{}").problem == "smartctl reported no health data"
+    doc = {"smartctl": {"messages": [{"string": "/dev/sdc: Unknown USB bridge"}, {"string": "[0x152d:0x0578]"}]}}
+    assert parse_smartctl_json("sdc", json.dumps(doc)).problem == "/dev/sdc: Unknown USB bridge [0x152d:0x0578]"
+    doc = {"smartctl": {"messages": [{"string": "Smartctl open device: /dev/sdc failed: Operation not permitted"}]}}
+    assert parse_smartctl_json("sdc", json.dumps(doc)).problem == "smartctl needs root to read this drive"
+    doc = {"smartctl": {"messages": [{"severity": "error"}]}}
+    assert parse_smartctl_json("sdc", json.dumps(doc)).problem == "smartctl reported no health data"
+
+
+@pytest.mark.parametrize(
+    ("doc", "temperature_c"),
+    [
+        ({"temperature": {"current": 41}}, 41.0),
+        ({"nvme_smart_health_information_log": {"temperature": 38}}, 38.0),
+        ({"smart_status": {"passed": True}}, None),
+    ],
+)
+def test_smart_health_from_any_one_of_its_sections(doc: dict[str, object], temperature_c: float | None) -> None:
+    health = parse_smartctl_json("nvme0n1", json.dumps(doc))
+    assert (health.problem, health.temperature_c) == (None, temperature_c)
+
+
+def test_smart_source_asks_smartctl_for_json_health_and_attributes() -> None:
+    calls: list[list[str]] = []
+
+    def runner(args: list[str]) -> CommandResult:
+        calls.append(args)
+        return CommandResult(0, "{}", "")
+
+    SmartSource(sysfs=AMD, runner=runner).read()
+    assert calls == [["smartctl", "--json", "-H", "-A", "/dev/nvme1n1"]]
