@@ -79,10 +79,11 @@ define mutate_area
 rm -rf build/mutants/$(1) && mkdir -p build/mutants/$(1)
 tar -c --exclude=./.venv --exclude=./build --exclude=./.git --exclude=__pycache__ --exclude='*.egg-info' . \
 		| tar -x -C build/mutants/$(1)
-printf '[mutmut]\nsource_paths = app/\nonly_mutate =\n$(foreach f,$(MUTATE_$(1)),    $(f)\n)pytest_add_cli_args_test_selection =\n$(foreach t,$(TESTS_$(1)),    $(t)\n)pytest_add_cli_args = -p no:cacheprovider\n' \
+printf '[mutmut]\nsource_paths = app/\nalso_copy = resources/\nonly_mutate =\n$(foreach f,$(MUTATE_$(1)),    $(f)\n)pytest_add_cli_args_test_selection =\n$(foreach t,$(TESTS_$(1)),    $(t)\n)pytest_add_cli_args = -p no:cacheprovider\n' \
 		> build/mutants/$(1)/setup.cfg
-cd build/mutants/$(1) && start=$$(date +%s) && $(CURDIR)/$(BIN)/mutmut run > mutmut-run.log 2>&1; \
-		echo $$(( $$(date +%s) - start )) > seconds && $(CURDIR)/$(BIN)/mutmut export-cicd-stats > /dev/null
+cd build/mutants/$(1) && start=$$(date +%s) \
+		&& { $(CURDIR)/$(BIN)/mutmut run > mutmut-run.log 2>&1 || { tail -25 mutmut-run.log; exit 1; }; } \
+		&& echo $$(( $$(date +%s) - start )) > seconds && $(CURDIR)/$(BIN)/mutmut export-cicd-stats > /dev/null
 endef
 
 mutants: $(STAMP)
