@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import psutil
 from _common import ROOT, cpu_ms_per_call, emit
 
 from app.core.engine import Engine, EngineOptions
+from app.core.procfs import cpu_core_times
 
 
 def baseline_psutil_host() -> None:
@@ -31,6 +34,38 @@ def per_source(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
         source.read()
         out[source.name] = cpu_ms_per_call(source.read, repeats if source.name != "gpu_pcie" else 5)
     return out
+
+
+SCALE_GPUS = ("rtx4090",) * 4 + ("a100-80gb",) * 4
+
+
+def recorded_proc_128_cores(folder: Path) -> Path:
+    """A /proc root with the recorded 128-core /proc/stat and a workstation's disks, NICs and memory."""
+    data = ROOT / "tests" / "data"
+    shutil.copytree(data / "procfs_workstation" / "t0", folder, dirs_exist_ok=True)
+    shutil.copy(data / "procfs_128cores" / "t0" / "stat", folder / "stat")
+    return folder
+
+
+def cpu_ms_per_tick(sources: dict[str, dict[str, float]], intervals: dict[str, float]) -> float:
+    """Median CPU of one 1 s tick: each source's read, weighted by how often it runs (5 s sources count 1/5)."""
+    return round(sum(cost["cpu_ms_median"] / max(1.0, intervals[name]) for name, cost in sources.items()), 4)
+
+
+def at_scale(repeats: int, folder: Path) -> dict[str, Any]:
+    """The sampler's cost per tick for 8 simulated GPUs on a 128-core host (the recorded /proc)."""
+    options = EngineOptions(demo=",".join(SCALE_GPUS), procfs=recorded_proc_128_cores(folder))
+    with Engine(options) as engine:
+        sources = per_source(engine, repeats)
+        intervals = {s.name: s.interval_s for s in engine.sources()}
+    return {
+        "gpus": len(SCALE_GPUS),
+        "cores": len(cpu_core_times(options.procfs) or ()),
+        "sources": sources,
+        "cpu_ms_per_tick": cpu_ms_per_tick(sources, intervals),
+        "note": "SIMULATED GPUs (4 x RTX 4090, 4 x A100) and a recorded 128-core /proc/stat; "
+        "per tick = sum of each source's median read, 5 s sources weighted 1/5, SMART (60 s, a subprocess) left out.",
+    }
 
 
 def build_stub(folder: Path) -> Path:
@@ -70,6 +105,7 @@ def main() -> None:
         host = per_source(real, repeats)
         simulated = per_source(demo, repeats)
     with tempfile.TemporaryDirectory() as folder:
+        scale = at_scale(repeats, Path(folder) / "proc")
         library = build_stub(Path(folder))
         nvml = {
             scenario: nvml_tick(library, scenario, repeats, Path(folder))
@@ -85,6 +121,8 @@ def main() -> None:
             "host_sources_cpu_ms_total": round(host_total, 4),
             "host_total_vs_baseline": round(host_total / baseline["cpu_ms_median"], 2),
             "simulated_gpu_sources": {k: v for k, v in simulated.items() if k.startswith("gpu")},
+            "scale_8_gpus_128_cores": scale,
+            "scale_cpu_ms_per_tick_vs_baseline": round(scale["cpu_ms_per_tick"] / baseline["cpu_ms_median"], 2),
             "nvml_stand_in": nvml,
             "note": "NVML figures are the adapter's own cost (pynvml + ctypes + records) against the stand-in; "
             "a real driver adds its own time per call (make device-check measures it on a GPU machine).",

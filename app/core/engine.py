@@ -15,6 +15,7 @@ from app.core.gpu.nvml_source import NvidiaBackend
 from app.core.gpu.simulated_backend import SimulatedBackend
 from app.core.gpu.sources import GpuBackend, GpuSource, PcieThroughputSource
 from app.core.inventory import HostInventory, Inventory
+from app.core.procfs import PROCFS
 from app.core.sampling.sampler import MIN_INTERVAL_S, Sampler
 from app.core.sources import Source
 from app.core.sources.host import CpuSource, DiskIoSource, MemorySource, NetworkSource
@@ -32,6 +33,7 @@ class EngineOptions:
     nvme_interval_s: float = 5.0
     smart_interval_s: float = 60.0
     sysfs: Path = SYSFS
+    procfs: Path = PROCFS  # /proc; tests point it at recorded snapshots
     seed: int = 0
 
 
@@ -68,10 +70,10 @@ class Engine:
         """A fresh set of sources (each keeps its own counters for rates)."""
         o = self.options
         sources: list[Source] = [
-            CpuSource(o.interval_s, o.sysfs),
-            MemorySource(o.interval_s),
-            DiskIoSource(o.interval_s, o.sysfs),
-            NetworkSource(o.interval_s),
+            CpuSource(o.interval_s, o.sysfs, o.procfs),
+            MemorySource(o.interval_s, o.procfs),
+            DiskIoSource(o.interval_s, o.sysfs, o.procfs),
+            NetworkSource(o.interval_s, o.procfs),
             NvmeTemperatureSource(o.nvme_interval_s, o.sysfs),
             SmartSource(o.smart_interval_s, o.sysfs),
         ]

@@ -93,11 +93,14 @@ class _SourceHistory:
             ring.set_newest(bucket.add(math.nan if value is None else float(value)))
 
     def _open_bucket(self, index: int) -> None:
-        """Start bucket `index`; buckets skipped over (the sampler was paused) stay NaN."""
+        """Start bucket `index`; buckets skipped over (the sampler was paused) stay NaN.
+
+        Only the skipped buckets the ring can still hold are written, the newest ones, so after a
+        pause longer than the long tier the time axis still runs evenly up to the new bucket.
+        """
         if self._bucket_index is not None:
-            gap = min(index - self._bucket_index - 1, self.long_capacity)
-            for step in range(max(0, gap)):
-                self._append_bucket(self._bucket_index + 1 + step)
+            for skipped in range(max(self._bucket_index + 1, index - self.long_capacity), index):
+                self._append_bucket(skipped)
         self._append_bucket(index)
         self._bucket_index = index
         self.buckets = {}

@@ -10,7 +10,8 @@ from app.core.sysfs import SYSFS, millidegrees_c, physical_disks, read_text
 
 # hwmon driver names of CPU package sensors (Linux Documentation/hwmon/*.rst).
 _CPU_CHIPS = ("coretemp", "k10temp", "zenpower", "cpu_thermal", "soc_thermal")
-# Preferred labels: Intel "Package id 0"; AMD "Tctl" (control) before "Tdie".
+# Preferred labels: Intel "Package id 0"; AMD "Tdie" (the measured die) before "Tctl", the control
+# value that some Ryzen and Threadripper parts report with an offset (Documentation/hwmon/k10temp.rst).
 _CPU_LABELS = ("Package id 0", "Tdie", "Tctl")
 _NVME_BLOCK = re.compile(r"^(nvme\d+)n\d+$")
 

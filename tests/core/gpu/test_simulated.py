@@ -4,10 +4,12 @@ and the degraded variant runs hotter and throttles sooner."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.core.clock import ScaledClock
@@ -32,29 +34,190 @@ def _run(gpu: SimulatedGpu, seconds: float, step: float = 1.0) -> list[tuple[flo
     return trace
 
 
-@pytest.mark.parametrize("key", ["rtx4090", "rtx3090", "a100-80gb"])
-@pytest.mark.parametrize("load", [0.3, 1.0])
-def test_steady_temperature_follows_the_thermal_parameters(key: str, load: float) -> None:
-    profile = _profile(key)
-    gpu = SimulatedGpu(profile, 0, start_s=0.0)
+# Steady states worked out by hand from the catalog's model values (resources/gpu_catalog.json).
+# RTX 4090: ambient 25 degC, R = 0.105 degC/W at full fan, fan penalty 0.7, fan 30 % below 45 degC
+# rising linearly to 100 % at 88 degC, idle 22 W, full load 490 W, limit 450 W. In the fan's linear
+# range R(T) = 0.105 * (1 + 0.7 * (0.7 - 0.7 * (T - 45) / 43)) = 0.105 * (1.49 - 0.49 * (T - 45) / 43).
+# * load 0.3: P = 22 + 0.3 * 468 = 162.4 W; T = 25 + 162.4 R(T); with x = T - 45:
+#   x + 45 = 50.40748 - 0.1943135 x  ->  x = 5.40748 / 1.1943135 = 4.52769  ->  T = 49.5277
+# * load 1.0: 490 W asked, capped at 450 W; x + 45 = 95.4025 - 0.5384302 x  ->  x = 32.7623  ->  T = 77.7623
+# A100 80GB: passive (R = 0.11 degC/W, no fan term), ambient 30 degC, idle 55 W, full 420 W, limit 400 W.
+# * load 0.3: P = 55 + 0.3 * 365 = 164.5 W, T = 30 + 164.5 * 0.11 = 48.095
+# * load 1.0: 420 W asked, capped at 400 W, T = 30 + 400 * 0.11 = 74.0
+@pytest.mark.parametrize(
+    ("key", "load", "power_w", "temperature_c"),
+    [
+        ("rtx4090", 0.3, 162.4, 49.5277),
+        ("rtx4090", 1.0, 450.0, 77.7623),
+        ("a100-80gb", 0.3, 164.5, 48.095),
+        ("a100-80gb", 1.0, 400.0, 74.0),
+    ],
+)
+def test_steady_power_and_temperature_match_the_hand_worked_values(key, load, power_w, temperature_c) -> None:
+    gpu = SimulatedGpu(_profile(key), 0, start_s=0.0)
     gpu.set_load(load)
-    _run(gpu, 12 * profile.thermal.time_constant_s)
-    expected_power = steady_state_power_w(profile, load)
-    assert gpu.power_w == pytest.approx(expected_power, rel=1e-3)
-    assert gpu.temperature_c == pytest.approx(profile.thermal.steady_temperature_c(expected_power), abs=0.05)
+    gpu.advance_to(1500.0)  # more than 16 time constants: settled
+    assert gpu.power_w == pytest.approx(power_w, abs=1e-6)
+    assert gpu.temperature_c == pytest.approx(temperature_c, abs=1e-3)
+    assert steady_state_power_w(gpu.profile, load) == pytest.approx(power_w, abs=1e-9)
+    assert gpu.profile.thermal.steady_temperature_c(power_w) == pytest.approx(temperature_c, abs=1e-3)
 
 
-def test_time_constant_follows_the_parameters() -> None:
-    """With the fan held (no fan feedback) the model is exactly first order: 63.2 % of the step at tau."""
+def test_an_idle_gpu_starts_at_its_idle_equilibrium() -> None:
+    # RTX 4090 idle: fan at its 30 % minimum, R = 0.105 * (1 + 0.7 * 0.7) = 0.15645 degC/W,
+    # T = 25 + 22 W * 0.15645 = 28.4419 degC.
+    gpu = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0)
+    assert gpu.temperature_c == pytest.approx(28.4419, abs=1e-9)
+    assert gpu.power_w == 22.0 and gpu.reasons == ("gpu_idle",)
+
+
+@pytest.mark.parametrize(
+    ("temperature_c", "fan_percent", "resistance_c_per_w"),
+    [
+        (20.0, 30.0, 0.15645),  # below the curve: minimum duty, 0.105 * (1 + 0.7 * 0.7)
+        (45.0, 30.0, 0.15645),
+        (66.5, 65.0, 0.130725),  # half way: 30 + 70 / 2; 0.105 * (1 + 0.7 * 0.35)
+        (88.0, 100.0, 0.105),
+        (95.0, 100.0, 0.105),
+    ],
+)
+def test_rtx4090_fan_curve_and_cooler_resistance(temperature_c, fan_percent, resistance_c_per_w) -> None:
+    thermal = _profile("rtx4090").thermal
+    assert thermal.fan_percent(temperature_c) == pytest.approx(fan_percent, abs=1e-9)
+    assert thermal.resistance(thermal.fan_percent(temperature_c)) == pytest.approx(resistance_c_per_w, abs=1e-9)
+
+
+def test_a_weak_fan_stops_at_its_maximum_duty() -> None:
+    thermal = _profile("rtx4090-degraded").thermal  # fan_max_percent 55
+    assert thermal.fan_percent(88.0) == 55.0
+    assert thermal.fan_percent(60.0) == pytest.approx(30 + 15 / 43 * 70, abs=1e-9)  # 54.42, below the cap
+
+
+def test_temperature_rises_as_a_first_order_system() -> None:
+    """With the fan term off the model is exactly first order: T(t) = Tf + (T0 - Tf) exp(-t / tau)."""
+    # RTX 3090 with R fixed at 0.13 degC/W and tau 40 s: T0 = 25 + 28 W * 0.13 = 28.64 degC;
+    # load 0.5 draws 28 + 0.5 * 342 = 199 W, so Tf = 25 + 199 * 0.13 = 50.87 degC.
+    # t = 40 s: 50.87 - 22.23 * e^-1 = 42.6920; t = 80 s: 50.87 - 22.23 * e^-2 = 47.8615.
     base = _profile("rtx3090")
-    thermal = replace(base.thermal, fan_penalty=0.0, time_constant_s=40.0)
-    gpu = SimulatedGpu(replace(base, thermal=thermal), 0, start_s=0.0)
-    start = gpu.temperature_c
+    gpu = SimulatedGpu(replace(base, thermal=replace(base.thermal, fan_penalty=0.0, time_constant_s=40.0)), 0, 0.0)
+    assert gpu.temperature_c == pytest.approx(28.64, abs=1e-9)
     gpu.set_load(0.5)
-    final = thermal.steady_temperature_c(steady_state_power_w(base, 0.5))
-    trace = _run(gpu, 400, step=0.1)
-    reached = next(t for t, temp, _ in trace if temp >= start + 0.632 * (final - start))
-    assert reached == pytest.approx(seconds_to_fraction(40.0, 0.632), abs=0.15)
+    gpu.advance_to(40.0)
+    assert gpu.temperature_c == pytest.approx(42.6920, abs=1e-3)
+    gpu.advance_to(80.0)
+    assert gpu.temperature_c == pytest.approx(47.8615, abs=1e-3)
+    assert seconds_to_fraction(40.0, 1 - math.exp(-1)) == pytest.approx(40.0)
+    assert seconds_to_fraction(40.0, 0.5) == pytest.approx(27.7259, abs=1e-4)  # 40 ln 2
+
+
+def _held_at(temperature_c: float, load: float = 1.0, key: str = "rtx4090") -> SimulatedGpu:
+    """A GPU put at `temperature_c` and advanced by a millisecond, so its limits act on that temperature."""
+    gpu = SimulatedGpu(_profile(key), 0, start_s=0.0)
+    gpu.set_load(load)
+    gpu.temperature_c = temperature_c
+    gpu.advance_to(0.001)
+    return gpu
+
+
+@pytest.mark.parametrize(
+    ("temperature_c", "reason", "sm_clock_mhz"),
+    [
+        # Load 0.5 asks 22 + 234 = 256 W, under the 450 W limit, so only heat limits the clock (2520 MHz boost).
+        (90.0, None, 2520),  # at the max operating temperature: no slowdown yet
+        (93.0, "sw_thermal_slowdown", 2142),  # half way to 96: 1 - 0.3 * 3 / 6 = 0.85 -> 2142 MHz
+        (95.9, "sw_thermal_slowdown", 1777),  # 1 - 0.3 * 5.9 / 6 = 0.705 -> 1776.6 MHz
+        (96.0, "hw_thermal_slowdown", 1260),  # at the slowdown temperature the hardware halves the clock
+        (101.0, "hw_thermal_slowdown", 1260),
+    ],
+)
+def test_rtx4090_thermal_slowdown_steps(temperature_c, reason, sm_clock_mhz) -> None:
+    gpu = _held_at(temperature_c, load=0.5)
+    thermal = [r for r in gpu.reasons if "thermal" in r]
+    assert thermal == ([reason] if reason else [])
+    assert gpu.reading().sm_clock_mhz == sm_clock_mhz
+
+
+def test_hardware_slowdown_holds_until_two_degrees_below_the_threshold() -> None:
+    gpu = _held_at(96.0, load=0.5)
+    for temperature_c, held in [(95.0, True), (94.0, True), (93.99, False), (95.9, False)]:
+        gpu.temperature_c = temperature_c
+        gpu.advance_to(gpu.now_s + 0.001)
+        assert ("hw_thermal_slowdown" in gpu.reasons) is held, temperature_c
+
+
+def test_full_load_at_the_power_limit_runs_the_clock_the_power_law_allows() -> None:
+    # 490 W asked, 450 W allowed: dynamic power (P - 22 W) scales with clock^2.5, so the clock is
+    # (428 / 468) ** 0.4 = 0.964893 of 2520 MHz = 2431.5 MHz.
+    gpu = _held_at(60.0, load=1.0)
+    assert gpu.power_w == pytest.approx(450.0, abs=1e-9)
+    assert gpu.sm_clock_mhz() == pytest.approx(2431.53, abs=0.01)
+    assert gpu.reasons == ("sw_power_cap",)
+
+
+def test_power_limit_and_heat_together_take_the_lower_clock() -> None:
+    # At 95.5 degC heat allows 1 - 0.3 * 5.5 / 6 = 0.725 of the clock; power would allow 0.9649.
+    # The card then draws 22 + 468 * 0.725 ** 2.5 = 22 + 468 * 0.447563 = 231.46 W.
+    gpu = _held_at(95.5, load=1.0)
+    assert gpu.sm_clock_mhz() == pytest.approx(2520 * 0.725, abs=1e-6)
+    assert gpu.power_w == pytest.approx(231.46, abs=0.01)
+    assert gpu.reasons == ("sw_thermal_slowdown",)
+
+
+def test_readings_of_an_idle_and_a_busy_card() -> None:
+    idle = SimulatedGpu(_profile("rtx4090"), 2, start_s=0.0).reading()
+    assert (idle.index, idle.pstate, idle.sm_clock_mhz, idle.mem_clock_mhz, idle.pcie_gen) == (2, 8, 210, 405.0, 1)
+    assert (idle.pcie_width, idle.power_limit_w, idle.processes, idle.clock_event_reasons) == (
+        16,
+        450.0,
+        (),
+        ("gpu_idle",),
+    )
+    assert (idle.ecc_corrected, idle.ecc_uncorrected, idle.temp_margin_c, idle.lost) == (None, None, None, False)
+    assert idle.fan_percent == 30.0 and idle.fans_percent == (30.0, 30.0)
+    assert idle.uuid == "GPU-SIMULATED-0002-rtx4090" and idle.vram_used_bytes == 300 * 2**20
+    assert idle.util_percent is not None and idle.util_percent < 3.0  # |noise| with sigma 1
+    gpu = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0, seed=5)
+    gpu.set_load(0.5, vram_bytes=20 * 2**30, process_name="train.py")
+    gpu.advance_to(10.0)
+    busy = gpu.reading()
+    assert (busy.pstate, busy.sm_clock_mhz, busy.mem_clock_mhz, busy.pcie_gen) == (2, 2520, 10501.0, 4)
+    assert busy.util_percent == pytest.approx(50.0, abs=3.0)  # noise sigma 0.6
+    assert busy.mem_util_percent == pytest.approx(30.0, abs=2.0)  # 0.6 of the SM load
+    assert busy.temperature_c == pytest.approx(gpu.temperature_c, abs=1.0)  # noise sigma 0.2
+    assert busy.power_w == pytest.approx(256.0, abs=7.5)  # 22 + 0.5 * 468, noise sigma 1.5
+    assert busy.power_instant_w == pytest.approx(256.0, abs=20.0)  # noise sigma 4
+    assert [(p.name, p.vram_used_bytes) for p in busy.processes] == [("train.py [SIMULATED]", 20 * 2**30 - 300 * 2**20)]
+
+
+def test_a_passive_data_centre_card_reports_ecc_and_no_fan() -> None:
+    reading = SimulatedGpu(_profile("a100-80gb"), 0, start_s=0.0).reading()
+    assert (reading.ecc_corrected, reading.ecc_uncorrected) == (0, 0)
+    assert (reading.fan_percent, reading.fans_percent) == (None, ())
+    assert dict(reading.missing)["fan_percent"].startswith("passively cooled")
+    info = SimulatedGpu(_profile("a100-80gb"), 1, start_s=0.0).info()
+    assert (info.pci_bus_id, info.mig_mode, info.temp_slowdown_c, info.power_enforced_w) == (
+        "00000000:02:00.0",
+        False,
+        89.0,
+        400.0,
+    )
+
+
+def test_load_and_memory_are_clamped_to_what_the_card_has() -> None:
+    gpu = SimulatedGpu(_profile("rtx3090"), 0, start_s=0.0)
+    gpu.set_load(1.7, vram_bytes=10**12)
+    assert (gpu.load, gpu.vram_used_bytes) == (1.0, 25769803776)
+    gpu.set_load(-0.2, vram_bytes=0)
+    assert (gpu.load, gpu.vram_used_bytes) == (0.0, 300 * 2**20)
+
+
+def test_violation_counters_add_up_the_seconds_spent_limited() -> None:
+    gpu = _held_at(60.0, load=1.0)  # power-limited from the first step
+    gpu.advance_to(10.0)
+    assert gpu.power_violation_s == pytest.approx(10.0, abs=1e-9) and gpu.thermal_violation_s == 0.0
+    hot = _held_at(93.0, load=0.5)
+    hot.advance_to(0.5)
+    assert hot.thermal_violation_s == pytest.approx(0.5, abs=1e-9) and hot.power_violation_s == 0.0
 
 
 def test_power_limit_caps_power_and_lowers_clocks() -> None:
@@ -165,3 +328,122 @@ def test_a_broken_catalog_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
         load_catalog(broken)
     assert "\n" not in str(caught.value) and "catalog.json" in str(caught.value)
+
+
+def test_sensor_noise_has_the_stated_spread_and_readings_one_decimal() -> None:
+    """Noise sigmas: utilisation 0.6 points, temperature 0.2 degC, power 1.5 W, instant power 4 W."""
+    gpu = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0, seed=11)
+    gpu.set_load(0.5)
+    gpu.advance_to(2000.0)  # settled: 22 time constants
+    readings = [gpu.reading() for _ in range(600)]
+
+    def column(name: str) -> np.ndarray:
+        values = np.array([getattr(r, name) for r in readings], dtype=float)
+        assert np.array_equal(values, np.round(values, 1)), f"{name} has more than one decimal"
+        return values
+
+    util, mem_util, temperature = column("util_percent"), column("mem_util_percent"), column("temperature_c")
+    power, instant = column("power_w"), column("power_instant_w")
+    # Means: the true values (load 50 %, 256 W, the model's temperature); spreads within 15 % of sigma.
+    for values, mean, sigma in [
+        (util, 50.0, 0.6),
+        (mem_util, 30.0, 0.36),
+        (temperature, gpu.temperature_c, 0.2),
+        (power, 256.0, 1.5),
+        (instant, 256.0, 4.0),
+    ]:
+        assert values.mean() == pytest.approx(mean, abs=4 * sigma / math.sqrt(len(values)) + 0.03)
+        assert values.std() == pytest.approx(sigma, rel=0.15)
+    # Each sensor has its own noise: temperature and the two power readings are uncorrelated.
+    assert abs(np.corrcoef(temperature, power)[0, 1]) < 0.2
+    assert abs(np.corrcoef(power, instant)[0, 1]) < 0.2
+    assert abs(np.corrcoef(util, temperature)[0, 1]) < 0.2
+
+
+def test_noise_keeps_readings_within_their_physical_range() -> None:
+    gpu = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0, seed=2)
+    gpu.set_load(1.0)
+    util = [gpu.reading().util_percent for _ in range(200)]
+    assert max(u for u in util if u is not None) == 100.0  # about half the noise pushes past 100: clipped
+    idle = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0, seed=2)
+    readings = [idle.reading() for _ in range(400)]
+    idle_util = np.array([r.util_percent for r in readings], dtype=float)
+    assert idle_util.min() >= 0.0
+    # An idle card shows |noise| with sigma 1: the half-normal mean is sqrt(2 / pi) = 0.798.
+    assert idle_util.mean() == pytest.approx(0.798, abs=0.1)
+
+
+def test_one_percent_load_counts_as_busy() -> None:
+    gpu = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0)
+    gpu.set_load(0.01)
+    assert gpu.sm_clock_mhz() == 2520  # before any step the clock is the full boost clock
+    gpu.advance_to(1.0)
+    reading = gpu.reading()
+    assert (reading.pstate, reading.sm_clock_mhz, reading.graphics_clock_mhz, reading.clock_event_reasons) == (
+        2,
+        2520,
+        2520,
+        (),
+    )
+    gpu.set_load(0.009)
+    gpu.advance_to(2.0)
+    reading = gpu.reading()
+    assert (reading.pstate, reading.sm_clock_mhz, reading.clock_event_reasons) == (8, 210, ("gpu_idle",))
+
+
+def test_published_specs_reach_the_gpu_info() -> None:
+    # NVIDIA GeForce RTX 4090: 24 GiB (25757220864 bytes), compute 8.9, 450 W default (150 to 600 W),
+    # slowdown 96, shutdown 101, max operating 90, target 84 degC, PCIe 4.0 x16, two fans.
+    info = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0).info()
+    assert (info.vram_total_bytes, info.compute_capability, info.uuid) == (
+        25757220864,
+        "8.9",
+        "GPU-SIMULATED-0000-rtx4090",
+    )
+    assert (info.power_default_w, info.power_min_w, info.power_max_w, info.power_enforced_w) == (450, 150, 600, 450)
+    assert (info.temp_slowdown_c, info.temp_shutdown_c, info.temp_max_operating_c, info.temp_target_c) == (
+        96,
+        101,
+        90,
+        84,
+    )
+    assert (info.pcie_gen_max, info.pcie_width_max, info.fan_count, info.index) == (4, 16, 2, 0)
+    assert (info.persistence_mode, info.mig_mode, info.display_attached) == (True, None, False)
+    assert info.missing == (("serial", "simulated GPU"), ("vbios", "simulated GPU"))
+    reading = SimulatedGpu(_profile("rtx4090"), 0, start_s=0.0).reading()
+    assert reading.vram_total_bytes == 25757220864
+    assert (reading.power_violation_s, reading.thermal_violation_s) == (0.0, 0.0)
+
+
+def test_the_simulated_process_is_a_compute_job_without_a_pid_or_user() -> None:
+    gpu = SimulatedGpu(_profile("rtx3090"), 0, start_s=0.0)
+    gpu.set_load(0.5, vram_bytes=2**30, process_name="bench")
+    (process,) = gpu.reading().processes
+    assert (process.pid, process.user, process.kind, process.vram_used_bytes) == (
+        0,
+        None,
+        "compute",
+        2**30 - 300 * 2**20,
+    )
+
+
+def test_the_default_seed_is_zero_and_each_gpu_has_its_own_noise() -> None:
+    def temperatures(gpu: SimulatedGpu) -> list[float | None]:
+        return [gpu.reading().temperature_c for _ in range(5)]
+
+    profile = _profile("rtx3090")
+    assert temperatures(SimulatedGpu(profile, 0, 0.0)) == temperatures(SimulatedGpu(profile, 0, 0.0, seed=0))
+    assert temperatures(SimulatedGpu(profile, 0, 0.0)) != temperatures(SimulatedGpu(profile, 1, 0.0))
+
+
+def test_advancing_moves_the_model_clock_exactly_to_the_asked_time() -> None:
+    gpu = SimulatedGpu(_profile("rtx3090"), 0, start_s=100.0)
+    gpu.advance_to(101.3)
+    assert gpu.now_s == pytest.approx(101.3, abs=1e-12)
+    gpu.advance_to(50.0)  # the past: nothing happens
+    assert gpu.now_s == pytest.approx(101.3, abs=1e-12)
+
+
+def test_a_fan_curve_with_no_ramp_runs_the_fan_at_its_maximum() -> None:
+    thermal = replace(_profile("rtx4090").thermal, fan_start_c=60.0, fan_full_c=60.0, fan_max_percent=80.0)
+    assert thermal.fan_percent(30.0) == 80.0 and thermal.fan_percent(90.0) == 80.0
