@@ -53,7 +53,7 @@ wheels:
 # planted bugs the tests catch, per area. Each area runs in its own copy under build/mutants/, so
 # the work tree stays clean; a mutant no test reaches counts as not killed. `make mutants AREAS=units`
 # runs some areas only.
-AREAS ?= host alerts history units simulated
+AREAS ?= host alerts history units simulated smi csv catalog
 MUTATE_host := app/core/procfs.py app/core/sysfs.py app/core/sources/*.py
 TESTS_host := tests/core/sources
 MUTATE_alerts := app/core/sampling/alerts.py
@@ -64,6 +64,12 @@ MUTATE_units := app/core/units.py
 TESTS_units := tests/core/test_units.py
 MUTATE_simulated := app/core/gpu/thermal.py app/core/gpu/simulated.py
 TESTS_simulated := tests/core/gpu/test_simulated.py
+MUTATE_smi := app/core/gpu/smi_compare.py
+TESTS_smi := tests/core/gpu/test_smi_compare.py
+MUTATE_csv := app/core/sessions/csv_export.py
+TESTS_csv := tests/core/sessions/test_csv_export.py
+MUTATE_catalog := app/core/metric_catalog.py app/core/gpu/clock_reasons.py
+TESTS_catalog := tests/core/test_metric_catalog.py tests/core/gpu/test_clock_reasons.py
 # Prints killed / total per area and over all (a timeout is a mutant the tests caught too).
 define MUTATION_SCORE
 import json, sys
@@ -93,7 +99,7 @@ cd build/mutants/$(1) && start=$$(date +%s) \
 		&& echo $$(( $$(date +%s) - start )) > seconds && $(CURDIR)/$(BIN)/mutmut export-cicd-stats > /dev/null
 endef
 
-mutants: $(STAMP)
+mutants: $(TEST_STAMP)
 	$(foreach area,$(AREAS),$(call mutate_area,$(area))$(newline))
 	@$(BIN)/python -c "$$MUTATION_SCORE" $(AREAS)
 	@echo "survivors: cd build/mutants/AREA && ../../$(BIN)/mutmut results; ... mutmut show NAME"
