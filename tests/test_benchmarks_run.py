@@ -15,7 +15,10 @@ BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 @pytest.mark.parametrize(
     ("script", "keys"),
     [
-        ("bench_sampler.py", {"baseline_psutil_host_reading", "host_sources", "nvml_stand_in"}),
+        (
+            "bench_sampler.py",
+            {"baseline_psutil_host_reading", "host_sources", "nvml_stand_in", "scale_8_gpus_128_cores"},
+        ),
         ("bench_history.py", {"history_bytes", "bytes_per_metric", "append_vs_baseline"}),
     ],
 )
