@@ -102,11 +102,17 @@ from app.ui.main_window import MainWindow
 DEMO, CORES, REPEATS = {demo!r}, {cores}, {repeats}
 app = QApplication([])
 theme.apply(app, theme.LIGHT)
-live = LiveSession(Engine(EngineOptions(demo=DEMO, time_scale=200.0)), Settings().alerts)
-w = MainWindow(live, Settings(), theme.LIGHT); w.resize(1920, 1080); live.start(); w.show()
-deadline = time.monotonic() + 4
-while time.monotonic() < deadline: app.processEvents(); time.sleep(0.01)
-live.sampler.stop(); w.redraw_now(); app.processEvents()
+# Real time, so the host panel is shown; the sampler is not started. A full 10-minute window of
+# history, one tick a second, is read from the engine's own sources (host real, GPUs SIMULATED).
+live = LiveSession(Engine(EngineOptions(demo=DEMO)), Settings().alerts)
+w = MainWindow(live, Settings(), theme.LIGHT); w.resize(1920, 1080); w.show()
+start = time.time() - 600
+sources = [s for s in live.engine.sources() if s.name != "smart"]  # smartctl is a subprocess, at 60 s
+for k in range(600):
+    for source in sources:
+        w.state.add(Sample(source.name, 1.0, start + k, 0, 0, source.read()))
+for source in sources: source.close()
+w.redraw_now(); app.processEvents()
 end = w.state.history.newest_time()
 page = w.dashboard
 plots = [p for panel in page.visible_gpu_panels() for p in panel.plots] + page.host_panel.plots
