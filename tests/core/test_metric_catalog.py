@@ -147,3 +147,20 @@ def test_explain_gives_label_unit_meaning_and_dcgm_name() -> None:
     )
     assert metric_catalog.explain("cpu.load_1m").startswith("Load (1 min) (unitless): Unitless:")
     assert metric_catalog.explain("x.y") == "x.y: not in the metric catalog"
+
+
+def test_a_name_outside_the_catalog_has_no_unit_or_precision() -> None:
+    assert metric_catalog.decimals("gpu0.hotspot_c") is None and metric_catalog.unit("gpu0.hotspot_c") is None
+
+
+def test_explain_names_dcgm_only_where_it_has_an_equivalent() -> None:
+    assert "dcgm-exporter" not in metric_catalog.explain("cpu.load_1m")
+    assert metric_catalog.explain("cpu.load_1m").endswith("[cpu.load_1m]")
+
+
+def test_every_pattern_compiles_to_an_anchored_match() -> None:
+    """A pattern matches its own instances whole, not a longer name that starts or ends the same."""
+    assert lookup("gpu0.temperature_c") is not None
+    assert lookup("gpu0.temperature_c_max") is None and lookup("xgpu0.temperature_c") is None
+    assert lookup("gpu.temperature_c") is None, "the GPU index is digits, at least one"
+    assert lookup("cpu.util_percentile") is None

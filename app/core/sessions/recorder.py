@@ -8,7 +8,8 @@ holds all but the last 10 s or so. A session closed normally is the `.aiwm` file
 
 Layout (schema `aiwm.session/1`):
 
-* `meta(key, value)`: schema, program version, started_at, simulated, inventory (JSON).
+* `meta(key, value)`, each value JSON: schema, program_version, and what the caller passes (the
+  live session: started_at in UNIX seconds, simulated, interval_s, time_scale, sources, inventory).
 * `samples(id, tick_wall_s, source, interval_s, duration_s, error, metrics, detail)`: one row per
   source per tick; `metrics` is the flat JSON of numbers, `detail` the whole record as JSON.
 * `events(wall_s, kind, message)`: alerts and notes written during the session.

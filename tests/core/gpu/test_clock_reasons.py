@@ -68,3 +68,12 @@ def test_fault_flags_are_the_reasons_dcgm_fails_a_diagnostic_on() -> None:
         "hw_thermal_slowdown",
         "hw_power_brake",
     }
+
+
+def test_bits_outside_the_table_are_named_by_value_and_encode_ignores_them() -> None:
+    from app.core.gpu.clock_reasons import decode, encode
+
+    # 0x004 is sw_power_cap (nvmlClocksEventReasonSwPowerCap); 0x800 and 0x1000 are no reason NVML defines.
+    assert decode(0x004 | 0x800 | 0x1000) == ("sw_power_cap", "unknown_0x1800")
+    assert decode(0) == ()
+    assert encode(("sw_power_cap", "unknown_0x1800", "gpu_idle")) == 0x005
