@@ -67,7 +67,7 @@ TESTS_simulated := tests/core/gpu/test_simulated.py
 MUTATE_smi := app/core/gpu/smi_compare.py
 TESTS_smi := tests/core/gpu/test_smi_compare.py
 MUTATE_csv := app/core/sessions/csv_export.py
-TESTS_csv := tests/core/sessions/test_csv_export.py
+TESTS_csv := tests/core/sessions/test_csv_export.py tests/core/sessions/test_csv_values.py
 MUTATE_catalog := app/core/metric_catalog.py app/core/gpu/clock_reasons.py
 TESTS_catalog := tests/core/test_metric_catalog.py tests/core/gpu/test_clock_reasons.py tests/test_cli_metrics.py
 # Prints killed / total per area and over all (a timeout is a mutant the tests caught too).
