@@ -20,6 +20,10 @@ def test_metrics_json_lists_every_catalog_entry(capsys: pytest.CaptureFixture[st
     assert by_pattern["gpu{gpu}.temperature_c"]["unit"] == "°C"
     assert by_pattern["cpu.load_1m"]["unit"] == "1"
     assert by_pattern["gpu{gpu}.power_violation_s"]["kind"] == "counter"
+    assert by_pattern["gpu{gpu}.power_violation_s"]["dcgm_scale"] == 1e9  # DCGM counts violation time in ns
+    assert by_pattern["gpu{gpu}.power_w"]["decimals"] == 3  # NVML reports milliwatts
+    assert by_pattern["gpu{gpu}.temperature_c"]["kind"] == "gauge"
+    assert by_pattern["gpu{gpu}.temperature_c"]["dcgm_scale"] == 1.0
     assert len(by_pattern) == len(doc["metrics"]) >= 40
 
 
