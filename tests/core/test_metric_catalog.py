@@ -164,3 +164,16 @@ def test_every_pattern_compiles_to_an_anchored_match() -> None:
     assert lookup("gpu0.temperature_c_max") is None and lookup("xgpu0.temperature_c") is None
     assert lookup("gpu.temperature_c") is None, "the GPU index is digits, at least one"
     assert lookup("cpu.util_percentile") is None
+
+
+def test_gpu_and_memory_use_map_to_their_own_dcgm_fields() -> None:
+    """dcgm-exporter's default-counters.csv: GPU_UTIL is GPU use, MEM_COPY_UTIL the memory bus."""
+    assert lookup("gpu0.util_percent").dcgm == "DCGM_FI_DEV_GPU_UTIL"  # type: ignore[union-attr]
+    assert lookup("gpu0.mem_util_percent").dcgm == "DCGM_FI_DEV_MEM_COPY_UTIL"  # type: ignore[union-attr]
+    assert lookup("gpu0.sm_clock_mhz").dcgm == "DCGM_FI_DEV_SM_CLOCK"  # type: ignore[union-attr]
+    assert lookup("gpu0.mem_clock_mhz").dcgm == "DCGM_FI_DEV_MEM_CLOCK"  # type: ignore[union-attr]
+
+
+def test_no_two_metric_families_claim_the_same_dcgm_field() -> None:
+    names = [s.dcgm for s in CATALOG if s.dcgm and not s.dcgm.startswith("DCGM_FI_DEV_CLOCKS_EVENT_REASONS")]
+    assert len(names) == len(set(names))

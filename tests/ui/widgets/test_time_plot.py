@@ -154,3 +154,12 @@ def test_every_dashboard_curve_is_catalogued_and_explained_in_its_tooltip(make_w
         assert spec.description in plot.toolTip() and metric in plot.toolTip()
     temperature = next(plot for plot, metric in curves if metric == "gpu0.temperature_c")
     assert "DCGM_FI_DEV_GPU_TEMP" in temperature.toolTip()
+
+
+def test_data_reaching_back_exactly_one_tick_step_fits_in_that_step() -> None:
+    from app.ui.widgets.time_plot import _span_for
+
+    assert _span_for(3600.0, 300.0) == 300.0  # 5 minutes collected: a 5-minute axis
+    assert _span_for(3600.0, 60.0) == 60.0
+    assert _span_for(3600.0, 61.0) == 120.0
+    assert _span_for(600.0, 4000.0) == 600.0, "never wider than the chosen window"
