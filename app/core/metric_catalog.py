@@ -11,8 +11,8 @@ the P-state, the PCIe generation and width, and the 0/1 clock-event flags.
 Equivalents: `dcgm` names dcgm-exporter's field (docs.nvidia.com/datacenter/dcgm, its
 default-counters.csv) and `dcgm_scale` the factor from our value to DCGM's unit (DCGM reports
 framebuffer use in MiB and violation time in ns: the current dcgm_fields.h says "Power
-Violation time in ns"; DCGM 2.x headers and dcgm-exporter's older docs said µs). `node_exporter` names the node_exporter series
-the value is read or derived from (its collectors' metric names).
+Violation time in ns"; DCGM 2.x headers and dcgm-exporter's older docs said µs).
+`node_exporter` names the node_exporter series the value is read or derived from.
 """
 
 from __future__ import annotations
