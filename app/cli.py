@@ -288,29 +288,49 @@ def _record(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         live.start(args.duration)
-        while live.running and not stop.event.wait(0.05):
-            pass  # the sampler ends by itself after the last tick of the duration
+        recorder = live.recorder
+        while live.running and recorder is not None and recorder.failure is None and not stop.event.wait(0.05):
+            pass  # the sampler ends by itself after the last tick of the duration, or the disk filled up
         stopped_early = live.running
         stopped = live.stop()
     return _report_recording(args, stopped, stop.signum if stopped_early else None)
 
 
 def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, signum: int | None) -> int:
-    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number."""
+    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number.
+
+    A write that failed (a full disk) is an error, exit 2, that says how much of the recording is safe.
+    """
     if stopped is None:
         return 1
+    from app.core.sessions.recorder import recording_failure
+
+    recorder = stopped.recorder
+    if recorder.failure is not None:
+        print(f"aiwm: error: {recording_failure(recorder)}", file=sys.stderr)
+        return EXIT_USAGE
     for skipped in stopped.skipped:
         print(f"aiwm: {skipped.message}; noted in the session's events", file=sys.stderr)
-    written = f"wrote {stopped.recorder.rows_written} samples to {args.out}"
+    sources = len(recorder.sources_written)
+    counted = f"{recorder.rows_written} readings"
     if signum is not None:
-        print(f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; {written}", file=sys.stderr)
-        return 128 + signum  # 130 for Ctrl+C (SIGINT), as shells report it
-    print(f"aiwm: {written}", file=sys.stderr)
+        print(
+            f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; wrote {counted}"
+            f" ({sources} sources) to {args.out}",
+            file=sys.stderr,
+        )
+        return 128 + signum  # 130 for Ctrl+C (SIGINT), 129 for a closed SSH session (SIGHUP), as shells report it
+    print(f"aiwm: wrote {counted} ({args.duration:g} s, {sources} sources) to {args.out}", file=sys.stderr)
     return 0
 
 
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)  # Windows has no SIGHUP
+
+
 class _StopRequest:
-    """Set by SIGINT or SIGTERM; remembers which, for the exit status."""
+    """Set by SIGINT, SIGTERM or SIGHUP; remembers which, for the exit status."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
@@ -323,12 +343,13 @@ class _StopRequest:
 
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[_StopRequest]:
-    """A stop request set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly.
+    """A stop request set by SIGINT, SIGTERM or SIGHUP (an SSH session that closed), so a recording
+    stopped early still closes its file cleanly.
 
     The previous handlers come back when the block ends.
     """
     stop = _StopRequest()
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
     try:
         yield stop
     finally:

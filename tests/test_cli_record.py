@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,9 +21,11 @@ def _aiwm(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path, signum: int, status: int) -> None:
-    """Ctrl+C (SIGINT) exits 130, SIGTERM 143: 128 + the signal's number, as shells report them."""
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_ctrl_c_term_or_hangup_stop_the_recording_cleanly_and_exit_128_plus_the_signal(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    """Ctrl+C (SIGINT) exits 130, SIGTERM 143, an SSH disconnect (SIGHUP) 129: 128 + the signal's number."""
     session, table = tmp_path / "early.aiwm", tmp_path / "early.csv"
     with subprocess.Popen(
         [sys.executable, "-m", "app", "record", "--out", str(session), "--duration", "600", "--demo"],
@@ -39,13 +42,17 @@ def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path, signum
     lines = rest.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in rest, rest
     found = re.fullmatch(
-        rf"aiwm: stopped early after (\d+\.\d) s of 600 s; wrote (\d+) samples to {re.escape(str(session))}", lines[0]
+        rf"aiwm: stopped early after (\d+\.\d) s of 600 s; wrote (\d+) readings \((\d+) sources\)"
+        rf" to {re.escape(str(session))}",
+        lines[0],
     )
     assert found, lines[0]
     assert 1.5 <= float(found.group(1)) <= 30
     with Session(session) as stored:
-        rows = sum(1 for _ in stored.samples())
-    assert rows == int(found.group(2)) and rows > 0, "every sample counted is in the file"
+        stored_samples = list(stored.samples())
+    rows = len(stored_samples)
+    assert rows == int(found.group(2)) and rows > 0, "every reading counted is in the file"
+    assert int(found.group(3)) == len({s.source for s in stored_samples})
     done = _aiwm("export", str(session), "--csv", str(table))
     assert done.returncode == 0, done.stderr
     assert table.read_text().startswith("time,simulated,")
@@ -165,3 +172,31 @@ def test_a_failed_screenshot_save_exits_2_with_the_reason(tmp_path: Path) -> Non
     assert process.returncode == 2, stderr
     assert f"aiwm: error: could not save screenshot {shot}: the file already exists" in stderr
     assert shot.read_bytes() == b"written meanwhile"
+
+
+def _in_a_200k_tmpfs(script: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` with a 200 KiB tmpfs at $FULL, in a mount namespace of its own (needs root)."""
+    wrapped = f'FULL=$(mktemp -d) && mount -t tmpfs -o size=200k tmpfs "$FULL" && cd "$FULL" && {script}'
+    probe = (
+        subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False)
+        if shutil.which("unshare")
+        else None
+    )
+    if probe is None or probe.returncode != 0:
+        pytest.skip("needs `unshare -m` and `mount -t tmpfs` (root) to make a small full file system")
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", wrapped], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_a_full_disk_during_record_is_one_error_line_with_what_was_saved_and_exit_2() -> None:
+    """The user's case: 600 s at 0.25 s and 1000x into 200 KiB; the first commit does not fit."""
+    python = f"{sys.executable} -m app"
+    done = _in_a_200k_tmpfs(
+        f"{python} record --out r.aiwm --duration 600 --interval 0.25 --demo --time-scale 1000; echo status $?;"
+        f" {python} export r.aiwm --csv - | wc -l"
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if "error" in line]
+    assert errors == ["aiwm: error: writing r.aiwm failed: database or disk is full; 0 readings were saved"]
+    assert done.stdout.split() == ["status", "2", "1"], "exit 2, and the file is still a session: a header line"
