@@ -42,7 +42,8 @@ def load_replay(path: Path, alerts: AlertSettings | None = None) -> Replay:
             first = stored.tick_wall_s if first is None else first
             last = stored.tick_wall_s
         events = session.events()
+        hint = session.missing_wal_hint()
     state.thin_timeline()
     if first is None or last is None:
-        raise SessionFileError(f"{path}: the session holds no samples")
+        raise SessionFileError(f"{path}: the session holds no readings{hint}")
     return Replay(path, session.meta, state, first, last, events)
