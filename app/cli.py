@@ -190,8 +190,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `aiwm metrics | head`: the reader left; say nothing more, like other tools
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_standard_output()
         return 141
+    except _StdoutFailed as failed:  # `aiwm snapshot > /dev/full`
+        _drop_standard_output()
+        print(f"aiwm: error: cannot write standard output: {failed.reason}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class _StdoutFailed(Exception):
+    """Standard output refused what was written (a full disk, a closed terminal); `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail a second time."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@contextlib.contextmanager
+def _writing_standard_output() -> Iterator[None]:
+    """Turn a failed write to standard output into `_StdoutFailed`; a reader that left stays a BrokenPipeError."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise _StdoutFailed(error.strerror or str(error)) from None
+
+
+def _print_out(text: str) -> None:
+    """Print `text` on standard output and flush it now, so a failure is reported while we can say so."""
+    with _writing_standard_output():
+        print(text)
 
 
 def _check_before_any_file(args: argparse.Namespace) -> None:
@@ -264,7 +299,7 @@ def _snapshot(args: argparse.Namespace) -> int:
 
     with _engine(args) as engine:
         doc = take_snapshot(engine)
-    print(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
+    _print_out(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
     return 0
 
 
@@ -370,8 +405,8 @@ def _export(args: argparse.Namespace) -> int:
     from app.core.sessions.csv_export import export_csv, write_csv
 
     if str(args.csv) == "-":
-        rows, columns = write_csv(args.session, sys.stdout)
-        sys.stdout.flush()
+        with _writing_standard_output():
+            rows, columns = write_csv(args.session, sys.stdout)
         where = "standard output"
     else:
         rows, columns = export_csv(args.session, args.csv)
@@ -385,5 +420,5 @@ def _metrics(args: argparse.Namespace) -> int:
     from app.core.metric_catalog import catalog_document
 
     doc = catalog_document()
-    print(json.dumps(doc, indent=2) if args.json else metrics_text(doc))
+    _print_out(json.dumps(doc, indent=2) if args.json else metrics_text(doc))
     return 0
