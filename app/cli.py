@@ -42,6 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 MAX_DURATION_S = 30 * 24 * 3600  # 2,592,000 s: a month is the longest recording anyone plans
 MIN_TIME_SCALE, MAX_TIME_SCALE = 0.01, 1000.0
+DEFAULT_AFTER_S = 5.0
 MAX_AFTER_S = 3600.0  # a screenshot an hour in: longer is a typo, and Qt's timers stop at 24.8 days
 
 
@@ -94,6 +95,13 @@ def _time_scale(text: str) -> float:
     return value
 
 
+def _demo_list(text: str) -> str:
+    """A `--demo` value that names GPUs (argparse type; `--demo` with no value is not passed here)."""
+    if any(not name.strip() for name in text.split(",")):
+        raise argparse.ArgumentTypeError(f"empty GPU name in {text!r}; give names such as rtx4090,rtx3090")
+    return text
+
+
 def _demo_names() -> list[str]:
     """The simulated GPUs in resources/gpu_catalog.json, for --help (a broken catalog must not break --help)."""
     from app.core.gpu.catalog import default_catalog
@@ -105,10 +113,13 @@ def _demo_names() -> list[str]:
 
 
 def _add_demo(parser: argparse.ArgumentParser) -> None:
+    from app.core.gpu.catalog import DEFAULT_DEMO
+
     parser.add_argument(
         "--demo",
         nargs="?",
-        const="",
+        type=_demo_list,
+        const=",".join(DEFAULT_DEMO),  # argparse passes a text const through `type` too
         default=None,
         metavar="PROFILE",
         help="simulated GPUs instead of real ones: a comma-separated list of "
@@ -168,9 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument(
         "--after",
         type=_after,
-        default=5.0,
+        default=None,
         metavar="S",
-        help=f"seconds to run before the screenshot (0 to {MAX_AFTER_S:g}; default 5)",
+        help=f"seconds to run before the screenshot (0 to {MAX_AFTER_S:g}; default {DEFAULT_AFTER_S:g};"
+        " needs --screenshot)",
     )
     gui.add_argument("--minimized", action="store_true", help="start minimised")
     return parser
@@ -239,15 +251,28 @@ def _check_before_any_file(args: argparse.Namespace) -> None:
     if args.command == "record":
         from app.core.sessions.recorder import check_new_session_path
 
+        if str(args.out) == "-":
+            raise UserError("--out -: a session file cannot go to standard output; name a new .aiwm file")
         check_new_session_path(args.out)
         if args.interval > args.duration:
             raise UserError(f"--interval {args.interval:g} s is longer than --duration {args.duration:g} s")
     elif args.command == "export" and str(args.csv) != "-":
         _check_new_file(args.csv)
-    elif args.command == "gui" and args.screenshot is not None:
-        _check_new_file(args.screenshot)
+    elif args.command == "gui":
+        _check_screenshot_arguments(args)
     if args.command in ("record", "gui"):
         data_dir()  # the settings live there: a bad AIWM_HOME stops the command here
+
+
+def _check_screenshot_arguments(args: argparse.Namespace) -> None:
+    """`--after` only with `--screenshot`, never `--minimized` with it (an empty picture), and a new file."""
+    if args.screenshot is None:
+        if args.after is not None:
+            raise UserError("--after needs --screenshot: it is the time before the screenshot")
+        return
+    if args.minimized:
+        raise UserError("--minimized cannot go with --screenshot: a minimised window draws no readings to save")
+    _check_new_file(args.screenshot)
 
 
 def _check_engine_arguments(args: argparse.Namespace) -> None:
@@ -398,7 +423,8 @@ def _gui(args: argparse.Namespace) -> int:
     options = _engine_options(args)
     if args.screenshot is not None:
         check_screenshot_path(args.screenshot)
-    return run_gui(options, args.theme, args.screenshot, args.after, args.minimized)
+    after_s = DEFAULT_AFTER_S if args.after is None else args.after
+    return run_gui(options, args.theme, args.screenshot, after_s, args.minimized)
 
 
 def _export(args: argparse.Namespace) -> int:
