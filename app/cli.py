@@ -24,6 +24,7 @@ from app.core.sampling.sampler import MIN_INTERVAL_S
 if TYPE_CHECKING:
     from app.core.engine import Engine, EngineOptions
     from app.core.sampling.live import StoppedRecording
+    from app.core.settings import AlertSettings
 
 EXIT_USAGE = 2
 
@@ -260,8 +261,8 @@ def _check_before_any_file(args: argparse.Namespace) -> None:
         _check_new_file(args.csv)
     elif args.command == "gui":
         _check_screenshot_arguments(args)
-    if args.command in ("record", "gui"):
-        data_dir()  # the settings live there: a bad AIWM_HOME stops the command here
+    if args.command == "gui":
+        data_dir()  # the window saves its settings there: a bad AIWM_HOME stops it here
 
 
 def _check_screenshot_arguments(args: argparse.Namespace) -> None:
@@ -330,10 +331,9 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace) -> int:
     from app.core.sampling.live import LiveSession
-    from app.core.settings import load_settings
 
     with _stop_on_signals() as stop, _engine(args, args.interval) as engine:
-        live = LiveSession(engine, load_settings().alerts)
+        live = LiveSession(engine, _alert_settings_for_record())
         try:
             live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
         except BaseException:
@@ -354,6 +354,20 @@ def _record(args: argparse.Namespace) -> int:
         stopped_early = live.running
         stopped = live.stop()
     return _report_recording(args, stopped, stop.signum if stopped_early else None)
+
+
+def _alert_settings_for_record() -> AlertSettings:
+    """The saved alert thresholds, or the defaults with a warning when the data folder is unusable.
+
+    `record` only reads settings and writes to `--out`, so a bad AIWM_HOME must not stop it.
+    """
+    from app.core.settings import AlertSettings, load_settings
+
+    try:
+        return load_settings().alerts
+    except UserError as error:
+        print(f"aiwm: warning: {error}; using default alert settings", file=sys.stderr)
+        return AlertSettings()
 
 
 def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, signum: int | None) -> int:

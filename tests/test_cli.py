@@ -13,6 +13,7 @@ import pytest
 
 from app import __version__
 from app.cli import main
+from app.core.sessions.reader import Session
 
 GPU_KEYS = {
     "index": int,
@@ -250,18 +251,19 @@ def test_absurd_arguments_are_refused_before_any_file_is_created(
     assert _listing(work, private_home) == before
 
 
-@pytest.mark.parametrize("command", [["record", "--out", "x.aiwm", "--duration", "5"], ["--screenshot", "x.png"]])
-@pytest.mark.parametrize(
-    ("home", "message"),
-    [
-        ("a-file", "is not a folder"),
-        ("a-file/below-it", "cannot create AIWM_HOME"),
-        ("/proc/aiwm-cannot-be-made-here", "cannot create AIWM_HOME"),
-    ],
-)
+BAD_HOMES = [
+    ("a-file", "AIWM_HOME=a-file is not a folder"),
+    ("a-file/below-it", "cannot create AIWM_HOME=a-file/below-it: Not a directory"),
+    ("/proc/aiwm-cannot-be-made-here", "cannot create AIWM_HOME=/proc/aiwm-cannot-be-made-here: No such file"),
+]
+
+
+@pytest.mark.parametrize("command", [["gui", "--screenshot", "x.png"], ["--screenshot", "x.png"]])
+@pytest.mark.parametrize(("home", "message"), BAD_HOMES)
 def test_a_bad_aiwm_home_is_one_line_before_any_file_is_created(
     command: list[str], home: str, message: str, tmp_path: Path
 ) -> None:
+    """The window saves its settings in AIWM_HOME, so it needs a usable one."""
     work = tmp_path / "work"
     work.mkdir()
     (work / "a-file").write_text("not a folder")
@@ -350,3 +352,21 @@ def test_record_refuses_to_overwrite_before_sampling(tmp_path: Path) -> None:
     done = _aiwm("record", "--out", str(existing), "--duration", "5")
     assert done.returncode == 2 and "already exists" in done.stderr
     assert existing.read_bytes() == b"precious"
+
+
+@pytest.mark.parametrize(("home", "message"), BAD_HOMES)
+def test_record_with_a_bad_aiwm_home_warns_once_and_records_with_default_alerts(
+    home: str, message: str, tmp_path: Path
+) -> None:
+    """`record` only reads settings from AIWM_HOME and writes to --out: an unusable AIWM_HOME costs the saved alerts."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a-file").write_text("not a folder")
+    done = _aiwm_in(work, "record", "--out", "x.aiwm", "--duration", "1", "--demo", env={"AIWM_HOME": home})
+    assert done.returncode == 0, done.stderr
+    warning = done.stderr.splitlines()[0]
+    assert warning.startswith(f"aiwm: warning: {message}") and warning.endswith("; using default alert settings")
+    assert [line for line in done.stderr.splitlines() if "warning" in line or "error" in line] == [warning]
+    with Session(work / "x.aiwm") as session:
+        assert session.simulated and next(session.samples(), None) is not None
+    assert (work / "a-file").read_text() == "not a folder"
