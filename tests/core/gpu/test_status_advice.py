@@ -3,10 +3,12 @@ real adapter over the stand-in library's start failures."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
 
+import pynvml
 import pytest
 
 from app.core.gpu.nvml_source import NvidiaBackend
@@ -54,13 +56,43 @@ def test_each_nvidia_status_gets_its_headline_and_remedy(fake_nvml, scenario) ->
     assert advice.headline == headline and remedy in advice.what_to_do
 
 
-def test_missing_library_says_no_driver_is_installed(monkeypatch, tmp_path) -> None:
-    monkeypatch.setenv("AIWM_NVML_LIBRARY", str(tmp_path / "no-such-libnvidia-ml.so.1"))
+def test_without_aiwm_nvml_library_a_missing_system_library_says_no_driver_is_installed(monkeypatch) -> None:
+    monkeypatch.delenv("AIWM_NVML_LIBRARY", raising=False)
+    monkeypatch.setattr(pynvml, "nvmlLib", None)  # forget a stand-in library an earlier test loaded
+    monkeypatch.setattr(pynvml, "_nvmlGetFunctionPointer_cache", {})
+    try:
+        ctypes.CDLL("libnvidia-ml.so.1")
+        pytest.skip("this machine has an NVIDIA driver (libnvidia-ml.so.1 loads): cannot show the missing case")
+    except OSError:
+        pass
     backend = NvidiaBackend()
     advice = advise(backend.status())
+    backend.close()
     assert backend.status().cause == "library_not_found" and advice is not None
     assert advice.headline == "No NVIDIA driver is installed (the NVML library, libnvidia-ml, was not found)."
     assert "Install the NVIDIA driver" in advice.what_to_do
+
+
+def test_an_aiwm_nvml_library_that_does_not_exist_is_blamed_not_the_driver(monkeypatch, tmp_path) -> None:
+    missing = tmp_path / "no-such-libnvidia-ml.so.1"
+    monkeypatch.setenv("AIWM_NVML_LIBRARY", str(missing))
+    status = NvidiaBackend().status()
+    advice = advise(status)
+    assert status.cause == "named_library_unusable" and advice is not None
+    assert status.status == f"AIWM_NVML_LIBRARY={missing}: that file does not exist"
+    assert advice.headline == f"The NVML library chosen for this program is not usable ({status.status})."
+    assert "unset AIWM_NVML_LIBRARY" in advice.what_to_do and "Point AIWM_NVML_LIBRARY at" in advice.what_to_do
+    assert "driver" not in status.status
+
+
+def test_an_aiwm_nvml_library_that_is_not_a_library_says_why_it_cannot_be_loaded(monkeypatch, tmp_path) -> None:
+    text = tmp_path / "libnvidia-ml.so.1"
+    text.write_text("not a shared library\n")
+    monkeypatch.setenv("AIWM_NVML_LIBRARY", str(text))
+    status = NvidiaBackend().status()
+    assert status.cause == "named_library_unusable"
+    assert status.status.startswith(f"AIWM_NVML_LIBRARY={text} cannot be loaded: ")
+    assert "invalid ELF header" in status.status or "file too short" in status.status, status.status
 
 
 def test_working_and_simulated_gpus_need_no_advice(fake_nvml) -> None:
