@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,7 +95,7 @@ def test_snapshot_says_why_values_are_null(capsys, monkeypatch) -> None:
     monkeypatch.setenv("AIWM_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1")
     doc = _snapshot(capsys)
     assert doc["nvidia"]["driver_version"] is None
-    assert "not found" in doc["nvidia"]["status"]
+    assert "does not exist" in doc["nvidia"]["status"]
     for key, value in (("cpu.temperature_c", doc["cpu"]["temperature_c"]),):
         assert (value is None) == (key in doc["missing"])
 
@@ -370,3 +371,23 @@ def test_record_with_a_bad_aiwm_home_warns_once_and_records_with_default_alerts(
     with Session(work / "x.aiwm") as session:
         assert session.simulated and next(session.samples(), None) is not None
     assert (work / "a-file").read_text() == "not a folder"
+
+
+def unexplained_na(text: str) -> list[str]:
+    """The lines of `text` with an "n/a" not followed by "(why)", or whose why is the fallback."""
+    return [line for line in text.splitlines() if re.search(r"n/a(?! \()", line) or "no reason given" in line]
+
+
+@pytest.mark.parametrize(
+    "args", [["snapshot", "--demo"], ["snapshot", "--demo", "a100-80gb,rtx4090-degraded"], ["snapshot"]]
+)
+def test_every_n_a_in_the_snapshot_text_says_why(args: list[str]) -> None:
+    """The demo (a passive A100 has no fan reading), and this host without a GPU driver (no AIWM_NVML_LIBRARY)."""
+    env = {k: v for k, v in os.environ.items() if k != "AIWM_NVML_LIBRARY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    assert "n/a" in done.stdout, "this host has readings without a sensor (CPU temperature, link speed)"
+    assert unexplained_na(done.stdout) == []
+    if "a100-80gb" in args:
+        assert "fan n/a (passively cooled: the chassis fans are not the GPU's)" in done.stdout

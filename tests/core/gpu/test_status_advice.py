@@ -15,6 +15,7 @@ from app.core.gpu.nvml_source import NvidiaBackend
 from app.core.gpu.records import NvidiaStatus
 from app.core.gpu.status_advice import advise
 from tests.core.gpu.conftest import write_scenario
+from tests.test_cli import unexplained_na
 
 # scenario -> (cause, headline, a phrase of what to do). The stand-in answers nvmlInit with the
 # scenario's init_error: DRIVER_NOT_LOADED (9), LIB_RM_VERSION_MISMATCH (18), NO_PERMISSION (4).
@@ -124,3 +125,18 @@ def test_snapshot_text_shows_the_headline_and_what_to_do(stub_libraries, tmp_pat
     lines = done.stdout.splitlines()
     assert "         The NVIDIA driver is installed but not loaded." in lines
     assert any(line.startswith("         What to do: Load it with `sudo modprobe nvidia` or reboot.") for line in lines)
+
+
+def test_with_a_driver_that_is_not_loaded_every_n_a_in_the_snapshot_text_says_why(stub_libraries, tmp_path) -> None:
+    env = {
+        **os.environ,
+        "AIWM_FAKE_NVML_SCENARIO": str(write_scenario("driver_not_loaded", tmp_path)),
+        "AIWM_NVML_LIBRARY": str(stub_libraries.full),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "snapshot"], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "driver n/a (NVML did not start: see the status)  CUDA n/a (NVML did not start: see the status)" in (
+        done.stdout
+    )
+    assert unexplained_na(done.stdout) == []
