@@ -101,7 +101,7 @@ class Session:
                     _number(interval, "interval_s"),
                     None if error is None else _text(error, "error"),
                     _metrics(json.loads(metrics)),
-                    json.loads(detail) if detail else None,
+                    _detail(json.loads(detail)) if detail else None,
                 )
         except (sqlite3.Error, json.JSONDecodeError, _WrongShape) as error:
             raise SessionFileError(f"{self.path}: session file is damaged ({error})") from None
@@ -149,6 +149,13 @@ def _metrics(value: object) -> dict[str, float | None]:
     for name, number in value.items():
         if number is not None and not isinstance(number, int | float):  # a bool is a 0/1 flag
             raise _WrongShape(f"metric {name} is {number!r:.60}, not a number")
+    return value
+
+
+def _detail(value: object) -> dict[str, Any] | None:
+    """`samples.detail`: the record as a JSON object (its fields are checked when it is decoded for replay)."""
+    if value is not None and not isinstance(value, dict):
+        raise _WrongShape(f"detail is {type(value).__name__} {value!r:.60}, not an object")
     return value
 
 

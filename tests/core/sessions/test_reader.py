@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import SessionFileError
+from app.core.records import CpuReading
 from app.core.sampling.sample import Sample
 from app.core.sessions.csv_export import export_csv
 from app.core.sessions.reader import Session
@@ -226,3 +227,29 @@ def test_a_recording_copied_without_its_wal_in_its_first_seconds_is_a_session_wi
     assert str(error.value) == (
         f"{alone}: the session holds no readings; its data may be in k.aiwm-wal: copy that file along"
     )
+
+
+def test_a_detail_that_is_not_an_object_is_a_damaged_session_in_replay(tmp_path: Path) -> None:
+    path = tmp_path / "bad.aiwm"
+    _write(path, 3)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE samples SET detail = '[1, 2]'")
+    db.close()
+    with pytest.raises(SessionFileError) as replayed:
+        load_replay(path)
+    assert str(replayed.value) == f"{path}: session file is damaged (detail is list [1, 2], not an object)"
+
+
+def test_a_detail_field_of_the_wrong_type_replays_as_a_missing_reading(tmp_path: Path) -> None:
+    """A word where the CPU's use belongs: that reading is missing, the rest of the session replays."""
+    path = tmp_path / "odd.aiwm"
+    recorder = Recorder(path, {"simulated": False}, commit_interval_s=0.05)
+    for i, util in enumerate((10.0, 20.0)):
+        detail = CpuReading(util, (util,), 3000.0, 0.5, None)
+        recorder.add_sample(Sample("cpu", 1.0, T0 + i, 0, 0, detail))
+    recorder.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE samples SET detail = json_set(detail, '$.util_percent', 'hot') WHERE tick_wall_s = ?", (T0,))
+    db.close()
+    replay = load_replay(path)
+    assert replay.state.history.series("cpu.util_percent", 3600).values.tolist() == [20.0]
