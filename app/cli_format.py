@@ -84,12 +84,12 @@ def _nvidia_lines(nvidia: dict[str, Any], why: _Reasons) -> list[str]:
 
 def _gpu_line(gpu: dict[str, Any], why: _Reasons) -> str:
     index = gpu["index"]
-    name = why.text(gpu["name"], f"gpus[{index}].name")
-    if gpu.get("lost"):
-        return f"GPU {index}    {name}: LOST (fell off the bus); reboot needed"
+    if gpu.get("lost"):  # the rest of the line says why the name is n/a
+        return f"GPU {index}    {gpu['name'] or NA}: LOST (fell off the bus); reboot needed"
     unreadable = why.reason(f"gpus[{index}].all")
     if unreadable is not None:
-        return f"GPU {index}    {name}: UNREADABLE: {unreadable}"
+        return f"GPU {index}    {gpu['name'] or NA}: UNREADABLE: {unreadable}"
+    name = why.text(gpu["name"], f"gpus[{index}].name")
 
     def shown(field: str, text: str) -> str:
         return why.of(text, f"gpus[{index}].{field}")
