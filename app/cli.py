@@ -24,6 +24,7 @@ from app.core.sampling.sampler import MIN_INTERVAL_S
 if TYPE_CHECKING:
     from app.core.engine import Engine, EngineOptions
     from app.core.sampling.live import StoppedRecording
+    from app.core.settings import AlertSettings
 
 EXIT_USAGE = 2
 
@@ -42,6 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
 MAX_DURATION_S = 30 * 24 * 3600  # 2,592,000 s: a month is the longest recording anyone plans
 MIN_TIME_SCALE, MAX_TIME_SCALE = 0.01, 1000.0
+DEFAULT_AFTER_S = 5.0
 MAX_AFTER_S = 3600.0  # a screenshot an hour in: longer is a typo, and Qt's timers stop at 24.8 days
 
 
@@ -94,6 +96,13 @@ def _time_scale(text: str) -> float:
     return value
 
 
+def _demo_list(text: str) -> str:
+    """A `--demo` value that names GPUs (argparse type; `--demo` with no value is not passed here)."""
+    if any(not name.strip() for name in text.split(",")):
+        raise argparse.ArgumentTypeError(f"empty GPU name in {text!r}; give names such as rtx4090,rtx3090")
+    return text
+
+
 def _demo_names() -> list[str]:
     """The simulated GPUs in resources/gpu_catalog.json, for --help (a broken catalog must not break --help)."""
     from app.core.gpu.catalog import default_catalog
@@ -105,10 +114,13 @@ def _demo_names() -> list[str]:
 
 
 def _add_demo(parser: argparse.ArgumentParser) -> None:
+    from app.core.gpu.catalog import DEFAULT_DEMO
+
     parser.add_argument(
         "--demo",
         nargs="?",
-        const="",
+        type=_demo_list,
+        const=",".join(DEFAULT_DEMO),  # argparse passes a text const through `type` too
         default=None,
         metavar="PROFILE",
         help="simulated GPUs instead of real ones: a comma-separated list of "
@@ -168,9 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument(
         "--after",
         type=_after,
-        default=5.0,
+        default=None,
         metavar="S",
-        help=f"seconds to run before the screenshot (0 to {MAX_AFTER_S:g}; default 5)",
+        help=f"seconds to run before the screenshot (0 to {MAX_AFTER_S:g}; default {DEFAULT_AFTER_S:g};"
+        " needs --screenshot)",
     )
     gui.add_argument("--minimized", action="store_true", help="start minimised")
     return parser
@@ -190,8 +203,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `aiwm metrics | head`: the reader left; say nothing more, like other tools
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_standard_output()
         return 141
+    except _StdoutFailed as failed:  # `aiwm snapshot > /dev/full`
+        _drop_standard_output()
+        print(f"aiwm: error: cannot write standard output: {failed.reason}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class _StdoutFailed(Exception):
+    """Standard output refused what was written (a full disk, a closed terminal); `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail a second time."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@contextlib.contextmanager
+def _writing_standard_output() -> Iterator[None]:
+    """Turn a failed write to standard output into `_StdoutFailed`; a reader that left stays a BrokenPipeError."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise _StdoutFailed(error.strerror or str(error)) from None
+
+
+def _print_out(text: str) -> None:
+    """Print `text` on standard output and flush it now, so a failure is reported while we can say so."""
+    with _writing_standard_output():
+        print(text)
 
 
 def _check_before_any_file(args: argparse.Namespace) -> None:
@@ -204,15 +252,28 @@ def _check_before_any_file(args: argparse.Namespace) -> None:
     if args.command == "record":
         from app.core.sessions.recorder import check_new_session_path
 
+        if str(args.out) == "-":
+            raise UserError("--out -: a session file cannot go to standard output; name a new .aiwm file")
         check_new_session_path(args.out)
         if args.interval > args.duration:
             raise UserError(f"--interval {args.interval:g} s is longer than --duration {args.duration:g} s")
     elif args.command == "export" and str(args.csv) != "-":
         _check_new_file(args.csv)
-    elif args.command == "gui" and args.screenshot is not None:
-        _check_new_file(args.screenshot)
-    if args.command in ("record", "gui"):
-        data_dir()  # the settings live there: a bad AIWM_HOME stops the command here
+    elif args.command == "gui":
+        _check_screenshot_arguments(args)
+    if args.command == "gui":
+        data_dir()  # the window saves its settings there: a bad AIWM_HOME stops it here
+
+
+def _check_screenshot_arguments(args: argparse.Namespace) -> None:
+    """`--after` only with `--screenshot`, never `--minimized` with it (an empty picture), and a new file."""
+    if args.screenshot is None:
+        if args.after is not None:
+            raise UserError("--after needs --screenshot: it is the time before the screenshot")
+        return
+    if args.minimized:
+        raise UserError("--minimized cannot go with --screenshot: a minimised window draws no readings to save")
+    _check_new_file(args.screenshot)
 
 
 def _check_engine_arguments(args: argparse.Namespace) -> None:
@@ -264,16 +325,15 @@ def _snapshot(args: argparse.Namespace) -> int:
 
     with _engine(args) as engine:
         doc = take_snapshot(engine)
-    print(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
+    _print_out(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
     return 0
 
 
 def _record(args: argparse.Namespace) -> int:
     from app.core.sampling.live import LiveSession
-    from app.core.settings import load_settings
 
     with _stop_on_signals() as stop, _engine(args, args.interval) as engine:
-        live = LiveSession(engine, load_settings().alerts)
+        live = LiveSession(engine, _alert_settings_for_record())
         try:
             live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
         except BaseException:
@@ -288,29 +348,63 @@ def _record(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         live.start(args.duration)
-        while live.running and not stop.event.wait(0.05):
-            pass  # the sampler ends by itself after the last tick of the duration
+        recorder = live.recorder
+        while live.running and recorder is not None and recorder.failure is None and not stop.event.wait(0.05):
+            pass  # the sampler ends by itself after the last tick of the duration, or the disk filled up
         stopped_early = live.running
         stopped = live.stop()
     return _report_recording(args, stopped, stop.signum if stopped_early else None)
 
 
+def _alert_settings_for_record() -> AlertSettings:
+    """The saved alert thresholds, or the defaults with a warning when the data folder is unusable.
+
+    `record` only reads settings and writes to `--out`, so a bad AIWM_HOME must not stop it.
+    """
+    from app.core.settings import AlertSettings, load_settings
+
+    try:
+        return load_settings().alerts
+    except UserError as error:
+        print(f"aiwm: warning: {error}; using default alert settings", file=sys.stderr)
+        return AlertSettings()
+
+
 def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, signum: int | None) -> int:
-    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number."""
+    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number.
+
+    A write that failed (a full disk) is an error, exit 2, that says how much of the recording is safe.
+    """
     if stopped is None:
         return 1
+    from app.core.sessions.recorder import recording_failure
+
+    recorder = stopped.recorder
+    if recorder.failure is not None:
+        print(f"aiwm: error: {recording_failure(recorder)}", file=sys.stderr)
+        return EXIT_USAGE
     for skipped in stopped.skipped:
         print(f"aiwm: {skipped.message}; noted in the session's events", file=sys.stderr)
-    written = f"wrote {stopped.recorder.rows_written} samples to {args.out}"
+    sources = len(recorder.sources_written)
+    counted = f"{recorder.rows_written} readings"
     if signum is not None:
-        print(f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; {written}", file=sys.stderr)
-        return 128 + signum  # 130 for Ctrl+C (SIGINT), as shells report it
-    print(f"aiwm: {written}", file=sys.stderr)
+        print(
+            f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; wrote {counted}"
+            f" ({sources} sources) to {args.out}",
+            file=sys.stderr,
+        )
+        return 128 + signum  # 130 for Ctrl+C (SIGINT), 129 for a closed SSH session (SIGHUP), as shells report it
+    print(f"aiwm: wrote {counted} ({args.duration:g} s, {sources} sources) to {args.out}", file=sys.stderr)
     return 0
 
 
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)  # Windows has no SIGHUP
+
+
 class _StopRequest:
-    """Set by SIGINT or SIGTERM; remembers which, for the exit status."""
+    """Set by SIGINT, SIGTERM or SIGHUP; remembers which, for the exit status."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
@@ -323,12 +417,13 @@ class _StopRequest:
 
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[_StopRequest]:
-    """A stop request set by SIGINT or SIGTERM, so a recording stopped early still closes its file cleanly.
+    """A stop request set by SIGINT, SIGTERM or SIGHUP (an SSH session that closed), so a recording
+    stopped early still closes its file cleanly.
 
     The previous handlers come back when the block ends.
     """
     stop = _StopRequest()
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
     try:
         yield stop
     finally:
@@ -342,15 +437,16 @@ def _gui(args: argparse.Namespace) -> int:
     options = _engine_options(args)
     if args.screenshot is not None:
         check_screenshot_path(args.screenshot)
-    return run_gui(options, args.theme, args.screenshot, args.after, args.minimized)
+    after_s = DEFAULT_AFTER_S if args.after is None else args.after
+    return run_gui(options, args.theme, args.screenshot, after_s, args.minimized)
 
 
 def _export(args: argparse.Namespace) -> int:
     from app.core.sessions.csv_export import export_csv, write_csv
 
     if str(args.csv) == "-":
-        rows, columns = write_csv(args.session, sys.stdout)
-        sys.stdout.flush()
+        with _writing_standard_output():
+            rows, columns = write_csv(args.session, sys.stdout)
         where = "standard output"
     else:
         rows, columns = export_csv(args.session, args.csv)
@@ -364,5 +460,5 @@ def _metrics(args: argparse.Namespace) -> int:
     from app.core.metric_catalog import catalog_document
 
     doc = catalog_document()
-    print(json.dumps(doc, indent=2) if args.json else metrics_text(doc))
+    _print_out(json.dumps(doc, indent=2) if args.json else metrics_text(doc))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from app import __version__
 from app.cli import main
+from app.core.sessions.reader import Session
 
 GPU_KEYS = {
     "index": int,
@@ -93,7 +95,7 @@ def test_snapshot_says_why_values_are_null(capsys, monkeypatch) -> None:
     monkeypatch.setenv("AIWM_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1")
     doc = _snapshot(capsys)
     assert doc["nvidia"]["driver_version"] is None
-    assert "not found" in doc["nvidia"]["status"]
+    assert "does not exist" in doc["nvidia"]["status"]
     for key, value in (("cpu.temperature_c", doc["cpu"]["temperature_c"]),):
         assert (value is None) == (key in doc["missing"])
 
@@ -204,7 +206,14 @@ ABSURD_ARGUMENTS = [
     (["record", "--out", "", "--duration", "5"], "it is a folder"),
     (["record", "--out", "no-such-folder/x.aiwm", "--duration", "5"], "does not exist"),
     (["snapshot", "--demo", "--time-scale", "1e9"], "from 0.01 to 1000"),
-    (["snapshot", "--demo", ","], "unknown demo GPU"),
+    (["snapshot", "--demo", ","], "empty GPU name in ','"),
+    (["snapshot", "--demo", ""], "empty GPU name in ''"),
+    (["snapshot", "--demo", "rtx4090,"], "empty GPU name in 'rtx4090,'"),
+    (["record", "--out", "x.aiwm", "--duration", "5", "--demo", "rtx4090,,rtx3090"], "empty GPU name"),
+    (["record", "--out", "-", "--duration", "5"], "--out -: a session file cannot go to standard output"),
+    (["gui", "--after", "5"], "--after needs --screenshot"),
+    (["--demo", "--after", "0"], "--after needs --screenshot"),
+    (["gui", "--minimized", "--screenshot", "x.png"], "--minimized cannot go with --screenshot"),
     (["export", "missing.aiwm", "--csv", "out.csv"], "no such session file"),
     (["export", ".", "--csv", "out.csv"], "no such session file"),
     (["export", "missing.aiwm", "--csv", "."], "it is a folder"),
@@ -243,18 +252,19 @@ def test_absurd_arguments_are_refused_before_any_file_is_created(
     assert _listing(work, private_home) == before
 
 
-@pytest.mark.parametrize("command", [["record", "--out", "x.aiwm", "--duration", "5"], ["--screenshot", "x.png"]])
-@pytest.mark.parametrize(
-    ("home", "message"),
-    [
-        ("a-file", "is not a folder"),
-        ("a-file/below-it", "cannot create AIWM_HOME"),
-        ("/proc/aiwm-cannot-be-made-here", "cannot create AIWM_HOME"),
-    ],
-)
+BAD_HOMES = [
+    ("a-file", "AIWM_HOME=a-file is not a folder"),
+    ("a-file/below-it", "cannot create AIWM_HOME=a-file/below-it: Not a directory"),
+    ("/proc/aiwm-cannot-be-made-here", "cannot create AIWM_HOME=/proc/aiwm-cannot-be-made-here: No such file"),
+]
+
+
+@pytest.mark.parametrize("command", [["gui", "--screenshot", "x.png"], ["--screenshot", "x.png"]])
+@pytest.mark.parametrize(("home", "message"), BAD_HOMES)
 def test_a_bad_aiwm_home_is_one_line_before_any_file_is_created(
     command: list[str], home: str, message: str, tmp_path: Path
 ) -> None:
+    """The window saves its settings in AIWM_HOME, so it needs a usable one."""
     work = tmp_path / "work"
     work.mkdir()
     (work / "a-file").write_text("not a folder")
@@ -343,3 +353,41 @@ def test_record_refuses_to_overwrite_before_sampling(tmp_path: Path) -> None:
     done = _aiwm("record", "--out", str(existing), "--duration", "5")
     assert done.returncode == 2 and "already exists" in done.stderr
     assert existing.read_bytes() == b"precious"
+
+
+@pytest.mark.parametrize(("home", "message"), BAD_HOMES)
+def test_record_with_a_bad_aiwm_home_warns_once_and_records_with_default_alerts(
+    home: str, message: str, tmp_path: Path
+) -> None:
+    """`record` only reads settings from AIWM_HOME and writes to --out: an unusable AIWM_HOME costs the saved alerts."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a-file").write_text("not a folder")
+    done = _aiwm_in(work, "record", "--out", "x.aiwm", "--duration", "1", "--demo", env={"AIWM_HOME": home})
+    assert done.returncode == 0, done.stderr
+    warning = done.stderr.splitlines()[0]
+    assert warning.startswith(f"aiwm: warning: {message}") and warning.endswith("; using default alert settings")
+    assert [line for line in done.stderr.splitlines() if "warning" in line or "error" in line] == [warning]
+    with Session(work / "x.aiwm") as session:
+        assert session.simulated and next(session.samples(), None) is not None
+    assert (work / "a-file").read_text() == "not a folder"
+
+
+def unexplained_na(text: str) -> list[str]:
+    """The lines of `text` with an "n/a" not followed by "(why)", or whose why is the fallback."""
+    return [line for line in text.splitlines() if re.search(r"n/a(?! \()", line) or "no reason given" in line]
+
+
+@pytest.mark.parametrize(
+    "args", [["snapshot", "--demo"], ["snapshot", "--demo", "a100-80gb,rtx4090-degraded"], ["snapshot"]]
+)
+def test_every_n_a_in_the_snapshot_text_says_why(args: list[str]) -> None:
+    """The demo (a passive A100 has no fan reading), and this host without a GPU driver (no AIWM_NVML_LIBRARY)."""
+    env = {k: v for k, v in os.environ.items() if k != "AIWM_NVML_LIBRARY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    assert "n/a" in done.stdout, "this host has readings without a sensor (CPU temperature, link speed)"
+    assert unexplained_na(done.stdout) == []
+    if "a100-80gb" in args:
+        assert "fan n/a (passively cooled: the chassis fans are not the GPU's)" in done.stdout

@@ -20,9 +20,11 @@ def _aiwm(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path, signum: int, status: int) -> None:
-    """Ctrl+C (SIGINT) exits 130, SIGTERM 143: 128 + the signal's number, as shells report them."""
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_ctrl_c_term_or_hangup_stop_the_recording_cleanly_and_exit_128_plus_the_signal(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    """Ctrl+C (SIGINT) exits 130, SIGTERM 143, an SSH disconnect (SIGHUP) 129: 128 + the signal's number."""
     session, table = tmp_path / "early.aiwm", tmp_path / "early.csv"
     with subprocess.Popen(
         [sys.executable, "-m", "app", "record", "--out", str(session), "--duration", "600", "--demo"],
@@ -39,13 +41,17 @@ def test_ctrl_c_stops_the_recording_cleanly_and_exits_130(tmp_path: Path, signum
     lines = rest.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in rest, rest
     found = re.fullmatch(
-        rf"aiwm: stopped early after (\d+\.\d) s of 600 s; wrote (\d+) samples to {re.escape(str(session))}", lines[0]
+        rf"aiwm: stopped early after (\d+\.\d) s of 600 s; wrote (\d+) readings \((\d+) sources\)"
+        rf" to {re.escape(str(session))}",
+        lines[0],
     )
     assert found, lines[0]
     assert 1.5 <= float(found.group(1)) <= 30
     with Session(session) as stored:
-        rows = sum(1 for _ in stored.samples())
-    assert rows == int(found.group(2)) and rows > 0, "every sample counted is in the file"
+        stored_samples = list(stored.samples())
+    rows = len(stored_samples)
+    assert rows == int(found.group(2)) and rows > 0, "every reading counted is in the file"
+    assert int(found.group(3)) == len({s.source for s in stored_samples})
     done = _aiwm("export", str(session), "--csv", str(table))
     assert done.returncode == 0, done.stderr
     assert table.read_text().startswith("time,simulated,")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.core.errors import UserError
 from app.core.sampling.live import LiveSession, StoppedRecording
 from app.core.sessions.csv_export import export_csv
+from app.core.sessions.recorder import recording_failure
 from app.ui.background import BackgroundTask
 
 StatusLine = Callable[[str, int], None]  # (message, milliseconds to show it; 0: until replaced)
@@ -75,9 +76,15 @@ class SessionFiles(QObject):
 
     @Slot(object)
     def _on_recording_saved(self, stopped: StoppedRecording) -> None:
+        failure = recording_failure(stopped.recorder)
+        if failure is not None:  # a full disk: say so, not "saved"
+            self._status(f"Recording failed: {failure}", 0)
+            QMessageBox.warning(self._window, "Recording failed", failure)
+            self.recording_saved.emit(stopped)
+            return
         notes = "".join(f"; {s.message}" for s in stopped.skipped)
         self._status(
-            f"Recording saved to {stopped.recorder.path}: {stopped.recorder.rows_written} samples{notes}", 10_000
+            f"Recording saved to {stopped.recorder.path}: {stopped.recorder.rows_written} readings{notes}", 10_000
         )
         self.recording_saved.emit(stopped)
 

@@ -72,10 +72,17 @@ class NvmlSession:
         self._idle = threading.Condition(self._lock)
         self._in_flight = 0
         self.status = "ok"
-        self.cause: str | None = None  # START_CAUSES value, "failed", or None when NVML started
+        # START_CAUSES value, "named_library_unusable", "failed", or None when NVML started
+        self.cause: str | None = None
         self.started = False
+        named = library or os.environ.get("AIWM_NVML_LIBRARY")
         try:
-            _load_library(library or os.environ.get("AIWM_NVML_LIBRARY"))
+            _load_library(named)
+        except OSError as error:  # the user's own choice of library: say so, not "no driver installed"
+            self.status = _unusable_library(named or "", "AIWM_NVML_LIBRARY" if library is None else None, error)
+            self.cause = "named_library_unusable"
+            return
+        try:
             pynvml.nvmlInit()
             self.started = True
         except pynvml.NVMLError as error:
@@ -204,12 +211,17 @@ def _load_library(path: str | None) -> None:
     """Use the NVML library at `path` (odd installs, WSL, tests) instead of the system's."""
     if not path:
         return
-    try:
-        library = ctypes.CDLL(path)
-    except OSError:
-        raise pynvml.NVMLError(pynvml.NVML_ERROR_LIBRARY_NOT_FOUND) from None
+    library = ctypes.CDLL(path)  # OSError when it is missing or not a library for this machine
     pynvml.nvmlLib = library
     pynvml._nvmlGetFunctionPointer_cache.clear()  # pointers of a previously loaded library
+
+
+def _unusable_library(path: str, variable: str | None, error: OSError) -> str:
+    """Why the NVML library the user named (by `variable`, or directly) cannot be used, in one line."""
+    named = f"{variable}={path}" if variable else f"NVML library {path}"
+    if not os.path.exists(path):
+        return f"{named}: that file does not exist"
+    return f"{named} cannot be loaded: {error}"
 
 
 def _describe(error: pynvml.NVMLError) -> str:

@@ -52,6 +52,12 @@ def advise(status: NvidiaStatus) -> StatusAdvice | None:
     """Headline and remedy for a status that keeps GPUs from being read; None when all is well."""
     if status.ok:
         return None
+    if status.cause == "named_library_unusable":
+        return StatusAdvice(
+            f"The NVML library chosen for this program is not usable ({status.status}).",
+            "Point AIWM_NVML_LIBRARY at a libnvidia-ml.so.1 that exists (`ldconfig -p | grep libnvidia-ml` lists "
+            "the installed ones), or unset AIWM_NVML_LIBRARY to use the one the NVIDIA driver installed.",
+        )
     known = _ADVICE.get(status.cause)
     if known is not None:
         return known

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from app.core.atomic import atomic_text_writer, check_writable, refuse_existing
 from app.core.clock import iso_utc
+from app.core.errors import UserError
 from app.core.metric_catalog import decimals
 from app.core.sessions.reader import Session
 
@@ -30,8 +31,11 @@ def export_csv(session_path: Path, out_path: Path) -> tuple[int, int]:
     """
     check_writable(out_path)
     refuse_existing(out_path)
-    with atomic_text_writer(out_path, newline="", replace=False) as handle:
-        return write_csv(session_path, handle)
+    try:
+        with atomic_text_writer(out_path, newline="", replace=False) as handle:
+            return write_csv(session_path, handle)
+    except OSError as error:  # a full disk: the writer has removed its partial file
+        raise UserError(f"cannot write {out_path}: {error.strerror or error}") from None
 
 
 def write_csv(session_path: Path, handle: TextIO) -> tuple[int, int]:

@@ -57,13 +57,19 @@ def decode(kind: Any, value: Any) -> Any:
         return decode(options[0], value) if len(options) == 1 else value
     if origin is tuple:
         args = typing.get_args(kind)
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"{value!r} is not a list")
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(decode(args[0], v) for v in value)
         return tuple(decode(a, v) for a, v in zip(args, value, strict=True))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise ValueError(f"{kind.__name__} stored as {type(value).__name__}")
         hints = _hints(kind)
         fields = {f.name for f in dataclasses.fields(kind)}
         return kind(**{k: decode(hints[k], v) for k, v in value.items() if k in fields})
+    if kind in (float, int) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError(f"{value!r} is not a number")  # "hot" where a temperature belongs
     if kind is float and isinstance(value, int):
         return float(value)
     return value

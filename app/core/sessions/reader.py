@@ -54,7 +54,8 @@ class Session:
             self.meta: dict[str, Any] = {k: json.loads(v) for k, v in rows}
         except (sqlite3.Error, json.JSONDecodeError) as error:
             self.close()
-            raise SessionFileError(f"{path}: not a readable aiwm session file ({error})") from None
+            hint = self.missing_wal_hint() if "no such table" in str(error) else ""
+            raise SessionFileError(f"{path}: not a readable aiwm session file ({error}){hint}") from None
         if self.meta.get("schema") != SESSION_SCHEMA:
             self.close()
             raise SessionFileError(f"{path}: not an aiwm session file (schema {self.meta.get('schema')!r})")
@@ -74,6 +75,17 @@ class Session:
             return sqlite3.connect(f"{_file_uri(copy)}?mode=ro", uri=True)
         return sqlite3.connect(f"{_file_uri(path)}?mode=ro&immutable=1", uri=True)
 
+    def missing_wal_hint(self) -> str:
+        """For a session with less in it than expected: where the rest may be, when its `-wal` is not beside it.
+
+        A recording that was still running (or crashed) keeps its newest rows in `X.aiwm-wal`; a
+        copy of `X.aiwm` alone lacks them.
+        """
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists():
+            return ""
+        return f"; its data may be in {wal.name}: copy that file along"
+
     @property
     def simulated(self) -> bool:
         return bool(self.meta.get("simulated"))
@@ -84,9 +96,14 @@ class Session:
         try:
             for tick, source, interval, error, metrics, detail in self._db.execute(query):
                 yield StoredSample(
-                    tick, source, interval, error, json.loads(metrics), json.loads(detail) if detail else None
+                    _number(tick, "tick_wall_s"),
+                    _text(source, "source"),
+                    _number(interval, "interval_s"),
+                    None if error is None else _text(error, "error"),
+                    _metrics(json.loads(metrics)),
+                    _detail(json.loads(detail)) if detail else None,
                 )
-        except (sqlite3.Error, json.JSONDecodeError) as error:
+        except (sqlite3.Error, json.JSONDecodeError, _WrongShape) as error:
             raise SessionFileError(f"{self.path}: session file is damaged ({error})") from None
 
     def events(self) -> list[tuple[float, str, str]]:
@@ -107,6 +124,39 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _WrongShape(ValueError):
+    """A row that decodes but is not what the recorder writes (a list for `metrics`, a word for a number)."""
+
+
+def _number(value: object, column: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _WrongShape(f"{column} is {value!r}, not a number")
+    return float(value)
+
+
+def _text(value: object, column: str) -> str:
+    if not isinstance(value, str):
+        raise _WrongShape(f"{column} is {value!r}, not text")
+    return value
+
+
+def _metrics(value: object) -> dict[str, float | None]:
+    """`samples.metrics` as the recorder writes it: an object of metric name to number or null."""
+    if not isinstance(value, dict):
+        raise _WrongShape(f"metrics is {type(value).__name__} {value!r:.60}, not an object of numbers")
+    for name, number in value.items():
+        if number is not None and not isinstance(number, int | float):  # a bool is a 0/1 flag
+            raise _WrongShape(f"metric {name} is {number!r:.60}, not a number")
+    return value
+
+
+def _detail(value: object) -> dict[str, Any] | None:
+    """`samples.detail`: the record as a JSON object (its fields are checked when it is decoded for replay)."""
+    if value is not None and not isinstance(value, dict):
+        raise _WrongShape(f"detail is {type(value).__name__} {value!r:.60}, not an object")
+    return value
 
 
 def _file_uri(path: Path) -> str:

@@ -3,7 +3,8 @@
 The writer runs on a thread of its own and commits once per `commit_interval_s` in WAL mode; a
 committed transaction survives `kill -9` of the program. Committed rows first land in the
 `-wal` file beside the session; every `checkpoint_interval_s` (10 s) they are copied into the
-`.aiwm` file itself, so after a crash the `.aiwm` file alone, copied without its `-wal`, still
+`.aiwm` file itself (and once right after the file is made, so the schema and meta are in
+it from the start), so after a crash the `.aiwm` file alone, copied without its `-wal`, still
 holds all but the last 10 s or so. A session closed normally is the `.aiwm` file alone.
 
 Layout (schema `aiwm.session/1`):
@@ -23,6 +24,7 @@ import queue
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +79,9 @@ class Recorder:
         self._checkpoint_interval_s = checkpoint_interval_s
         self._queue: queue.SimpleQueue[tuple[str, tuple[Any, ...]] | None] = queue.SimpleQueue()
         self._db = self._create(path, metadata)
-        self.rows_written = 0
+        self.rows_written = 0  # committed rows: one reading of one source at one tick
+        self.sources_written: set[str] = set()
+        self._failure: str | None = None
         self._thread = threading.Thread(target=self._run, name="aiwm-recorder", daemon=True)
         self._thread.start()
 
@@ -92,6 +96,9 @@ class Recorder:
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(to_json_value(v))) for k, v in meta.items()]
             )
+            # Schema and meta into the .aiwm file itself now, not at the first 10 s checkpoint, so a
+            # copy made without the -wal in the first seconds is still a session file.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error as error:
             raise UserError(f"cannot create session file {path}: {error}") from None
         return db
@@ -112,8 +119,17 @@ class Recorder:
     def add_event(self, wall_s: float, kind: str, message: str) -> None:
         self._queue.put(("event", (wall_s, kind, message)))
 
+    @property
+    def failure(self) -> str | None:
+        """Why writing stopped (the first error: a full disk, a vanished folder), or None while all is well.
+
+        After a failure the recorder drops what arrives and closes the file; the rows counted in
+        `rows_written` were committed before it and stay readable.
+        """
+        return self._failure
+
     def close(self) -> None:
-        """Write what is queued, commit and close the file."""
+        """Write what is queued, commit and close the file; afterwards `failure` says whether all went well."""
         self._queue.put(None)
         self._thread.join()
 
@@ -127,39 +143,59 @@ class Recorder:
                 item = ("tick", ())
             if item is None:
                 break
-            if item[0] != "tick":
+            if item[0] != "tick" and self._failure is None:
                 pending.append(item)
             if time.monotonic() - last_commit >= self._commit_interval_s:
                 self._commit(pending)
                 pending, last_commit = [], time.monotonic()
             if last_commit - last_checkpoint >= self._checkpoint_interval_s:
-                self._checkpoint()
+                self._checkpoint("PASSIVE")
                 last_checkpoint = last_commit
         self._commit(pending)
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.close()
+        self._checkpoint("TRUNCATE")
+        self._guarded("closing", self._db.close)
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self, mode: str) -> None:
         """Copy the committed rows from the `-wal` file into the `.aiwm` file; PASSIVE never waits for readers."""
-        try:
-            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error:  # a full disk: the rows are still safe in the -wal
-            log.exception("checkpoint of %s failed", self.path)
+        self._guarded("checkpoint", lambda: self._db.execute(f"PRAGMA wal_checkpoint({mode})").fetchall())
 
     def _commit(self, pending: list[tuple[str, tuple[Any, ...]]]) -> None:
-        if not pending:
+        if not pending or self._failure is not None:
             return
         samples = [row for kind, row in pending if kind == "sample"]
         events = [row for kind, row in pending if kind == "event"]
-        try:
-            with self._db:
-                self._db.execute("BEGIN")
-                self._db.executemany(
-                    "INSERT INTO samples (tick_wall_s, source, interval_s, duration_s, error, metrics, detail)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    samples,
-                )
-                self._db.executemany("INSERT INTO events (wall_s, kind, message) VALUES (?, ?, ?)", events)
+        if self._guarded("writing", lambda: self._insert(samples, events)):
             self.rows_written += len(samples)
-        except sqlite3.Error:  # a full disk loses this batch, not the session
-            log.exception("writing %d samples to %s failed", len(samples), self.path)
+            self.sources_written.update(row[1] for row in samples)
+
+    def _insert(self, samples: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO samples (tick_wall_s, source, interval_s, duration_s, error, metrics, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                samples,
+            )
+            self._db.executemany("INSERT INTO events (wall_s, kind, message) VALUES (?, ?, ?)", events)
+
+    def _guarded(self, what: str, step: Callable[[], object]) -> bool:
+        """Run one step of the writer thread; an SQLite or OS error (a full disk) is kept as `failure`, not raised.
+
+        Only the first failure is kept: it is the cause, later ones (a checkpoint on the same full
+        disk) are its consequences.
+        """
+        try:
+            step()
+        except (sqlite3.Error, OSError) as error:
+            log.info("%s %s failed: %s", what, self.path, error)
+            if self._failure is None:
+                self._failure = str(error)
+            return False
+        return True
+
+
+def recording_failure(recorder: Recorder) -> str | None:
+    """The one line that says a recording failed and how much of it is safe, for the CLI and the window."""
+    if recorder.failure is None:
+        return None
+    return f"writing {recorder.path} failed: {recorder.failure}; {recorder.rows_written} readings were saved"

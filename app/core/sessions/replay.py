@@ -33,7 +33,7 @@ def load_replay(path: Path, alerts: AlertSettings | None = None) -> Replay:
     """Read every sample of a session; raises `SessionFileError` (one line) for a bad file."""
     with Session(path) as session:
         inventory = session.meta.get("inventory") or {}
-        gpus = tuple(decode(GpuInfo, g) for g in inventory.get("gpus", []))
+        gpus = _inventory_gpus(path, inventory)
         state = MonitorState(gpus, alerts or AlertSettings(), keep_timeline=True)
         first = last = None
         for stored in session.samples():
@@ -42,7 +42,16 @@ def load_replay(path: Path, alerts: AlertSettings | None = None) -> Replay:
             first = stored.tick_wall_s if first is None else first
             last = stored.tick_wall_s
         events = session.events()
+        hint = session.missing_wal_hint()
     state.thin_timeline()
     if first is None or last is None:
-        raise SessionFileError(f"{path}: the session holds no samples")
+        raise SessionFileError(f"{path}: the session holds no readings{hint}")
     return Replay(path, session.meta, state, first, last, events)
+
+
+def _inventory_gpus(path: Path, inventory: Any) -> tuple[GpuInfo, ...]:
+    """The GPUs the session's meta lists; a list of the wrong shape is a damaged file."""
+    try:
+        return tuple(decode(GpuInfo, g) for g in inventory.get("gpus", []))
+    except (AttributeError, TypeError, ValueError) as error:
+        raise SessionFileError(f"{path}: session file is damaged (inventory GPUs: {error})") from None

@@ -40,3 +40,12 @@ def test_unknown_sources_and_bad_details_decode_to_none() -> None:
     assert decode_reading("toaster", {"x": 1}) is None
     assert decode_reading("memory", {"total_bytes": 1}) is None
     assert decode_reading("gpu", None) is None
+
+
+def test_details_of_the_wrong_shape_decode_to_none() -> None:
+    """Valid JSON that is not the record: a list for an object, a word for a number, a number for a list."""
+    assert decode_reading("memory", [1, 2]) is None
+    good = {"util_percent": 1.0, "per_core_percent": [1.0], "freq_mhz": 1.0, "load_1m": 0.5, "temperature_c": None}
+    assert decode_reading("cpu", good) is not None
+    assert decode_reading("cpu", {**good, "util_percent": "hot"}) is None
+    assert decode_reading("cpu", {**good, "per_core_percent": 7}) is None

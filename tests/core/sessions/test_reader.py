@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.errors import SessionFileError
+from app.core.records import CpuReading
 from app.core.sampling.sample import Sample
 from app.core.sessions.csv_export import export_csv
 from app.core.sessions.reader import Session
@@ -154,3 +157,99 @@ def test_a_session_whose_name_looks_like_a_uri_query_is_read(tmp_path: Path) -> 
     with Session(path) as session:
         assert len(list(session.samples())) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def _damaged(path: Path, metrics: str) -> Path:
+    """A good session whose every `samples.metrics` is replaced by `metrics` (valid JSON of the wrong shape)."""
+    _write(path, 3)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE samples SET metrics = ?", (metrics,))
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("metrics", "why"),
+    [
+        ("[1, 2]", "metrics is list [1, 2], not an object of numbers"),
+        ('{"gpu0.temperature_c": "hot"}', "metric gpu0.temperature_c is 'hot', not a number"),
+        ("7", "metrics is int 7, not an object of numbers"),
+    ],
+)
+def test_metrics_of_the_wrong_shape_are_a_damaged_session_in_export_and_replay(
+    tmp_path: Path, metrics: str, why: str
+) -> None:
+    path = _damaged(tmp_path / "bad.aiwm", metrics)
+    expected = f"{path}: session file is damaged ({why})"
+    with pytest.raises(SessionFileError) as exported:
+        export_csv(path, tmp_path / "bad.csv")
+    assert str(exported.value) == expected
+    assert not (tmp_path / "bad.csv").exists()
+    with pytest.raises(SessionFileError) as replayed:
+        load_replay(path)
+    assert str(replayed.value) == expected
+
+
+def test_a_session_copied_without_its_wal_before_the_first_checkpoint_says_where_its_data_is(tmp_path: Path) -> None:
+    """What an old recorder left in its first 10 s: the tables and meta only in the -wal."""
+    path, alone = tmp_path / "k.aiwm", tmp_path / "copied" / "k.aiwm"
+    alone.parent.mkdir()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.commit()
+    shutil.copyfile(path, alone)
+    db.close()
+    with pytest.raises(SessionFileError) as error:
+        Session(alone)
+    assert str(error.value) == (
+        f"{alone}: not a readable aiwm session file (no such table: meta); its data may be in k.aiwm-wal:"
+        " copy that file along"
+    )
+
+
+def test_a_recording_copied_without_its_wal_in_its_first_seconds_is_a_session_with_its_meta(tmp_path: Path) -> None:
+    """The recorder puts schema and meta in the .aiwm file when it makes it (the user copied it after 6 s)."""
+    path, alone = tmp_path / "k.aiwm", tmp_path / "copied" / "k.aiwm"
+    alone.parent.mkdir()
+    recorder = Recorder(path, {"simulated": True}, commit_interval_s=0.05)
+    try:
+        recorder.add_sample(Sample("s", 1.0, T0, 0, 0, CounterReading("s", 1.0)))
+        time.sleep(0.3)  # committed to the -wal, long before the 10 s checkpoint
+        shutil.copyfile(path, alone)
+    finally:
+        recorder.close()
+    with Session(alone) as session:
+        assert session.simulated and session.meta["schema"] == "aiwm.session/1"
+    with pytest.raises(SessionFileError) as error:
+        load_replay(alone)
+    assert str(error.value) == (
+        f"{alone}: the session holds no readings; its data may be in k.aiwm-wal: copy that file along"
+    )
+
+
+def test_a_detail_that_is_not_an_object_is_a_damaged_session_in_replay(tmp_path: Path) -> None:
+    path = tmp_path / "bad.aiwm"
+    _write(path, 3)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE samples SET detail = '[1, 2]'")
+    db.close()
+    with pytest.raises(SessionFileError) as replayed:
+        load_replay(path)
+    assert str(replayed.value) == f"{path}: session file is damaged (detail is list [1, 2], not an object)"
+
+
+def test_a_detail_field_of_the_wrong_type_replays_as_a_missing_reading(tmp_path: Path) -> None:
+    """A word where the CPU's use belongs: that reading is missing, the rest of the session replays."""
+    path = tmp_path / "odd.aiwm"
+    recorder = Recorder(path, {"simulated": False}, commit_interval_s=0.05)
+    for i, util in enumerate((10.0, 20.0)):
+        detail = CpuReading(util, (util,), 3000.0, 0.5, None)
+        recorder.add_sample(Sample("cpu", 1.0, T0 + i, 0, 0, detail))
+    recorder.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE samples SET detail = json_set(detail, '$.util_percent', 'hot') WHERE tick_wall_s = ?", (T0,))
+    db.close()
+    replay = load_replay(path)
+    assert replay.state.history.series("cpu.util_percent", 3600).values.tolist() == [20.0]

@@ -189,3 +189,22 @@ def _wait_for_rows(path: Path, minimum: int, timeout_s: float) -> None:
                 pass
         time.sleep(0.1)
     raise AssertionError(f"{path} did not get {minimum} GPU samples within {timeout_s} s")
+
+
+def test_a_full_disk_is_kept_as_the_failure_and_the_rows_committed_before_it_stay_readable(tmp_path: Path) -> None:
+    """SQLite's page limit gives the same SQLITE_FULL error as a full file system, without needing one."""
+    path = tmp_path / "full.aiwm"
+    recorder = Recorder(path, {"simulated": False}, commit_interval_s=0.05)
+    recorder.add_sample(Sample("s", 1.0, T0, 0, 0, CounterReading("s", 0.0)))
+    deadline = time.monotonic() + 10
+    while recorder.rows_written < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    pages = recorder._db.execute("PRAGMA page_count").fetchone()[0]
+    recorder._db.execute(f"PRAGMA max_page_count = {pages}")  # the "disk" is full from here on
+    for i in range(1, 200):  # far more than the pages left hold
+        recorder.add_sample(Sample("s", 1.0, T0 + i, 0, 0, CounterReading("s" * 2000, float(i))))
+    recorder.close()
+    assert recorder.failure == "database or disk is full"
+    assert recorder.rows_written == 1
+    with Session(path) as session:
+        assert [s.metrics["s.value"] for s in session.samples()] == [0.0]
