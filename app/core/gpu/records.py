@@ -28,7 +28,8 @@ class NvidiaStatus:
     nvml_version: str | None
     simulated: bool = False
     # The status as a name `status_advice` turns into words and a remedy: "ok", "simulated", or
-    # library_not_found, driver_not_loaded, version_mismatch, no_permission, no_gpu, failed.
+    # library_not_found, named_library_unusable (AIWM_NVML_LIBRARY), driver_not_loaded, version_mismatch,
+    # no_permission, no_gpu, failed.
     cause: str = "ok"
 
     @property
