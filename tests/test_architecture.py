@@ -74,13 +74,13 @@ def test_no_engine_module_names_qt(package: str) -> None:
 
 
 def test_the_core_imports_nothing_above_it() -> None:
-    above = (*(f"app.{p}" for p in CAPABILITIES), "app.ui", "app.cli", "app.cli_format", "app.devcheck")
+    above = (*(f"app.{p}" for p in CAPABILITIES), "app.ui", "app.cli", "app.devcheck")
     assert _violations("core", above) == []
 
 
 @pytest.mark.parametrize("package", CAPABILITIES)
 def test_capabilities_do_not_import_the_front_ends(package: str) -> None:
-    assert _violations(package, ("app.ui", "app.cli", "app.cli_format")) == []
+    assert _violations(package, ("app.ui", "app.cli")) == []
 
 
 def test_the_contract_checker_sees_a_violation(tmp_path: Path) -> None:

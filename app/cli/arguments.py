@@ -1,0 +1,184 @@
+"""The command line's arguments: the parser, its limits, and the types that check each value.
+
+A usage error is one line and exit status 2 (`_Parser.error`), never argparse's usage block.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from app import __version__
+from app.core.errors import UserError
+from app.core.sampling.sampler import MIN_INTERVAL_S
+
+if TYPE_CHECKING:
+    pass
+
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(
+            EXIT_USAGE,
+            f"aiwm: error: {message} (see 'aiwm {self.prog.split()[-1]} --help')\n"
+            if " " in self.prog
+            else f"aiwm: error: {message} (see 'aiwm --help')\n",
+        )
+
+
+MAX_DURATION_S = 30 * 24 * 3600  # 2,592,000 s: a month is the longest recording anyone plans
+
+MIN_TIME_SCALE, MAX_TIME_SCALE = 0.01, 1000.0
+
+DEFAULT_AFTER_S = 5.0
+
+MAX_AFTER_S = 3600.0  # a screenshot an hour in: longer is a typo, and Qt's timers stop at 24.8 days
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds (argparse type); `nan` and `inf` are not numbers of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a positive number of seconds")
+    return value
+
+
+def _duration(text: str) -> float:
+    value = _positive_seconds(text)
+    if value > MAX_DURATION_S:
+        raise argparse.ArgumentTypeError(f"{text} is longer than the longest recording, {MAX_DURATION_S:,} s (30 days)")
+    return value
+
+
+def _after(text: str) -> float:
+    value = _seconds(text)
+    if not 0 <= value <= MAX_AFTER_S:
+        raise argparse.ArgumentTypeError(f"{text} must be from 0 to {MAX_AFTER_S:g} seconds")
+    return value
+
+
+def _interval(text: str) -> float:
+    value = _positive_seconds(text)
+    if value < MIN_INTERVAL_S:
+        raise argparse.ArgumentTypeError(f"{text} is below the shortest interval, {MIN_INTERVAL_S} s")
+    return value
+
+
+def _time_scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not MIN_TIME_SCALE <= value <= MAX_TIME_SCALE:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text} must be from {MIN_TIME_SCALE:g} to {MAX_TIME_SCALE:g}")
+    return value
+
+
+def _demo_list(text: str) -> str:
+    """A `--demo` value that names GPUs (argparse type; `--demo` with no value is not passed here)."""
+    if any(not name.strip() for name in text.split(",")):
+        raise argparse.ArgumentTypeError(f"empty GPU name in {text!r}; give names such as rtx4090,rtx3090")
+    return text
+
+
+def _demo_names() -> list[str]:
+    """The simulated GPUs in resources/gpu_catalog.json, for --help (a broken catalog must not break --help)."""
+    from app.core.gpu.catalog import default_catalog
+
+    try:
+        return sorted(default_catalog())
+    except UserError:  # said in one line when --demo is used
+        return ["(the GPU catalog could not be read)"]
+
+
+def _add_demo(parser: argparse.ArgumentParser) -> None:
+    from app.core.gpu.catalog import DEFAULT_DEMO
+
+    parser.add_argument(
+        "--demo",
+        nargs="?",
+        type=_demo_list,
+        const=",".join(DEFAULT_DEMO),  # argparse passes a text const through `type` too
+        default=None,
+        metavar="PROFILE",
+        help="simulated GPUs instead of real ones: a comma-separated list of "
+        f"{', '.join(_demo_names())} (default rtx4090,rtx3090; a name may repeat); all output says SIMULATED",
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=_time_scale,
+        default=1.0,
+        metavar="K",
+        help=f"run the engine's clock K times faster than real time (with --demo; {MIN_TIME_SCALE:g} to"
+        f" {MAX_TIME_SCALE:g})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="aiwm", description="AI Workstation Manager: GPUs, CPU, memory, disks and network.")
+    parser.add_argument("--version", action="version", version=f"aiwm {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    snapshot = commands.add_parser("snapshot", help="print the inventory and one set of live readings")
+    snapshot.add_argument("--json", action="store_true", help="print the aiwm.snapshot/1 JSON document")
+    _add_demo(snapshot)
+
+    record = commands.add_parser("record", help="record a session file (SQLite)")
+    record.add_argument("--out", type=Path, required=True, help="the new session file (never overwritten)")
+    record.add_argument(
+        "--duration", type=_duration, required=True, help=f"seconds to record (at most {MAX_DURATION_S:,}, 30 days)"
+    )
+    record.add_argument(
+        "--interval",
+        type=_interval,
+        default=1.0,
+        help=f"seconds between fast readings ({MIN_INTERVAL_S:g} to --duration; default 1)",
+    )
+    _add_demo(record)
+
+    export = commands.add_parser("export", help="export a session file")
+    export.add_argument("session", type=Path, help="a session file written by 'aiwm record'")
+    export.add_argument(
+        "--csv",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="the new CSV file (never overwritten), or - for standard output",
+    )
+
+    metrics = commands.add_parser("metrics", help="list every metric: name pattern, unit, kind, meaning, DCGM name")
+    metrics.add_argument("--json", action="store_true", help="print the aiwm.metrics/1 JSON document")
+
+    gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
+    _add_demo(gui)
+    gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")
+    gui.add_argument(
+        "--screenshot", type=Path, metavar="FILE", help="save a PNG of the window to the new FILE, then exit"
+    )
+    gui.add_argument(
+        "--after",
+        type=_after,
+        default=None,
+        metavar="S",
+        help=f"seconds to run before the screenshot (0 to {MAX_AFTER_S:g}; default {DEFAULT_AFTER_S:g};"
+        " needs --screenshot)",
+    )
+    gui.add_argument("--minimized", action="store_true", help="start minimised")
+    return parser

@@ -1,0 +1,43 @@
+"""Writing to standard output: a full disk or a closed terminal becomes one line, not a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
+
+class StdoutFailed(Exception):
+    """Standard output refused what was written (a full disk, a closed terminal); `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def drop_standard_output() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail a second time."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@contextlib.contextmanager
+def writing_standard_output() -> Iterator[None]:
+    """Turn a failed write to standard output into `StdoutFailed`; a reader that left stays a BrokenPipeError."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise StdoutFailed(error.strerror or str(error)) from None
+
+
+def print_out(text: str) -> None:
+    """Print `text` on standard output and flush it now, so a failure is reported while we can say so."""
+    with writing_standard_output():
+        print(text)

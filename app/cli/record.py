@@ -1,0 +1,121 @@
+"""`aiwm record`: sample into a new session file until the duration ends or a signal stops it."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from app.cli.arguments import EXIT_USAGE
+from app.cli.checks import open_engine
+from app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from app.core.sampling.live import StoppedRecording
+    from app.core.settings import AlertSettings
+
+
+def record_command(args: argparse.Namespace) -> int:
+    from app.core.sampling.live import LiveSession
+
+    with _stop_on_signals() as stop, open_engine(args, args.interval) as engine:
+        live = LiveSession(engine, _alert_settings_for_record())
+        try:
+            live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
+        except BaseException:
+            live.stop()
+            raise
+        label = " SIMULATED GPUs," if engine.simulated else ""
+        print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
+        if live.simulated_only:
+            print(
+                f"aiwm: --time-scale {args.time_scale:g}: recording the simulated GPUs only; the host's CPU, "
+                "memory, disks and network run in real time and are left out",
+                file=sys.stderr,
+            )
+        live.start(args.duration)
+        recorder = live.recorder
+        while live.running and recorder is not None and recorder.failure is None and not stop.event.wait(0.05):
+            pass  # the sampler ends by itself after the last tick of the duration, or the disk filled up
+        stopped_early = live.running
+        stopped = live.stop()
+    return _report_recording(args, stopped, stop.signum if stopped_early else None)
+
+
+def _alert_settings_for_record() -> AlertSettings:
+    """The saved alert thresholds, or the defaults with a warning when the data folder is unusable.
+
+    `record` only reads settings and writes to `--out`, so a bad AIWM_HOME must not stop it.
+    """
+    from app.core.settings import AlertSettings, load_settings
+
+    try:
+        return load_settings().alerts
+    except UserError as error:
+        print(f"aiwm: warning: {error}; using default alert settings", file=sys.stderr)
+        return AlertSettings()
+
+
+def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None, signum: int | None) -> int:
+    """Say what was written and which ticks were skipped; stopped by a signal: exit 128 + its number.
+
+    A write that failed (a full disk) is an error, exit 2, that says how much of the recording is safe.
+    """
+    if stopped is None:
+        return 1
+    from app.core.sessions.recorder import recording_failure
+
+    recorder = stopped.recorder
+    if recorder.failure is not None:
+        print(f"aiwm: error: {recording_failure(recorder)}", file=sys.stderr)
+        return EXIT_USAGE
+    for skipped in stopped.skipped:
+        print(f"aiwm: {skipped.message}; noted in the session's events", file=sys.stderr)
+    sources = len(recorder.sources_written)
+    counted = f"{recorder.rows_written} readings"
+    if signum is not None:
+        print(
+            f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; wrote {counted}"
+            f" ({sources} sources) to {args.out}",
+            file=sys.stderr,
+        )
+        return 128 + signum  # 130 for Ctrl+C (SIGINT), 129 for a closed SSH session (SIGHUP), as shells report it
+    print(f"aiwm: wrote {counted} ({args.duration:g} s, {sources} sources) to {args.out}", file=sys.stderr)
+    return 0
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)  # Windows has no SIGHUP
+
+
+class _StopRequest:
+    """Set by SIGINT, SIGTERM or SIGHUP; remembers which, for the exit status."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signum: int | None = None
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.signum = signum
+        self.event.set()
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[_StopRequest]:
+    """A stop request set by SIGINT, SIGTERM or SIGHUP (an SSH session that closed), so a recording
+    stopped early still closes its file cleanly.
+
+    The previous handlers come back when the block ends.
+    """
+    stop = _StopRequest()
+    previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
