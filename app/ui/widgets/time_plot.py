@@ -41,6 +41,7 @@ _TICKS = {
 SHORTEST_SPAN_S = 60.0
 TOP_HEADROOM = 0.08  # room above a fixed range's top so its tick label ("100") is not cut off
 BAND_ALPHA = 60  # of 255: the min/max band behind the mean
+LONE_POINT_PX = 9  # the marker of a curve with one reading: a line needs two points to show anything
 
 
 @dataclass
@@ -116,7 +117,9 @@ class TimePlot(QWidget):
             for widget in (self, self._label, self._plot):
                 widget.setToolTip(self._tooltip)
         color = self._theme.curves[len(self.curves) % len(self._theme.curves)]
-        item = self._plot.plot(pen=pg.mkPen(color, width=1), name=label)  # 1 px: Qt's fast line path
+        item = self._plot.plot(  # 1 px: Qt's fast line path; the marker is switched on for a lone reading only
+            pen=pg.mkPen(color, width=1), name=label, symbolSize=LONE_POINT_PX, symbolBrush=color, symbolPen=None
+        )
         item.setClipToView(True)
         item.setDownsampling(auto=True, method="peak")
         low, high = pg.PlotCurveItem(pen=None), pg.PlotCurveItem(pen=None)
@@ -213,6 +216,7 @@ def _draw(curve: Curve, window: Series, end_s: float) -> None:
     curve.x = window.times_s - end_s
     curve.y = _transformed(window.values, curve.transform)
     curve.item.setData(curve.x, curve.y, connect="finite")
+    _mark_a_lone_reading(curve)
     if window.minimum is None or window.maximum is None:
         if curve.low.xData is not None and curve.low.xData.size:
             curve.low.setData([], [])
@@ -220,6 +224,13 @@ def _draw(curve: Curve, window: Series, end_s: float) -> None:
         return
     curve.low.setData(curve.x, _transformed(window.minimum, curve.transform), connect="finite")
     curve.high.setData(curve.x, _transformed(window.maximum, curve.transform), connect="finite")
+
+
+def _mark_a_lone_reading(curve: Curve) -> None:
+    """A curve with one reading draws no line: show it as a marker, so the graph agrees with its title."""
+    lone = int(np.count_nonzero(np.isfinite(curve.y))) == 1
+    if lone != (curve.item.opts["symbol"] is not None):
+        curve.item.setSymbol("o" if lone else None)
 
 
 def _transformed(values: np.ndarray, transform: Transform | None) -> np.ndarray:
