@@ -55,6 +55,7 @@ class Curve:
     low: pg.PlotCurveItem  # the min/max band (10 s buckets, beyond 15 minutes); empty otherwise
     high: pg.PlotCurveItem
     band: pg.FillBetweenItem
+    marker: pg.ScatterPlotItem  # the one reading of a curve that has only one; empty otherwise
     x: np.ndarray
     y: np.ndarray
 
@@ -74,6 +75,7 @@ class TimePlot(QWidget):
         self._drawn_end_s: float | None = None
         self.window_s = 600.0
         self.span_s = 600.0  # what the x axis shows: the window, or less while it fills
+        self.collected_s = 0.0  # how far back the data in the window reached at the last refresh
         self._label = QLabel(title)
         self._tooltip = tooltip
         self._label.setToolTip(tooltip)
@@ -117,19 +119,20 @@ class TimePlot(QWidget):
             for widget in (self, self._label, self._plot):
                 widget.setToolTip(self._tooltip)
         color = self._theme.curves[len(self.curves) % len(self._theme.curves)]
-        item = self._plot.plot(  # 1 px: Qt's fast line path; the marker is switched on for a lone reading only
-            pen=pg.mkPen(color, width=1), name=label, symbolSize=LONE_POINT_PX, symbolBrush=color, symbolPen=None
-        )
+        item = self._plot.plot(pen=pg.mkPen(color, width=1), name=label)  # 1 px: Qt's fast line path
         item.setClipToView(True)
         item.setDownsampling(auto=True, method="peak")
         low, high = pg.PlotCurveItem(pen=None), pg.PlotCurveItem(pen=None)
         fill = QColor(color)
         fill.setAlpha(BAND_ALPHA)
         band = pg.FillBetweenItem(low, high, brush=fill)
+        marker = pg.ScatterPlotItem(size=LONE_POINT_PX, brush=color, pen=None)
         plot_item = self._plot.getPlotItem()
-        for part in (low, high, band):
+        for part in (low, high, band, marker):
             plot_item.addItem(part)
-        curve = Curve(metric, label, unit_format, transform, color, item, low, high, band, np.empty(0), np.empty(0))
+        curve = Curve(
+            metric, label, unit_format, transform, color, item, low, high, band, marker, np.empty(0), np.empty(0)
+        )
         self.curves.append(curve)
 
     def add_reference(self, value: float, tooltip: str) -> None:
@@ -164,7 +167,8 @@ class TimePlot(QWidget):
         movements nobody can see; the title's values still change every second.
         """
         series = [history.series(curve.metric, window_s, end_s) for curve in self.curves]
-        span_s = _span_for(window_s, _collected_s(series, end_s))
+        self.collected_s = _collected_s(series, end_s)
+        span_s = _span_for(window_s, self.collected_s)
         if span_s != self.span_s:
             self._show_span(span_s)
         if span_s < window_s and span_s <= RECENT_WINDOW_S < window_s:  # full rate while it fits
@@ -228,9 +232,11 @@ def _draw(curve: Curve, window: Series, end_s: float) -> None:
 
 def _mark_a_lone_reading(curve: Curve) -> None:
     """A curve with one reading draws no line: show it as a marker, so the graph agrees with its title."""
-    lone = int(np.count_nonzero(np.isfinite(curve.y))) == 1
-    if lone != (curve.item.opts["symbol"] is not None):
-        curve.item.setSymbol("o" if lone else None)
+    finite = np.flatnonzero(np.isfinite(curve.y))
+    if finite.size == 1:
+        curve.marker.setData(curve.x[finite], curve.y[finite])
+    elif len(curve.marker.data):
+        curve.marker.setData([], [])
 
 
 def _transformed(values: np.ndarray, transform: Transform | None) -> np.ndarray:
