@@ -106,16 +106,16 @@ class CoreBars(QWidget):
             font = painter.font()
             font.setPixelSize(font_px)
             painter.setFont(font)
-        for index, value in enumerate(self._values):
-            gauge = self._gauge(index)
-            painter.fillRect(gauge, track)
+        gauges = [self._gauge(index) for index in range(len(self._values))]
+        painter.setPen(edge)
+        painter.setBrush(track)
+        painter.drawRects([gauge.adjusted(0, 0, -1, -1) for gauge in gauges])  # every track in one call
+        painter.setPen(QColor(self._theme.text))
+        for gauge, value in zip(gauges, self._values, strict=True):
             if value > 0:
-                width = max(MIN_FILL_PX, gauge.width() * min(value, 100) / 100.0)
-                painter.fillRect(QRectF(gauge.left(), gauge.top(), width, gauge.height()), fill)
-            painter.setPen(edge)
-            painter.drawRect(gauge.adjusted(0, 0, -1, -1))
+                width = max(MIN_FILL_PX, (gauge.width() - 1) * min(value, 100) / 100.0)
+                painter.fillRect(QRectF(gauge.left() + 1, gauge.top() + 1, width, gauge.height() - 2), fill)
             if font_px is not None:
-                painter.setPen(QColor(self._theme.text))
                 painter.drawText(gauge, Qt.AlignmentFlag.AlignCenter, label(value))
         painter.end()
 

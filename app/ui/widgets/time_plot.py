@@ -55,7 +55,7 @@ class Curve:
     low: pg.PlotCurveItem  # the min/max band (10 s buckets, beyond 15 minutes); empty otherwise
     high: pg.PlotCurveItem
     band: pg.FillBetweenItem
-    marker: pg.ScatterPlotItem  # the one reading of a curve that has only one; empty otherwise
+    marker: pg.ScatterPlotItem | None  # the one reading of a curve that has only one, only while it has one
     x: np.ndarray
     y: np.ndarray
 
@@ -126,12 +126,11 @@ class TimePlot(QWidget):
         fill = QColor(color)
         fill.setAlpha(BAND_ALPHA)
         band = pg.FillBetweenItem(low, high, brush=fill)
-        marker = pg.ScatterPlotItem(size=LONE_POINT_PX, brush=color, pen=None)
         plot_item = self._plot.getPlotItem()
-        for part in (low, high, band, marker):
+        for part in (low, high, band):
             plot_item.addItem(part)
         curve = Curve(
-            metric, label, unit_format, transform, color, item, low, high, band, marker, np.empty(0), np.empty(0)
+            metric, label, unit_format, transform, color, item, low, high, band, None, np.empty(0), np.empty(0)
         )
         self.curves.append(curve)
 
@@ -233,10 +232,15 @@ def _draw(curve: Curve, window: Series, end_s: float) -> None:
 def _mark_a_lone_reading(curve: Curve) -> None:
     """A curve with one reading draws no line: show it as a marker, so the graph agrees with its title."""
     finite = np.flatnonzero(np.isfinite(curve.y))
-    if finite.size == 1:
+    plot = curve.item.getViewBox()
+    if finite.size == 1 and plot is not None:
+        if curve.marker is None:
+            curve.marker = pg.ScatterPlotItem(size=LONE_POINT_PX, brush=curve.color, pen=None)
+            plot.addItem(curve.marker)
         curve.marker.setData(curve.x[finite], curve.y[finite])
-    elif len(curve.marker.data):
-        curve.marker.setData([], [])
+    elif curve.marker is not None and plot is not None:  # gone again once there is a line: one item less to paint
+        plot.removeItem(curve.marker)
+        curve.marker = None
 
 
 def _transformed(values: np.ndarray, transform: Transform | None) -> np.ndarray:

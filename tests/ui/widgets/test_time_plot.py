@@ -176,4 +176,4 @@ def test_a_single_reading_is_drawn_as_a_marker_and_a_line_replaces_it(qtbot) -> 
     assert "<b>26</b>" in plot._label.text()
     assert _pixels_of(plot, color) >= 9, "the one reading the title shows is a visible mark on the graph"
     plot.refresh(_steady_history(10, value=26.0), T0 + 10, 60.0)
-    assert len(plot.curves[0].marker.data) == 0, "two readings or more: the line alone"
+    assert plot.curves[0].marker is None, "two readings or more: the line alone, no marker item to paint"
