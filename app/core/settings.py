@@ -6,8 +6,10 @@ A settings file that cannot be read is moved aside (never overwritten) and defau
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +69,35 @@ def load_settings(path: Path | None = None) -> Settings:
         if settings.theme not in THEMES:
             raise ValueError(f"unknown theme {settings.theme!r}")
         return settings
-    except (OSError, ValueError, TypeError) as error:
-        aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
-        path.replace(aside)
+    except (OSError, ValueError, TypeError, AttributeError) as error:  # AttributeError: JSON but not an object
+        aside = move_aside(path)
         log.warning("settings file %s is unreadable (%s); kept as %s, using defaults", path, error, aside)
         return Settings()
+
+
+def move_aside(path: Path) -> Path:
+    """Rename `path` to `<name>.unreadable-<unix time>` (then `-2`, `-3` … if taken) and return the new name.
+
+    No existing file is ever replaced: a hard link cannot be made over one, so two unreadable files
+    in the same second both stay, and so does any file the user gave such a name.
+    """
+    stem = f"{path.name}.unreadable-{int(time.time())}"
+    for attempt in range(1, 10_000):
+        aside = path.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
+        try:
+            os.link(path, aside)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            if os.path.lexists(aside):  # a file system without hard links (FAT, some network shares)
+                continue
+            path.rename(aside)
+            return aside
+        path.unlink()
+        return aside
+    raise FileExistsError(errno.EEXIST, "every backup name is taken", str(path.with_name(stem)))
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

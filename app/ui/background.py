@@ -2,17 +2,21 @@
 
 The GUI thread must keep painting and answering input; a call that waits on a disk or joins a
 writer thread runs here on a worker thread, and its result comes back as a Qt signal, which Qt
-delivers on the GUI thread.
+delivers on the GUI thread. Every failure comes back too: a worker that dies on an exception
+would otherwise leave the user with no file and no word of why.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from app.core.errors import UserError
+
+log = logging.getLogger(__name__)
 
 
 class BackgroundTask(QObject):
@@ -44,7 +48,20 @@ class BackgroundTask(QObject):
     def _run(self, work: Callable[[], object]) -> None:
         try:
             result = work()
-        except UserError as error:  # a problem to show the user; anything else is a bug and is logged
+        except UserError as error:  # the user's input: the message says it all
+            log.warning("%s: %s", self._name, error)
             self.failed.emit(str(error))
-            return
-        self.finished.emit(result)
+        except OSError as error:  # the system said no: a full disk, a lost mount, no permission
+            log.warning("%s: %s", self._name, error)
+            self.failed.emit(describe_os_error(error))
+        except Exception as error:  # a bug, or a file damaged in a way nobody foresaw: keep the traceback
+            log.exception("%s failed", self._name)
+            self.failed.emit(f"unexpected error ({type(error).__name__}: {error}); the details are in the log")
+        else:
+            self.finished.emit(result)
+
+
+def describe_os_error(error: OSError) -> str:
+    """'No space left on device: /data/out.csv' rather than "[Errno 28] No space left on device: '/data/out.csv'"."""
+    reason = error.strerror or str(error) or type(error).__name__
+    return f"{reason}: {error.filename}" if error.filename is not None else reason

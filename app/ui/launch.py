@@ -112,6 +112,7 @@ def run_gui(
     from app.core.sampling.live import LiveSession
     from app.ui import theme as themes
     from app.ui.main_window import MainWindow
+    from app.ui.quit_signals import QuitSignals, exit_status
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AI Workstation Manager")
@@ -121,6 +122,8 @@ def run_gui(
     live = LiveSession(Engine(options), settings.alerts)
     window = MainWindow(live, settings, theme)
     window.resize(1920, 1080)
+    quit_signals = QuitSignals(app)
+    quit_signals.received.connect(lambda signum: _close_on_signal(window, signum))
     live.start()
     if minimized:
         window.showMinimized()
@@ -129,7 +132,30 @@ def run_gui(
     if screenshot is not None:
         QTimer.singleShot(int(after_s * 1000), lambda: _screenshot_and_quit(window, screenshot, started))
     app.aboutToQuit.connect(window.shutdown)
-    return int(app.exec())
+    try:
+        status = int(app.exec())
+    finally:
+        quit_signals.close()
+    return exit_status(quit_signals.signum) if quit_signals.signum is not None else status
+
+
+def _close_on_signal(window: object, signum: int) -> None:
+    """Stop sampling, close any recording whole, close the window (even with close-to-tray) and quit."""
+    import signal
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main_window import MainWindow
+    from app.ui.quit_signals import exit_status
+
+    assert isinstance(window, MainWindow)
+    recording = window.live.recorder
+    saved = f"; saving the recording {recording.path}" if recording is not None else ""
+    print(f"aiwm: {signal.Signals(signum).name} received: closing the window{saved}", file=sys.stderr, flush=True)
+    window.shutdown()
+    QApplication.setQuitOnLastWindowClosed(False)  # closing must not quit with status 0 before ours
+    window.close()
+    QApplication.exit(exit_status(signum))
 
 
 def save_screenshot(window: object, path: Path) -> str | None:

@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -167,6 +167,17 @@ class MainWindow(QMainWindow):
     def painting(self) -> bool:
         """Redraw only what someone can see: not minimised, not hidden, not paused."""
         return self.isVisible() and not self.isMinimized() and not self.current_page.paused
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Restored from minimised: draw what came in meanwhile now, not at the next tick (up to 1 s of n/a)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange and not self.isMinimized():
+            self._on_redraw_due()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again from the tray: the same as a restore."""
+        super().showEvent(event)
+        self._on_redraw_due()
 
     @Slot()
     def _on_redraw_due(self) -> None:

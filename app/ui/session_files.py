@@ -40,7 +40,7 @@ class SessionFiles(QObject):
         self._saver.failed.connect(lambda message: QMessageBox.warning(window, "Cannot save recording", message))
         self._exporter = BackgroundTask("csv-export", self)
         self._exporter.finished.connect(self._on_exported)
-        self._exporter.failed.connect(lambda message: QMessageBox.warning(window, "Cannot export", message))
+        self._exporter.failed.connect(self._on_export_failed)
 
     @Slot(bool)
     def _on_record_toggled(self, recording: bool) -> None:
@@ -113,6 +113,12 @@ class SessionFiles(QObject):
         target, rows, columns = result
         self._status(f"Wrote {rows} rows × {columns} metrics to {target}", 10_000)
         self.exported.emit(target)
+
+    @Slot(str)
+    def _on_export_failed(self, reason: str) -> None:
+        message = f"Cannot export: {reason}"
+        self._status(message, 0)  # replaces "Exporting …", which would otherwise stay
+        QMessageBox.warning(self._window, "Cannot export", message)
 
     def wait(self) -> None:
         """Block until files being written are complete (on quitting)."""

@@ -1,13 +1,11 @@
-"""Small dashboard widgets: big value tiles, clock-event chips, per-core bars, banners."""
+"""Small dashboard widgets: big value tiles, clock-event chips, banners (per-core gauges: `core_bars`)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.gpu.clock_reasons import REASONS
 from app.core.units import NA
@@ -89,74 +87,6 @@ class ReasonChips(QWidget):
             chip.show()
             shown = True
         self._none.setVisible(not shown)
-
-
-class CoreBars(QWidget):
-    """Per-core CPU use: one cell per logical core with its bar and its number, 16 cells a row.
-
-    At 128 cores that is 8 rows of cells still wide enough for "100"; where a cell is too small for
-    its number (a narrow window), the tooltip over the cell says it. Cheap to paint for 2 or 256.
-    """
-
-    COLUMNS = 16
-    ROW_MIN_PX = 16
-
-    def __init__(self, theme: Theme) -> None:
-        super().__init__()
-        self._theme = theme
-        self._values: tuple[int, ...] = ()
-        self.setMinimumHeight(60)
-        self.setToolTip("CPU use per logical core over the last reading (0-100 %).")
-        self.setMouseTracking(True)
-
-    def set_values(self, values: Sequence[float]) -> None:
-        rounded = tuple(round(v) for v in values)
-        if rounded == self._values:
-            return
-        if len(rounded) != len(self._values):
-            self.setMinimumHeight(max(60, self._rows(len(rounded)) * self.ROW_MIN_PX))
-        self._values = rounded
-        self.update()
-
-    def _rows(self, count: int) -> int:
-        return max(1, math.ceil(count / self.COLUMNS))
-
-    def _cell(self, index: int) -> QRectF:
-        columns = min(len(self._values), self.COLUMNS)
-        width, height = self.width() / columns, self.height() / self._rows(len(self._values))
-        return QRectF((index % columns) * width, (index // columns) * height, width, height)
-
-    def core_at(self, position: QPoint) -> int | None:
-        """The core whose cell is under `position`, if any."""
-        return next((i for i in range(len(self._values)) if self._cell(i).contains(position)), None)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            index = self.core_at(event.pos())
-            if index is not None:
-                QToolTip.showText(event.globalPos(), f"core {index}: {self._values[index]} %", self)
-                return True
-        return super().event(event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if not self._values:
-            return
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(self._theme.window))
-        bar_color = QColor(self._theme.curves[0])
-        bar_color.setAlpha(110)  # the number on top stays readable
-        font = painter.font()
-        font.setPixelSize(10)
-        painter.setFont(font)
-        painter.setPen(QColor(self._theme.text))
-        widest = painter.fontMetrics().horizontalAdvance("100") + 2
-        for index, value in enumerate(self._values):
-            cell = self._cell(index).adjusted(1, 1, -1, -1)
-            bar = cell.height() * value / 100.0
-            painter.fillRect(QRectF(cell.left(), cell.bottom() - bar, cell.width(), bar), bar_color)
-            if cell.width() >= widest and cell.height() >= painter.fontMetrics().height():
-                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(value))
-        painter.end()
 
 
 class Banner(QLabel):

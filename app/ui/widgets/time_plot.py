@@ -41,6 +41,7 @@ _TICKS = {
 SHORTEST_SPAN_S = 60.0
 TOP_HEADROOM = 0.08  # room above a fixed range's top so its tick label ("100") is not cut off
 BAND_ALPHA = 60  # of 255: the min/max band behind the mean
+LONE_POINT_PX = 9  # the marker of a curve with one reading: a line needs two points to show anything
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Curve:
     low: pg.PlotCurveItem  # the min/max band (10 s buckets, beyond 15 minutes); empty otherwise
     high: pg.PlotCurveItem
     band: pg.FillBetweenItem
+    marker: pg.ScatterPlotItem | None  # the one reading of a curve that has only one, only while it has one
     x: np.ndarray
     y: np.ndarray
 
@@ -73,6 +75,7 @@ class TimePlot(QWidget):
         self._drawn_end_s: float | None = None
         self.window_s = 600.0
         self.span_s = 600.0  # what the x axis shows: the window, or less while it fills
+        self.collected_s = 0.0  # how far back the data in the window reached at the last refresh
         self._label = QLabel(title)
         self._tooltip = tooltip
         self._label.setToolTip(tooltip)
@@ -126,7 +129,9 @@ class TimePlot(QWidget):
         plot_item = self._plot.getPlotItem()
         for part in (low, high, band):
             plot_item.addItem(part)
-        curve = Curve(metric, label, unit_format, transform, color, item, low, high, band, np.empty(0), np.empty(0))
+        curve = Curve(
+            metric, label, unit_format, transform, color, item, low, high, band, None, np.empty(0), np.empty(0)
+        )
         self.curves.append(curve)
 
     def add_reference(self, value: float, tooltip: str) -> None:
@@ -161,7 +166,8 @@ class TimePlot(QWidget):
         movements nobody can see; the title's values still change every second.
         """
         series = [history.series(curve.metric, window_s, end_s) for curve in self.curves]
-        span_s = _span_for(window_s, _collected_s(series, end_s))
+        self.collected_s = _collected_s(series, end_s)
+        span_s = _span_for(window_s, self.collected_s)
         if span_s != self.span_s:
             self._show_span(span_s)
         if span_s < window_s and span_s <= RECENT_WINDOW_S < window_s:  # full rate while it fits
@@ -213,6 +219,7 @@ def _draw(curve: Curve, window: Series, end_s: float) -> None:
     curve.x = window.times_s - end_s
     curve.y = _transformed(window.values, curve.transform)
     curve.item.setData(curve.x, curve.y, connect="finite")
+    _mark_a_lone_reading(curve)
     if window.minimum is None or window.maximum is None:
         if curve.low.xData is not None and curve.low.xData.size:
             curve.low.setData([], [])
@@ -220,6 +227,20 @@ def _draw(curve: Curve, window: Series, end_s: float) -> None:
         return
     curve.low.setData(curve.x, _transformed(window.minimum, curve.transform), connect="finite")
     curve.high.setData(curve.x, _transformed(window.maximum, curve.transform), connect="finite")
+
+
+def _mark_a_lone_reading(curve: Curve) -> None:
+    """A curve with one reading draws no line: show it as a marker, so the graph agrees with its title."""
+    finite = np.flatnonzero(np.isfinite(curve.y))
+    plot = curve.item.getViewBox()
+    if finite.size == 1 and plot is not None:
+        if curve.marker is None:
+            curve.marker = pg.ScatterPlotItem(size=LONE_POINT_PX, brush=curve.color, pen=None)
+            plot.addItem(curve.marker)
+        curve.marker.setData(curve.x[finite], curve.y[finite])
+    elif curve.marker is not None and plot is not None:  # gone again once there is a line: one item less to paint
+        plot.removeItem(curve.marker)
+        curve.marker = None
 
 
 def _transformed(values: np.ndarray, transform: Transform | None) -> np.ndarray:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage
 
 from app.core.settings import AlertSettings, Settings
 from app.ui.settings_dialog import RULE_LABELS, SettingsDialog
 from app.ui.theme import DARK, LIGHT
 from app.ui.tray import temperature_icon
-from app.ui.widgets.tiles import CoreBars, ReasonChips, ValueTile
+from app.ui.widgets.tiles import ReasonChips, ValueTile
 
 
 def test_settings_dialog_round_trips_every_field(qtbot) -> None:
@@ -39,54 +38,6 @@ def test_tray_icon_shows_the_temperature_and_turns_red_when_hot(qtbot) -> None:
     assert _white_pixels(cool) > 50, "white digits drawn on the icon"
     assert cool != other, "64 and 65 degC draw different digits"
     assert cool != none and _white_pixels(none) < _white_pixels(cool), "no reading draws '--', not a number"
-
-
-def _count_updates(bars: CoreBars, monkeypatch) -> list[int]:
-    calls: list[int] = []
-    original = bars.update
-    monkeypatch.setattr(bars, "update", lambda *args: (calls.append(1), original(*args)))
-    return calls
-
-
-def test_core_bars_repaint_only_when_values_change(qtbot, monkeypatch) -> None:
-    bars = CoreBars(LIGHT)
-    qtbot.addWidget(bars)
-    bars.resize(200, 60)
-    updates = _count_updates(bars, monkeypatch)
-    bars.set_values([10.0, 90.0])
-    bars.set_values([10.2, 89.6])  # the same whole percents on screen
-    assert len(updates) == 1
-    bars.set_values([11.0, 90.0])
-    assert len(updates) == 2
-
-
-def _dark_pixels(image: QImage, left: int, right: int) -> int:
-    """Pixels of near-black text (LIGHT.text is #111827) between two x positions."""
-    return sum(1 for x in range(left, right) for y in range(image.height()) if image.pixelColor(x, y).lightness() < 80)
-
-
-def test_core_bars_show_each_cores_value_and_bar(qtbot) -> None:
-    bars = CoreBars(LIGHT)
-    qtbot.addWidget(bars)
-    bars.resize(200, 60)
-    bars.set_values([10.0, 90.0])
-    image = bars.grab().toImage()
-    assert _dark_pixels(image, 0, 100) > 10 and _dark_pixels(image, 100, 200) > 10, "a number in each cell"
-    assert image.pixelColor(150, 55) != QColor(LIGHT.window), "the busy core's bar reaches the bottom"
-    assert image.pixelColor(50, 10) == QColor(LIGHT.window), "the idle core's bar stays low"
-    assert bars.core_at(QPoint(150, 30)) == 1 and bars.core_at(QPoint(20, 30)) == 0
-
-
-def test_128_cores_fit_in_8_rows_with_room_for_every_number(qtbot) -> None:
-    bars = CoreBars(DARK)
-    qtbot.addWidget(bars)
-    bars.resize(460, 130)  # the per-core area of the host panel at 1920x1080
-    bars.set_values([float(i % 101) for i in range(128)])
-    assert bars.minimumHeight() >= 8 * 16, "8 rows of 16, each tall enough for a line of digits"
-    cell = bars._cell(127)
-    assert cell.bottom() <= 130.001 and cell.right() <= 460.001
-    assert cell.width() >= bars.fontMetrics().horizontalAdvance("100") + 2
-    assert bars.core_at(QPoint(int(cell.center().x()), int(cell.center().y()))) == 127
 
 
 def test_value_tile_colours_and_text(qtbot) -> None:

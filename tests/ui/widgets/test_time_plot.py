@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from app.core.sampling.history import History
 from app.core.sampling.sample import Sample
@@ -163,3 +163,26 @@ def test_data_reaching_back_exactly_one_tick_step_fits_in_that_step() -> None:
     assert _span_for(3600.0, 60.0) == 60.0
     assert _span_for(3600.0, 61.0) == 120.0
     assert _span_for(600.0, 4000.0) == 600.0, "never wider than the chosen window"
+
+
+def _pixels_of(plot: TimePlot, color: str) -> int:
+    """How many pixels of the plot area on screen have exactly `color` (no antialiasing: a curve's pixels do)."""
+    image = plot._plot.grab().toImage()
+    wanted = QColor(color).rgb()
+    return sum(1 for x in range(image.width()) for y in range(image.height()) if image.pixel(x, y) == wanted)
+
+
+def test_a_single_reading_is_drawn_as_a_marker_and_a_line_replaces_it(qtbot) -> None:
+    plot = _plot(qtbot)
+    color = plot.curves[0].color
+    plot.refresh(History(), T0 - 5, 60.0)
+    qtbot.wait(10)
+    assert _pixels_of(plot, color) == 0, "nothing to draw yet"
+    one = History()
+    one.add(Sample("s", 1.0, T0, 0, 0, CounterReading("s", 26.0)))
+    plot.refresh(one, T0, 60.0)
+    qtbot.wait(10)
+    assert "<b>26</b>" in plot._label.text()
+    assert _pixels_of(plot, color) >= 9, "the one reading the title shows is a visible mark on the graph"
+    plot.refresh(_steady_history(10, value=26.0), T0 + 10, 60.0)
+    assert plot.curves[0].marker is None, "two readings or more: the line alone, no marker item to paint"

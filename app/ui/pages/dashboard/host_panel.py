@@ -9,7 +9,7 @@ from app.core.records import CpuReading, DriveTemperatureReading, MemoryReading
 from app.core.sampling.monitor import MonitorState
 from app.core.units import NA, format_bytes, format_rate, format_value, percent
 from app.ui.theme import Theme
-from app.ui.widgets.tiles import CoreBars
+from app.ui.widgets.core_bars import CoreBars
 from app.ui.widgets.time_plot import TimePlot
 
 MAX_DISKS = 4
@@ -45,7 +45,7 @@ class HostPanel(QFrame):
         cores = QVBoxLayout()
         cores.addWidget(QLabel(f"Per core ({cpu.logical_cores or NA} logical cores, 0-100 %)"))
         cores.addWidget(self.cores)
-        grid.addLayout(cores, 1, 0)
+        grid.addLayout(cores, 1, 0, 1, 2)  # under CPU and memory: 128 cores get cells wide enough for '100%'
         grid.addWidget(self.plots[1], 0, 1)
         grid.addWidget(self.plots[2], 0, 2)
         grid.addWidget(self.disks_label, 1, 2)

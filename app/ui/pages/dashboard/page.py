@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,10 @@ from app.ui.widgets.time_plot import TimePlot
 
 SIDE_BY_SIDE_MAX = 2
 WINDOWS = ((60.0, "1 min"), (600.0, "10 min"), (3600.0, "1 h"), (86400.0, "24 h"))
+# A window counts as full when its oldest data is this close to its start: the newest sample
+# or 10 s bucket that fits never lies exactly at the start (59 s of data fill a 1 min window).
+FULL_TOLERANCE_S = 2.0
+FULL_TOLERANCE_SHARE = 0.01
 
 
 def _no_gpu_label(nvidia: NvidiaStatus | None) -> QLabel:
@@ -48,6 +53,33 @@ def selected_button_style(theme: Theme) -> str:
         f"QPushButton:checked {{ background: {accent}; color: {readable_text_on(accent)}; font-weight: bold;"
         f" border: 1px solid {accent}; border-radius: 3px; padding: 4px 12px; }}"
     )
+
+
+def filling_note(window_s: float, collected_s: float, span_s: float) -> str:
+    """'10 min window: 8 s collected so far; the graphs show the last 1 min until it fills', or '' once full."""
+    if collected_s >= window_s - max(FULL_TOLERANCE_S, FULL_TOLERANCE_SHARE * window_s):
+        return ""
+    note = (
+        f"{dict(WINDOWS).get(window_s, _span_words(window_s))} window: {_duration_words(collected_s)} collected so far"
+    )
+    if span_s < window_s:
+        note += f"; the graphs show the last {_span_words(span_s)} until it fills"
+    return note
+
+
+def _duration_words(seconds: float) -> str:
+    """8 s, 3 min, 2 h 5 min: whole units, rounded down (a note that changes every second only at first)."""
+    if seconds < 120:
+        return f"{int(seconds)} s"
+    if seconds < 7200:
+        return f"{int(seconds // 60)} min"
+    hours, minutes = divmod(int(seconds // 60), 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def _span_words(seconds: float) -> str:
+    """An axis span (always whole minutes or hours): 1 min, 5 min, 4 h."""
+    return f"{seconds / 60:g} min" if seconds < 3600 else f"{seconds / 3600:g} h"
 
 
 class DashboardPage(QWidget):
@@ -127,7 +159,11 @@ class DashboardPage(QWidget):
         self.pause_button.toggled.connect(self._on_pause_toggled)
         QShortcut(QKeySequence("Space"), self, self.pause_button.toggle)
         row.addWidget(self.pause_button)
-        self.status = QLabel()
+        self.status = QLabel()  # while the window fills: how much is collected and what the axis shows
+        self.status.setStyleSheet(f"color: {self._theme.muted}")
+        # Its text changes every second while it shows: keep that from re-laying out the row.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.hide()
         row.addWidget(self.status, 1)
         return row
 
@@ -169,8 +205,19 @@ class DashboardPage(QWidget):
         for panel in self.visible_gpu_panels():
             panel.refresh(state, end_s, self.window_s, at_s)
         self.host_panel.refresh(state, end_s, self.window_s, at_s)
+        self._show_filling()
         if self._hover is not None:
             self._show_hover(self._hover)
+
+    def _show_filling(self) -> None:
+        """Until the window is full the axis shows less than it (8 s of 10 min on a 1 min axis): say so,
+        or the 10 min and 1 min views look the same and seem broken."""
+        drawn = [p for panel in self.visible_gpu_panels() for p in panel.plots] + self.host_panel.plots
+        fullest = max(drawn, key=lambda p: p.collected_s, default=None)
+        text = "" if fullest is None else filling_note(self.window_s, fullest.collected_s, fullest.span_s)
+        if self.status.text() != text:
+            self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     @Slot(bool)
     def _on_pause_toggled(self, paused: bool) -> None:

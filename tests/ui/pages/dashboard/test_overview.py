@@ -41,6 +41,8 @@ def test_eight_gpus_and_128_cores_fit_at_1920x1080_without_scrolling(qtbot, make
     assert scroll.horizontalScrollBar().maximum() == 0
     assert page.host_panel.cores._values[127] == 127 % 101
     assert page.host_panel.cores.height() >= 8 * 16, "128 cores in 8 rows tall enough for their numbers"
+    labels = page.host_panel.cores.labels()
+    assert labels[127] == "26%" and None not in labels, "every cell wide enough to say '100%'"
     for row in page.overview.rows:
         assert row.isVisible() and row.values["util"].text().endswith("%")
         assert row.sparkline.points(), "a sparkline of the window"

@@ -53,3 +53,48 @@ def test_a_remembered_1h_window_opens_on_the_last_minute_not_an_empty_hour(qtbot
     window.redraw_now()
     for plot in page.host_panel.plots + page.gpu_panels[0].plots:
         assert plot._plot.getPlotItem().getViewBox().viewRange()[0] == [-60.0, 0.0], plot._title
+
+
+def _cpu_seconds(state: MonitorState, first_s: int, last_s: int) -> None:
+    for second in range(first_s, last_s + 1):
+        reading = CpuReading(26.0, (20.0, 32.0), 2400.0, 0.5, 40.0)
+        state.add(Sample("cpu", 1.0, 1_800_000_000.0 + second, 0, 0, reading))
+
+
+def test_a_window_not_yet_full_says_how_much_is_collected_and_what_the_axis_shows(qtbot, host) -> None:
+    page = DashboardPage(host, (), LIGHT, 600.0)
+    qtbot.addWidget(page)
+    page.show()
+    state = MonitorState([], AlertSettings())
+    _cpu_seconds(state, 0, 8)
+    page.refresh(state, 1_800_000_008.0)
+    assert page.status.text() == "10 min window: 8 s collected so far; the graphs show the last 1 min until it fills"
+    assert page.status.isVisible()
+    _cpu_seconds(state, 9, 200)
+    page.refresh(state, 1_800_000_200.0)
+    assert page.status.text() == "10 min window: 3 min collected so far; the graphs show the last 5 min until it fills"
+    page.set_window(60.0)
+    page.refresh(state, 1_800_000_200.0)
+    assert not page.status.isVisible(), "the 1 min window is full: nothing to explain"
+    page.set_window(86400.0)
+    page.refresh(state, 1_800_000_200.0)
+    assert page.status.text() == "24 h window: 3 min collected so far; the graphs show the last 5 min until it fills"
+    _cpu_seconds(state, 201, 610)
+    page.set_window(600.0)
+    page.refresh(state, 1_800_000_610.0)
+    assert not page.status.isVisible(), "the 10 min window is full"
+
+
+def test_the_collected_note_changing_every_second_does_not_re_lay_out_the_page(qtbot, host) -> None:
+    page = DashboardPage(host, (), LIGHT, 600.0)
+    qtbot.addWidget(page)
+    page.show()
+    state = MonitorState([], AlertSettings())
+    _cpu_seconds(state, 0, 8)
+    page.refresh(state, 1_800_000_008.0)
+    qtbot.wait(20)
+    width, buttons = page.width(), [b.geometry() for b in page._window_buttons.buttons()]
+    page.status.setText(page.status.text() + " and more" * 300)  # far wider than the row
+    qtbot.wait(20)  # a layout request would be handled here
+    assert page.width() == width
+    assert [b.geometry() for b in page._window_buttons.buttons()] == buttons
