@@ -38,6 +38,10 @@ def test_window_shows_every_gpu_and_says_simulated(qtbot, make_window) -> None:
         "NVIDIA GeForce RTX 3090 [SIMULATED]",
     ]
     assert window.simulated_banner.isVisible() and "SIMULATED" in window.simulated_banner.text()
+    # The CPU's use is a rate: it needs two readings, so a loaded machine can show the GPUs a tick
+    # before the host's first value. Wait for both, redrawing as the 1 Hz timer would.
+    host_cpu = window.dashboard.host_panel.plots[0].curves[0]
+    qtbot.waitUntil(lambda: (window.redraw_now(), host_cpu.y.size > 0)[1], timeout=10_000)
     window._dirty = True
     window._on_redraw_due()  # samples queue on this thread: none arrives before the checks below
     for panel in panels:
