@@ -29,6 +29,8 @@ def check_before_any_file(args: argparse.Namespace) -> None:
         if args.interval > args.duration:
             raise UserError(f"--interval {args.interval:g} s is longer than --duration {args.duration:g} s")
     elif args.command == "export" and str(args.csv) != "-":
+        if args.csv.resolve() == args.session.resolve():
+            raise UserError(f"--csv {args.csv} is the session file itself; name a new .csv file (nothing was changed)")
         check_new_file(args.csv)
     elif args.command == "gui":
         _check_screenshot_arguments(args)

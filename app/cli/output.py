@@ -22,12 +22,16 @@ class StdoutFailed(Exception):
 
 def drop_standard_output() -> None:
     """Point standard output at /dev/null, so that Python's flush at exit does not fail a second time."""
+    if sys.stdout is None:  # it was closed from the start: nothing to point elsewhere
+        return
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @contextlib.contextmanager
 def writing_standard_output() -> Iterator[None]:
     """Turn a failed write to standard output into `StdoutFailed`; a reader that left stays a BrokenPipeError."""
+    if sys.stdout is None:  # started with standard output closed (`aiwm snapshot >&-`)
+        raise StdoutFailed("it is closed")
     try:
         yield
         sys.stdout.flush()

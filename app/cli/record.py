@@ -110,10 +110,13 @@ def _stop_on_signals() -> Iterator[_StopRequest]:
     """A stop request set by SIGINT, SIGTERM or SIGHUP (an SSH session that closed), so a recording
     stopped early still closes its file cleanly.
 
-    The previous handlers come back when the block ends.
+    A signal that was ignored when the program started stays ignored: `nohup aiwm record …` must
+    outlive the SSH session, and a background job of a script ignores SIGINT. The previous
+    handlers come back when the block ends.
     """
     stop = _StopRequest()
-    previous = {signum: signal.signal(signum, stop) for signum in _STOP_SIGNALS}
+    wanted = [signum for signum in _STOP_SIGNALS if signal.getsignal(signum) is not signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, stop) for signum in wanted}
     try:
         yield stop
     finally:

@@ -12,7 +12,7 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from app.core.atomic import check_writable
@@ -59,13 +59,34 @@ def _x_problem(display: str) -> str | None:
     host, number = found["host"], int(found["number"])
     if host in ("", "unix"):
         path = f"/tmp/.X11-unix/X{number}"
-        reason = _unix_problem(path) and _unix_problem("\0" + path)  # the file, else Linux's abstract name
+        # the file, else Linux's abstract name
+        reason = _unix_problem(path, _x_handshake) and _unix_problem("\0" + path, _x_handshake)
         return f"DISPLAY={display}: no X server answers at {path} ({reason})" if reason else None
     try:
-        with socket.create_connection((host, 6000 + number), timeout=PROBE_TIMEOUT_S):
-            return None
+        with socket.create_connection((host, 6000 + number), timeout=PROBE_TIMEOUT_S) as connection:
+            reason = _x_handshake(connection)
     except OSError as error:
-        return f"DISPLAY={display}: no X server answers at {host} port {6000 + number} ({_reason(error)})"
+        reason = _reason(error)
+    return f"DISPLAY={display}: no X server answers at {host} port {6000 + number} ({reason})" if reason else None
+
+
+# The X11 connection setup with no authorisation: byte order 'l' (LSB first), protocol 11.0, empty
+# auth name and data (X Window System Protocol, "Connection Setup"). Any reply, even "Failed" for
+# a server that wants a cookie, shows a live server; a socket that accepts and never answers does not.
+_X_SETUP_REQUEST = b"l\x00" + (11).to_bytes(2, "little") + bytes(8)
+
+
+def _x_handshake(connection: socket.socket) -> str | None:
+    """None when an X server answers the connection setup within the probe's timeout, else why not."""
+    try:
+        connection.sendall(_X_SETUP_REQUEST)
+        if connection.recv(1):
+            return None
+        return "it closed the connection without answering"
+    except TimeoutError:
+        return f"it accepted the connection but did not answer within {PROBE_TIMEOUT_S:g} s"
+    except OSError as error:
+        return _reason(error)
 
 
 def _wayland_problem(environ: Mapping[str, str]) -> str | None:
@@ -75,15 +96,16 @@ def _wayland_problem(environ: Mapping[str, str]) -> str | None:
     return f"WAYLAND_DISPLAY={name}: no Wayland compositor answers at {path} ({reason})" if reason else None
 
 
-def _unix_problem(path: str) -> str | None:
-    """None when something accepts a connection on the Unix socket `path`, else why not."""
+def _unix_problem(path: str, handshake: Callable[[socket.socket], str | None] | None = None) -> str | None:
+    """None when something accepts a connection on the Unix socket `path` (and answers `handshake`),
+    else why not."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         probe.settimeout(PROBE_TIMEOUT_S)
         try:
             probe.connect(path)
         except OSError as error:
             return _reason(error)
-    return None
+        return handshake(probe) if handshake is not None else None
 
 
 def _reason(error: OSError) -> str:

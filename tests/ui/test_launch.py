@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,13 +25,43 @@ def wayland_socket(tmp_path: Path) -> Iterator[Path]:
         yield path
 
 
-@pytest.fixture
-def x_server_port() -> Iterator[int]:
-    """A listening TCP port 6000 + N, where the X server of DISPLAY=127.0.0.1:N would be."""
+def _answer_one_setup(server: socket.socket, reply: bytes) -> None:
+    """Accept one connection, read the 12-byte connection setup, answer `reply` (b"" = say nothing)."""
+    with contextlib.suppress(OSError):
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(12)
+            if reply:
+                connection.sendall(reply)
+            else:
+                time.sleep(3)  # longer than the probe waits
+
+
+@contextlib.contextmanager
+def _x_like_server(reply: bytes) -> Iterator[int]:
+    """A TCP port 6000 + N (DISPLAY=127.0.0.1:N) that answers an X connection setup with `reply`."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
+        answering = threading.Thread(target=_answer_one_setup, args=(server, reply), daemon=True)
+        answering.start()
         yield server.getsockname()[1]
+    answering.join(5)
+
+
+@pytest.fixture
+def x_server_port() -> Iterator[int]:
+    """An X server that answers "Failed: no authorisation" (byte 0), as a cookie-protected one does."""
+    with _x_like_server(b"\x00\x15\x0b\x00\x00\x00\x06\x00") as port:
+        yield port
+
+
+def test_a_server_that_accepts_but_never_answers_the_x_setup_is_a_problem() -> None:
+    with _x_like_server(b"") as port:
+        started = time.monotonic()
+        problem = display_problem({"DISPLAY": f"127.0.0.1:{port - 6000}"})
+        assert time.monotonic() - started < 2.9, "the probe gives up after its 2 s timeout"
+    assert problem is not None and "did not answer within 2 s" in problem
 
 
 def _free_display_number() -> int:

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from app.core.atomic import atomic_text_writer, check_writable, refuse_existing
 from app.core.clock import iso_utc
-from app.core.errors import UserError
+from app.core.errors import SessionFileError, UserError
 from app.core.metric_catalog import decimals
 from app.core.sessions.reader import Session
 
@@ -41,7 +41,14 @@ def export_csv(session_path: Path, out_path: Path) -> tuple[int, int]:
 def write_csv(session_path: Path, handle: TextIO) -> tuple[int, int]:
     """Write the session's metrics as CSV to an open text file (standard output for `--csv -`)."""
     with Session(session_path) as session:
-        names = sorted({name for s in session.samples() for name in s.metrics})
+        samples = 0
+        found: set[str] = set()
+        for sample in session.samples():
+            samples += 1
+            found.update(sample.metrics)
+        if samples == 0:  # nothing to export: say so (and where the rows may be) before writing a header
+            raise SessionFileError(f"{session_path}: the session holds no readings{session.missing_wal_hint()}")
+        names = sorted(found)
         places = [_decimals_of(name) for name in names]
         label = ["SIMULATED"] if session.simulated else []
         writer = csv.writer(handle)

@@ -14,6 +14,7 @@ read, so the reader sees every committed row and the user's folder stays untouch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -44,8 +45,14 @@ class Session:
     """An open, read-only session file."""
 
     def __init__(self, path: Path) -> None:
-        if not path.is_file():
+        if path.is_dir():
+            raise SessionFileError(f"{path}: is a folder, not a session file")
+        if not path.exists():
             raise SessionFileError(f"{path}: no such session file")
+        if not path.is_file():
+            raise SessionFileError(f"{path}: not a session file (a device or a pipe, not a regular file)")
+        if path.stat().st_size == 0:
+            raise SessionFileError(f"{path}: not an aiwm session file (the file is empty)")
         self.path = path
         self._copy_folder: tempfile.TemporaryDirectory[str] | None = None
         try:
@@ -54,7 +61,7 @@ class Session:
             self.meta: dict[str, Any] = {k: json.loads(v) for k, v in rows}
         except (sqlite3.Error, json.JSONDecodeError) as error:
             self.close()
-            hint = self.missing_wal_hint() if "no such table" in str(error) else ""
+            hint = self.missing_wal_hint() if "no such table" in str(error) and self._has_no_tables() else ""
             raise SessionFileError(f"{path}: not a readable aiwm session file ({error}){hint}") from None
         if self.meta.get("schema") != SESSION_SCHEMA:
             self.close()
@@ -74,6 +81,15 @@ class Session:
                 raise SessionFileError(f"{path}: cannot read the file and its -wal ({error.strerror})") from None
             return sqlite3.connect(f"{_file_uri(copy)}?mode=ro", uri=True)
         return sqlite3.connect(f"{_file_uri(path)}?mode=ro&immutable=1", uri=True)
+
+    def _has_no_tables(self) -> bool:
+        """True for an SQLite file with no tables at all: a session's first page copied without its
+        `-wal` (another program's database has tables, just not ours)."""
+        try:
+            with contextlib.closing(sqlite3.connect(f"{_file_uri(self.path)}?mode=ro&immutable=1", uri=True)) as db:
+                return int(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]) == 0
+        except sqlite3.Error:
+            return False
 
     def missing_wal_hint(self) -> str:
         """For a session with less in it than expected: where the rest may be, when its `-wal` is not beside it.

@@ -18,6 +18,7 @@ Layout (schema `aiwm.session/1`):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
@@ -100,6 +101,7 @@ class Recorder:
             # copy made without the -wal in the first seconds is still a session file.
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error as error:
+            _remove_half_made(path)
             raise UserError(f"cannot create session file {path}: {error}") from None
         return db
 
@@ -199,3 +201,11 @@ def recording_failure(recorder: Recorder) -> str | None:
     if recorder.failure is None:
         return None
     return f"writing {recorder.path} failed: {recorder.failure}; {recorder.rows_written} readings were saved"
+
+
+def _remove_half_made(path: Path) -> None:
+    """Remove a session file that could not be set up (a full disk), and its side files: this
+    program made them a moment ago (the path was checked new), and a retry must not find them."""
+    for side in ("", *SIDE_FILES):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + side).unlink()

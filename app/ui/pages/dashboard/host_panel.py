@@ -77,10 +77,13 @@ class HostPanel(QFrame):
         if isinstance(cpu, CpuReading):
             missing = [f"{SUMMARY_FIELDS.get(f, f)} n/a: {why}" for f, why in cpu.missing]
             self.cores.set_values(cpu.per_core_percent)
+            why = dict(cpu.missing)
             parts += [
-                f"CPU {format_value(cpu.freq_mhz, 'MHz')}",
-                f"{format_value(cpu.temperature_c, '°C')}",
-                f"load {format_value(cpu.load_1m, '', 2)}",
+                _with_reason(f"CPU {format_value(cpu.freq_mhz, 'MHz')}", cpu.freq_mhz, why.get("freq_mhz")),
+                _with_reason(
+                    f"temp {format_value(cpu.temperature_c, '°C')}", cpu.temperature_c, why.get("temperature_c")
+                ),
+                _with_reason(f"load {format_value(cpu.load_1m, '', 2)}", cpu.load_1m, why.get("load_1m")),
             ]
         if isinstance(memory, MemoryReading):
             parts += [
@@ -105,3 +108,8 @@ class HostPanel(QFrame):
         text = "<br>".join(lines) or "no physical disks found"
         if self.disks_label.text() != text:
             self.disks_label.setText(text)
+
+
+def _with_reason(text: str, value: float | None, why: str | None) -> str:
+    """`text`, and for a value that is missing the reason in brackets: an n/a on screen says why."""
+    return f"{text} ({why})" if value is None and why else text

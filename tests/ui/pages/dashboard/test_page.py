@@ -41,7 +41,8 @@ def test_host_summary_says_why_the_cpu_temperature_is_na(qtbot, host) -> None:
     reading = CpuReading(12.0, (10.0, 14.0), 2400.0, 0.5, None, (("temperature_c", why),))
     state.add(Sample("cpu", 1.0, 1_800_000_000.0, 0, 0, reading))
     panel.refresh(state, 1_800_000_000.0, 600.0)
-    assert "n/a" in panel.summary.text()
+    assert f"temp n/a ({why})" in panel.summary.text(), "the n/a on screen names what and why, not only a tooltip"
+    assert "CPU 2400 MHz" in panel.summary.text() and "load 0.50" in panel.summary.text()
     assert f"CPU temperature n/a: {why}" in panel.summary.toolTip()
 
 
