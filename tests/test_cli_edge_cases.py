@@ -90,3 +90,21 @@ def test_a_session_file_whose_set_up_failed_is_removed(tmp_path: Path, monkeypat
     with pytest.raises(UserError, match="cannot create session file"):
         Recorder(path, {"simulated": False})
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="this system has no SIGHUP (Windows)")
+def test_a_hangup_that_took_the_terminal_with_it_still_exits_129_with_the_file_closed(tmp_path: Path) -> None:
+    """A closed SSH session: stderr's reader is gone, then SIGHUP arrives. The status lines are lost;
+    the exit status and the session file are not."""
+    out = tmp_path / "gone.aiwm"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "app", "record", "--out", str(out), "--duration", "30", "--demo"],
+        stderr=subprocess.PIPE,
+    )
+    assert child.stderr is not None
+    child.stderr.close()  # the terminal is gone
+    time.sleep(1.5)
+    child.send_signal(signal.SIGHUP)
+    assert child.wait(30) == 129
+    assert not out.with_name(out.name + "-wal").exists(), "closed cleanly"
+    assert main(["export", str(out), "--csv", str(tmp_path / "gone.csv")]) == 0

@@ -45,3 +45,14 @@ def print_out(text: str) -> None:
     """Print `text` on standard output and flush it now, so a failure is reported while we can say so."""
     with writing_standard_output():
         print(text)
+
+
+def say(text: str) -> None:
+    """A status line on standard error. When the terminal is gone (a closed SSH session took the
+    pipe with it) the line is dropped: the work and its exit status matter more than the message."""
+    if sys.stderr is None:
+        return
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        sys.stderr = None  # no later line tries again, nor Python's flush at exit

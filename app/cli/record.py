@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from app.cli.arguments import EXIT_USAGE
 from app.cli.checks import open_engine
+from app.cli.output import say
 from app.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -30,12 +30,11 @@ def record_command(args: argparse.Namespace) -> int:
             live.stop()
             raise
         label = " SIMULATED GPUs," if engine.simulated else ""
-        print(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)", file=sys.stderr)
+        say(f"aiwm: recording{label} {args.duration:g} s to {args.out} (Ctrl+C stops early)")
         if live.simulated_only:
-            print(
+            say(
                 f"aiwm: --time-scale {args.time_scale:g}: recording the simulated GPUs only; the host's CPU, "
-                "memory, disks and network run in real time and are left out",
-                file=sys.stderr,
+                "memory, disks and network run in real time and are left out"
             )
         live.start(args.duration)
         recorder = live.recorder
@@ -56,7 +55,7 @@ def _alert_settings_for_record() -> AlertSettings:
     try:
         return load_settings().alerts
     except UserError as error:
-        print(f"aiwm: warning: {error}; using default alert settings", file=sys.stderr)
+        say(f"aiwm: warning: {error}; using default alert settings")
         return AlertSettings()
 
 
@@ -71,20 +70,19 @@ def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None
 
     recorder = stopped.recorder
     if recorder.failure is not None:
-        print(f"aiwm: error: {recording_failure(recorder)}", file=sys.stderr)
+        say(f"aiwm: error: {recording_failure(recorder)}")
         return EXIT_USAGE
     for skipped in stopped.skipped:
-        print(f"aiwm: {skipped.message}; noted in the session's events", file=sys.stderr)
+        say(f"aiwm: {skipped.message}; noted in the session's events")
     sources = len(recorder.sources_written)
     counted = f"{recorder.rows_written} readings"
     if signum is not None:
-        print(
+        say(
             f"aiwm: stopped early after {stopped.elapsed_s:.1f} s of {args.duration:g} s; wrote {counted}"
-            f" ({sources} sources) to {args.out}",
-            file=sys.stderr,
+            f" ({sources} sources) to {args.out}"
         )
         return 128 + signum  # 130 for Ctrl+C (SIGINT), 129 for a closed SSH session (SIGHUP), as shells report it
-    print(f"aiwm: wrote {counted} ({args.duration:g} s, {sources} sources) to {args.out}", file=sys.stderr)
+    say(f"aiwm: wrote {counted} ({args.duration:g} s, {sources} sources) to {args.out}")
     return 0
 
 
