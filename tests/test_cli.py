@@ -215,7 +215,7 @@ ABSURD_ARGUMENTS = [
     (["--demo", "--after", "0"], "--after needs --screenshot"),
     (["gui", "--minimized", "--screenshot", "x.png"], "--minimized cannot go with --screenshot"),
     (["export", "missing.aiwm", "--csv", "out.csv"], "no such session file"),
-    (["export", ".", "--csv", "out.csv"], "no such session file"),
+    (["export", ".", "--csv", "out.csv"], "is a folder, not a session file"),
     (["export", "missing.aiwm", "--csv", "."], "it is a folder"),
     (["export", "missing.aiwm", "--csv", "no-such-folder/out.csv"], "does not exist"),
     (["gui", "--after", "1e10", "--screenshot", "x.png"], "must be from 0 to 3600 seconds"),
@@ -333,7 +333,11 @@ def test_export_refuses_an_existing_output_with_one_line(target: str, tmp_path: 
     before = {p.name: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in tmp_path.iterdir()}
     done = _aiwm_in(tmp_path, "export", "s.aiwm", "--csv", target)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == f"aiwm: error: {target} already exists; choose a new file name (nothing was overwritten)\n"
+    if target == "s.aiwm":  # the session itself is named as such
+        expected = "--csv s.aiwm is the session file itself; name a new .csv file (nothing was changed)"
+    else:
+        expected = f"{target} already exists; choose a new file name (nothing was overwritten)"
+    assert done.stderr == f"aiwm: error: {expected}\n"
     assert {p.name: (p.lstat().st_mtime_ns, p.lstat().st_size) for p in tmp_path.iterdir()} == before
     assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "old.csv").read_text() == "keep me\n"
 
