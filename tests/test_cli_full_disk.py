@@ -41,8 +41,10 @@ def test_a_full_disk_during_record_is_one_error_line_with_what_was_saved_and_exi
     )
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if "error" in line]
-    assert errors == ["aiwm: error: writing r.aiwm failed: database or disk is full; 0 readings were saved"]
-    assert done.stdout.split() == ["status", "2", "1"], "exit 2, and the file is still a session: a header line"
+    assert errors[0] == "aiwm: error: writing r.aiwm failed: database or disk is full; 0 readings were saved"
+    # The file is still a session (schema and meta), one with no readings, which export says so.
+    assert errors[1:] and errors[1].startswith("aiwm: error: r.aiwm: the session holds no readings")
+    assert done.stdout.split() == ["status", "2", "0"], "exit 2; export writes no CSV for an empty session"
 
 
 def test_an_export_into_a_full_disk_is_one_line_exit_2_and_leaves_no_partial_file(tmp_path: Path) -> None:
