@@ -34,6 +34,9 @@ def test_metrics_text_names_units_and_equivalents(capsys: pytest.CaptureFixture[
     assert line.split()[1:3] == ["B", "gauge"]
     assert "dcgm-exporter: DCGM_FI_DEV_FB_USED" in out and "node_exporter: node_load1" in out
     assert "cpu.load_1m" in out and "unitless" in out
+    power = out[out.index("gpu{gpu}.power_w ") :].splitlines()
+    assert "    precision: 3 digits after the point (CSV and display)" in power[:4]
+    assert "dcgm-exporter: DCGM_FI_DEV_POWER_VIOLATION (DCGM's value = ours x 1e+09)" in out
 
 
 def test_a_reader_that_leaves_early_gets_no_traceback() -> None:

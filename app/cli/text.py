@@ -116,8 +116,10 @@ def metrics_text(doc: dict[str, Any]) -> str:
         unit = "unitless" if m["unit"] == "1" else m["unit"]
         lines.append(f"{m['pattern']:<40} {unit:<9} {m['kind']:<8} {m['label']}")
         lines.append(f"    {m['description']}")
+        lines.append(f"    precision: {m['decimals']} digits after the point (CSV and display)")
         if m["dcgm"]:
-            lines.append(f"    dcgm-exporter: {m['dcgm']}")
+            scale = f" (DCGM's value = ours x {m['dcgm_scale']:g})" if m["dcgm_scale"] != 1.0 else ""
+            lines.append(f"    dcgm-exporter: {m['dcgm']}{scale}")
         if m["node_exporter"]:
             lines.append(f"    node_exporter: {m['node_exporter']}")
     return "\n".join(lines)
