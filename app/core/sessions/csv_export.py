@@ -41,12 +41,12 @@ def export_csv(session_path: Path, out_path: Path) -> tuple[int, int]:
 def write_csv(session_path: Path, handle: TextIO) -> tuple[int, int]:
     """Write the session's metrics as CSV to an open text file (standard output for `--csv -`)."""
     with Session(session_path) as session:
-        samples = 0
+        empty = True
         found: set[str] = set()
         for sample in session.samples():
-            samples += 1
+            empty = False
             found.update(sample.metrics)
-        if samples == 0:  # nothing to export: say so (and where the rows may be) before writing a header
+        if empty:  # nothing to export: say so (and where the rows may be) before writing a header
             raise SessionFileError(f"{session_path}: the session holds no readings{session.missing_wal_hint()}")
         names = sorted(found)
         places = [_decimals_of(name) for name in names]

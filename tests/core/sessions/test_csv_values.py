@@ -53,3 +53,26 @@ def test_ticks_a_quarter_second_apart_are_separate_rows(tmp_path: Path) -> None:
         "2027-01-15T08:00:00.750Z",
     ]
     assert [row["s.value"] for row in rows] == ["0", "1", "2", "3"]
+
+
+def test_a_session_without_samples_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    import io
+
+    from app.core.errors import SessionFileError
+    from app.core.sessions.csv_export import write_csv
+
+    session = tmp_path / "empty.aiwm"
+    Recorder(session, {"simulated": False}).close()
+    handle = io.StringIO()
+    with pytest.raises(SessionFileError, match=r"empty\.aiwm: the session holds no readings"):
+        write_csv(session, handle)
+    assert handle.getvalue() == "", "not even a header"
+
+
+def test_a_session_whose_only_sample_failed_still_exports_its_tick(tmp_path: Path) -> None:
+    session, out = tmp_path / "failed.aiwm", tmp_path / "failed.csv"
+    recorder = Recorder(session, {"simulated": False}, commit_interval_s=0.05)
+    recorder.add_sample(Sample("gpu", 1.0, T0, 0, 0, None, error="NVML: GPU is lost"))
+    recorder.close()
+    assert export_csv(session, out) == (1, 0)
+    assert out.read_text().splitlines() == ["time", "2027-01-15T08:00:00.000Z"]
