@@ -32,3 +32,13 @@ def test_ctrl_c_in_any_command_exits_130_without_a_traceback(
     monkeypatch.setattr(cli, "_run", interrupted)
     assert cli.main(["metrics"]) == 130  # 128 + SIGINT (2), the shell's convention
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_demo_given_twice_is_refused_not_silently_replaced(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.build_parser().parse_args(["snapshot", "--demo", "rtx4090", "--demo", "rtx3090"])
+    assert stopped.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("aiwm: error: --demo given twice")
+    assert cli.build_parser().parse_args(["snapshot", "--demo"]).demo == "rtx4090,rtx3090", "alone: the default pair"
+    assert cli.build_parser().parse_args(["snapshot"]).demo is None, "no --demo: real hardware"

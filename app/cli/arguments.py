@@ -108,11 +108,24 @@ def _demo_names() -> list[str]:
         return ["(the GPU catalog could not be read)"]
 
 
+class _Once(argparse.Action):
+    """Store an option's value, and refuse the option a second time instead of keeping the last one
+    silently (`--demo rtx4090 --demo rtx3090` would show one card where the user asked for two)."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
+    ) -> None:
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"{option} given twice; list several GPUs in one, e.g. --demo rtx4090,rtx3090")
+        setattr(namespace, self.dest, values)
+
+
 def _add_demo(parser: argparse.ArgumentParser) -> None:
     from app.core.gpu.catalog import DEFAULT_DEMO
 
     parser.add_argument(
         "--demo",
+        action=_Once,
         nargs="?",
         type=_demo_list,
         const=",".join(DEFAULT_DEMO),  # argparse passes a text const through `type` too
