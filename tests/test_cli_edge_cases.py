@@ -108,3 +108,23 @@ def test_a_hangup_that_took_the_terminal_with_it_still_exits_129_with_the_file_c
     assert child.wait(30) == 129
     assert not out.with_name(out.name + "-wal").exists(), "closed cleanly"
     assert main(["export", str(out), "--csv", str(tmp_path / "gone.csv")]) == 0
+
+
+@pytest.mark.parametrize("args", ["--version", "--help", "snapshot --help"])
+def test_help_and_version_into_a_full_disk_are_one_line_and_exit_2(args: str) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "app", *args.split()], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+        )
+    assert (done.returncode, done.stderr) == (2, "aiwm: error: cannot write standard output: No space left on device\n")
+
+
+def test_help_to_a_reader_that_left_ends_quietly() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "app", "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    stderr = child.stderr.read()
+    child.stderr.close()
+    assert (child.wait(60), stderr) == (141, "")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from app.cli.arguments import EXIT_USAGE, build_parser
 from app.cli.checks import check_before_any_file
 from app.cli.commands import export_command, gui_command, metrics_command, snapshot_command
-from app.cli.output import StdoutFailed, drop_standard_output
+from app.cli.output import StdoutFailed, drop_standard_output, writing_standard_output
 from app.cli.record import record_command
 from app.core.errors import UserError
 
@@ -24,7 +24,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if (not argv or argv[0].startswith("-")) and not {"--version", "-h", "--help"} & set(argv):
         argv = ["gui", *argv]  # `aiwm` alone, or `aiwm --demo`, opens the window
-    args = build_parser().parse_args(argv)
+    try:
+        with writing_standard_output():  # --help and --version print: a full disk must not pass for success
+            args = build_parser().parse_args(argv)
+    except StdoutFailed as failed:
+        return _stdout_failed(failed)
+    except BrokenPipeError:  # `aiwm --help | head -1`
+        drop_standard_output()
+        return 141
     try:
         check_before_any_file(args)
         return _run(args)
@@ -37,9 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         drop_standard_output()
         return 141
     except StdoutFailed as failed:  # `aiwm snapshot > /dev/full`
-        drop_standard_output()
-        print(f"aiwm: error: cannot write standard output: {failed.reason}", file=sys.stderr)
-        return EXIT_USAGE
+        return _stdout_failed(failed)
+
+
+def _stdout_failed(failed: StdoutFailed) -> int:
+    """One line on stderr for output that could not be written (`aiwm snapshot > /dev/full`)."""
+    drop_standard_output()
+    print(f"aiwm: error: cannot write standard output: {failed.reason}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _run(args: argparse.Namespace) -> int:

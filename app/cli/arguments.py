@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -15,14 +16,21 @@ from app.core.errors import UserError
 from app.core.sampling.sampler import MIN_INTERVAL_S
 
 if TYPE_CHECKING:
-    pass
+    from _typeshed import SupportsWrite
 
 
 EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line, exit 2."""
+    """argparse that reports a usage error as one line, exit 2, and does not hide a failed write of
+    --help or --version (argparse swallows it and exits 0)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        stream = file or sys.stderr
+        if message and stream is not None:
+            stream.write(message)
+            getattr(stream, "flush", lambda: None)()
 
     def error(self, message: str) -> NoReturn:
         self.exit(
