@@ -38,8 +38,11 @@ def record_command(args: argparse.Namespace) -> int:
             )
         live.start(args.duration)
         recorder = live.recorder
-        while live.running and recorder is not None and recorder.failure is None and not stop.event.wait(0.05):
-            pass  # the sampler ends by itself after the last tick of the duration, or the disk filled up
+        # Wait: the sampler ends by itself after the last tick of the duration; a signal or a full
+        # disk ends the recording sooner.
+        while live.running and recorder is not None and recorder.failure is None:
+            if stop.event.wait(0.05):
+                break
         stopped_early = live.running
         stopped = live.stop()
     return _report_recording(args, stopped, stop.signum if stopped_early else None)
