@@ -27,12 +27,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with writing_standard_output():  # --help and --version print: a full disk must not pass for success
             args = build_parser().parse_args(argv)
-    except StdoutFailed as failed:
-        return _stdout_failed(failed)
-    except BrokenPipeError:  # `aiwm --help | head -1`
-        drop_standard_output()
-        return 141
-    try:
         check_before_any_file(args)
         return _run(args)
     except UserError as error:
@@ -44,14 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         drop_standard_output()
         return 141
     except StdoutFailed as failed:  # `aiwm snapshot > /dev/full`
-        return _stdout_failed(failed)
-
-
-def _stdout_failed(failed: StdoutFailed) -> int:
-    """One line on stderr for output that could not be written (`aiwm snapshot > /dev/full`)."""
-    drop_standard_output()
-    print(f"aiwm: error: cannot write standard output: {failed.reason}", file=sys.stderr)
-    return EXIT_USAGE
+        drop_standard_output()
+        print(f"aiwm: error: cannot write standard output: {failed.reason}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -62,13 +62,19 @@ def _cpu_seconds(state: MonitorState, first_s: int, last_s: int) -> None:
         state.add(Sample("cpu", 1.0, 1_800_000_000.0 + second, 0, 0, reading))
 
 
-def test_a_window_not_yet_full_says_how_much_is_collected_and_what_the_axis_shows(qtbot, host) -> None:
+def _page_after_eight_seconds(qtbot, host) -> tuple[DashboardPage, MonitorState]:  # type: ignore[no-untyped-def]
+    """A shown Dashboard with a 10 min window and the first 8 s of CPU readings drawn."""
     page = DashboardPage(host, (), LIGHT, 600.0)
     qtbot.addWidget(page)
     page.show()
     state = MonitorState([], AlertSettings())
     _cpu_seconds(state, 0, 8)
     page.refresh(state, 1_800_000_008.0)
+    return page, state
+
+
+def test_a_window_not_yet_full_says_how_much_is_collected_and_what_the_axis_shows(qtbot, host) -> None:
+    page, state = _page_after_eight_seconds(qtbot, host)
     assert page.status.text() == "10 min window: 8 s collected so far; the graphs show the last 1 min until it fills"
     assert page.status.isVisible()
     _cpu_seconds(state, 9, 200)
@@ -87,12 +93,7 @@ def test_a_window_not_yet_full_says_how_much_is_collected_and_what_the_axis_show
 
 
 def test_the_collected_note_changing_every_second_does_not_re_lay_out_the_page(qtbot, host) -> None:
-    page = DashboardPage(host, (), LIGHT, 600.0)
-    qtbot.addWidget(page)
-    page.show()
-    state = MonitorState([], AlertSettings())
-    _cpu_seconds(state, 0, 8)
-    page.refresh(state, 1_800_000_008.0)
+    page, _ = _page_after_eight_seconds(qtbot, host)
     qtbot.wait(20)
     width, buttons = page.width(), [b.geometry() for b in page._window_buttons.buttons()]
     page.status.setText(page.status.text() + " and more" * 300)  # far wider than the row
