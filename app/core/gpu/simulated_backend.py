@@ -55,6 +55,7 @@ class SimulatedBackend:
         self._start_s = clock.monotonic()
         self.gpus = [SimulatedGpu(p, i, self._start_s, seed) for i, p in enumerate(profiles)]
         self._demo_workload = demo_workload
+        self._held: dict[int, tuple[float, int | None, str | None]] = {}  # loads a stress test set
         keys = ", ".join(p.key for p in profiles)
         self._status = NvidiaStatus(
             status=f"SIMULATED: {len(profiles)} demo GPU(s) ({keys}); no real GPU is read",
@@ -76,10 +77,28 @@ class SimulatedBackend:
         with self._lock:
             return tuple(_explained(g.info()) for g in self.gpus)
 
+    def hold_load(self, index: int, fraction: float, vram_bytes: int | None = None, name: str | None = None) -> None:
+        """Put a load on GPU `index` that wins over the demo workload until `release_load`:
+        how a stress or cooling test loads a simulated GPU. The model is first advanced to now,
+        so the new load starts now and not at the last read."""
+        with self._lock:
+            self._advance()
+            self._held[index] = (fraction, vram_bytes, name)
+            self.gpus[index].set_load(fraction, vram_bytes, name)
+
+    def release_load(self, index: int) -> None:
+        """End a held load: the GPU goes back to the demo workload, or idle without one."""
+        with self._lock:
+            self._advance()
+            self._held.pop(index, None)
+            self.gpus[index].set_load(0.0, 0, None)
+
     def _advance(self) -> None:
         now = self._clock.monotonic()
         for gpu in self.gpus:
-            if self._demo_workload:
+            if gpu.index in self._held:
+                gpu.set_load(*self._held[gpu.index])
+            elif self._demo_workload:
                 load = demo_load(gpu.index, now - self._start_s)
                 gpu.set_load(*(load or (0.0, 0, None)))
             gpu.advance_to(now)
