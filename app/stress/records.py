@@ -66,3 +66,42 @@ class StressResult:
     reasons: tuple[str, ...] = ()  # why the verdict, with numbers
     details: Mapping[str, object] = field(default_factory=dict)
     simulated: bool = False
+
+
+Phase = Literal["idle", "load", "cooldown", "done"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the runner tells its caller about once a second: for a progress bar and live numbers."""
+
+    phase: Phase
+    elapsed_s: float  # since the test began
+    total_s: float  # planned length of the whole test
+    status: WorkloadStatus
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """One phase of a cooling test on the run's clock (monotonic seconds since it began)."""
+
+    phase: Phase
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class ThermalResult:
+    """One cooling test: the `aiwm.thermal/1` document."""
+
+    device: str  # "gpu0" or "cpu"
+    started_at: str
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    metrics: Mapping[str, float | None]  # idle_c, peak_c, steady_c, time_to_steady_s, ... (the issue's keys)
+    phases: tuple[PhaseSpan, ...]
+    abort_reason: str | None = None
+    baseline_comparison: tuple[str, ...] = ()  # "steady temperature 6 °C higher than your baseline of ..."
+    simulated: bool = False
+    simulated_truth: Mapping[str, float] | None = None  # time_constant_s, steady_c of the simulator
