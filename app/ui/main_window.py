@@ -57,9 +57,8 @@ class MainWindow(QMainWindow):
         inventory = live.engine.inventory()
         # The LiveSession evaluates the alerts, once; this state keeps the history and newest records.
         self.state = MonitorState(inventory.gpus, AlertSettings(enabled=()))
-        self.page_list: list[Page] = [
-            make(PageContext(inventory, theme, settings, host_sampled=not live.simulated_only)) for make in PAGES
-        ]
+        context = PageContext(inventory, theme, settings, host_sampled=not live.simulated_only, live=live)
+        self.page_list: list[Page] = [make(context) for make in PAGES]
         self.dashboard = next(p.view for p in self.page_list if isinstance(p, DashboardEntry))
         self.replay: Replay | None = None
         self._replay_page: DashboardPage | None = None

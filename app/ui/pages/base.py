@@ -14,6 +14,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QWidget
 
 from app.core.inventory import Inventory
+from app.core.sampling.live import LiveSession
 from app.core.sampling.monitor import MonitorState
 from app.core.settings import Settings
 from app.ui.theme import Theme
@@ -27,6 +28,9 @@ class PageContext:
     theme: Theme
     settings: Settings
     host_sampled: bool = True  # False at a --time-scale: only the simulated GPUs are sampled
+    # The running session (its engine and samples), for pages that start work of their own (the
+    # doctor's fact gathering, a stress test): they run it off the GUI thread and subscribe to samples.
+    live: LiveSession | None = None
 
 
 class Page(Protocol):
