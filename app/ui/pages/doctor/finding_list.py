@@ -109,7 +109,11 @@ class StatusGroup(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
-        self.toggle.setStyleSheet(f"color: {status_color(theme, status)}; font-weight: bold; font-size: 14px;")
+        # Flat: Fusion draws a checked tool button as pressed, a grey box around an open group's heading.
+        self.toggle.setStyleSheet(
+            f"QToolButton {{ color: {status_color(theme, status)}; font-weight: bold; font-size: 14px;"
+            " border: none; background: transparent; padding: 2px; }"
+        )
         self.toggle.setToolTip("Show or hide these findings")
         self.cards = [FindingCard(finding, theme) for finding in findings]
         self.body = QWidget()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -230,10 +230,29 @@ def _heading(text: str) -> QLabel:
     return label
 
 
+class _WrappingColumn(QWidget):
+    """Holds `inner` in a scroll area at the height its wrapped text needs at the area's width.
+
+    A layout of word-wrapping labels reports as its minimum the height of every label wrapped at
+    its narrowest, and a resizable QScrollArea never makes its widget lower than that minimum: the
+    column would scroll through empty space. With no minimum height, the scroll area takes the
+    height for its width (`heightForWidth`), which is right.
+    """
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(inner)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
 def _scrolling(inner: QWidget) -> QScrollArea:
     """`inner` in a scroll area that gives it the whole width (labels wrap instead of scrolling sideways)."""
     area = QScrollArea()
-    area.setWidget(inner)
+    area.setWidget(_WrappingColumn(inner))
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return area

@@ -11,6 +11,7 @@ import pytest
 from app.doctor.records import DoctorReport
 from app.ui.pages.doctor.page import DoctorPage
 from app.ui.theme import LIGHT
+from tests.ui.test_screenshots import xvfb_display  # noqa: F401  (the Xvfb fixture, for test_screenshots.py here)
 
 CHECKED_AT = datetime(2026, 11, 28, 14, 23, 5, tzinfo=UTC)
 

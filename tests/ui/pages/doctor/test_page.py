@@ -6,8 +6,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 from app.ui.theme import LIGHT
 from tests.ui.pages.doctor.conftest import FakeDiagnose, show_and_wait, wait_for_answer
@@ -283,3 +285,21 @@ def test_a_failed_rerun_keeps_the_previous_results_and_says_when_they_are_from(q
         "✖ The check could not run: Too many open files; below: the results of 2026-11-28 14:23:05"
     )
     assert page.overall.text() == "✖ FAIL" and len(page.findings.cards()) == 12
+
+
+@pytest.mark.parametrize("size", [(1770, 1000), (800, 450)])
+def test_no_text_is_cut_off_and_a_page_too_small_scrolls(qtbot, make_page, size) -> None:
+    page = make_page(FakeDiagnose(FAILING))
+    show_and_wait(qtbot, page)
+    qtbot.mouseClick(page.findings.groups[-1].toggle, Qt.MouseButton.LeftButton)  # every finding open
+    page.resize(*size)
+    qtbot.wait(100)  # the layouts settle
+    labels = [label for label in page.findChildren(QLabel) if label.wordWrap() and label.isVisible()]
+    assert len(labels) > 30
+    cut = [label.text()[:40] for label in labels if label.height() < label.heightForWidth(label.width())]
+    assert cut == [], "every wrapped text has the height it needs at its width"
+    findings_area = page.findChildren(QScrollArea)[0]
+    needed = findings_area.widget().heightForWidth(findings_area.viewport().width())
+    assert findings_area.widget().height() == max(needed, findings_area.viewport().height())
+    scrolls = findings_area.verticalScrollBar().maximum() > 0
+    assert scrolls == (needed > findings_area.viewport().height()), "a scroll bar only where the findings need one"
