@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -74,6 +74,7 @@ class DoctorPage(QWidget):
         self.theme, self.diagnose, self._now = theme, diagnose, now
         self.last_run: DoctorRun | None = None
         self._started_once = False
+        self._busy = False
         self._busy_since = 0.0
         self._task = BackgroundTask("doctor", self)
         self._task.finished.connect(self._on_run_finished)
@@ -106,8 +107,10 @@ class DoctorPage(QWidget):
         self.busy_label = QLabel("")
         self.busy_label.hide()
         self.rerun_button = QPushButton("Re-run")
-        self.rerun_button.setToolTip("Gather the facts again and re-check (frameworks are asked in subprocesses)")
+        self.rerun_button.setToolTip("Gather the facts again and re-check (F5); frameworks are asked in subprocesses")
         self.rerun_button.clicked.connect(self.rerun)
+        rerun_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        rerun_key.activated.connect(self.rerun)
         self.error_line = wrapping_label("")
         self.error_line.setStyleSheet(f"color: {self.theme.critical}; font-weight: bold;")
         self.error_line.hide()
@@ -142,7 +145,9 @@ class DoctorPage(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._task.busy
+        """From the start of a check until its result or failure is shown (not only while the thread
+        lives: a result still on its way to the GUI thread must not meet a second check)."""
+        return self._busy
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first time the page is shown, the first check starts."""
@@ -173,6 +178,7 @@ class DoctorPage(QWidget):
         self._task.wait(timeout_s)
 
     def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
         self.rerun_button.setEnabled(not busy)
         self.busy_bar.setVisible(busy)
         self.busy_label.setVisible(busy)

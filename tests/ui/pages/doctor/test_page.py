@@ -303,3 +303,14 @@ def test_no_text_is_cut_off_and_a_page_too_small_scrolls(qtbot, make_page, size)
     assert findings_area.widget().height() == max(needed, findings_area.viewport().height())
     scrolls = findings_area.verticalScrollBar().maximum() > 0
     assert scrolls == (needed > findings_area.viewport().height()), "a scroll bar only where the findings need one"
+
+
+def test_f5_on_the_page_runs_the_check_again(qtbot, make_page) -> None:
+    diagnose = FakeDiagnose(PASSING)
+    page = make_page(diagnose)
+    show_and_wait(qtbot, page)
+    page.activateWindow()
+    page.rerun_button.setFocus()
+    qtbot.keyClick(page.rerun_button, Qt.Key.Key_F5)
+    wait_for_answer(qtbot, page)
+    assert diagnose.calls == [(), ()]
