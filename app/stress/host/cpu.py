@@ -45,6 +45,36 @@ def product_checksum(product: npt.NDArray[np.float64]) -> int:
     return zlib.crc32(product.tobytes() if not product.flags.c_contiguous else product.data.cast("B"))
 
 
+class _ProductCheck:
+    """One core's comparisons: the first product is the reference, later ones must match it."""
+
+    def __init__(self, core: int) -> None:
+        self.core = core
+        self.reference: int | None = None
+        self.errors = 0
+        self.first_error: str | None = None
+
+    def check(self, number: int, checksum: int) -> None:
+        if self.reference is None:
+            self.reference = checksum
+        elif checksum != self.reference:
+            self.errors += 1
+            if self.first_error is None:
+                self.first_error = (
+                    f"core {self.core}, product {number}: checksum {checksum:#010x} ≠ {self.reference:#010x}"
+                )
+
+    def report(self, products: int, gflops: float | None) -> Report:
+        return {
+            "iterations": products,
+            "errors": self.errors,
+            "core": self.core,
+            "gflops": gflops,
+            "reference": self.reference,
+            "first_error": self.first_error,
+        }
+
+
 def cpu_worker(channel: Channel, core: int, matrix_size: int, tamper: Tamper | None) -> None:
     """Multiply the same two matrices on one core until stopped, checking every product."""
     if hasattr(os, "sched_setaffinity"):
@@ -54,35 +84,21 @@ def cpu_worker(channel: Channel, core: int, matrix_size: int, tamper: Tamper | N
     rng = np.random.default_rng(INPUT_SEED)
     a, b = rng.random((matrix_size, matrix_size)), rng.random((matrix_size, matrix_size))
     flops_per_product = 2 * matrix_size**3
-    reference: int | None = None
-    products = errors = 0
-    first_error: str | None = None
-    window_start, window_products = time.perf_counter(), 0
-    state: Report = {"iterations": 0, "errors": 0, "core": core, "gflops": None}
+    checks, products, gflops = _ProductCheck(core), 0, None
+    started = last_report = time.perf_counter()
     while not channel.stop_requested():
         product = a @ b
         if tamper is not None:
             product = tamper(core, products, product)
-        checksum = product_checksum(product)
-        if reference is None:
-            reference = checksum
-        elif checksum != reference:
-            errors += 1
-            first_error = (
-                first_error or f"core {core}, product {products}: checksum {checksum:#010x} ≠ {reference:#010x}"
-            )
+        checks.check(products, product_checksum(product))
         products += 1
-        window_products += 1
-        elapsed = time.perf_counter() - window_start
-        if elapsed >= REPORT_EVERY_S:
-            gflops = window_products * flops_per_product / elapsed / 1e9
-            state = {"iterations": products, "errors": errors, "core": core, "gflops": gflops}
-            state |= {"reference": reference, "first_error": first_error}
-            channel.report(state)
-            window_start, window_products = time.perf_counter(), 0
-    channel.report(
-        state | {"iterations": products, "errors": errors, "reference": reference, "first_error": first_error}
-    )
+        now = time.perf_counter()
+        if now - last_report >= REPORT_EVERY_S:
+            # the rate since the worker began: one slow moment (another program) does not swing it
+            gflops = products * flops_per_product / (now - started) / 1e9
+            channel.report(checks.report(products, gflops))
+            last_report = now
+    channel.report(checks.report(products, gflops))
 
 
 class CpuWorkload(HostWorkload):
@@ -108,6 +124,7 @@ class CpuWorkload(HostWorkload):
         return cpu_worker, args, SINGLE_THREADED_BLAS
 
     def _metrics(self, reports: list[Report]) -> dict[str, float | None]:
+        """GFLOPS: 2·n³ per product × products / seconds since each worker began, summed over workers."""
         rates = [float(r["gflops"]) for r in reports if r.get("gflops") is not None]
         return {"gflops": sum(rates) if rates else None}
 
