@@ -258,3 +258,15 @@ def test_latency_percentiles_use_the_nearest_rank() -> None:
     assert _percentile_ms(millis, 99) == 99.0
     assert _percentile_ms([1_000_000, 2_000_000, 3_000_000], 50) == 2.0
     assert _percentile_ms([], 99) is None
+
+
+def test_only_scratch_folders_of_dead_owners_are_removed(tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)
+    dead = tmp_path / f".aiwm-stress-{dead_pid}-0badc0de"
+    alive = tmp_path / f".aiwm-stress-{os.getpid()}-00c0ffee"
+    unrelated = tmp_path / ".aiwm-stress-notes"
+    for folder in (dead, alive, unrelated):
+        (folder / "inside").mkdir(parents=True)
+    assert disk_folder.remove_leftovers(tmp_path) == [dead]
+    assert sorted(tmp_path.iterdir()) == sorted([alive, unrelated])
