@@ -20,6 +20,8 @@ BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
             {"baseline_psutil_host_reading", "host_sources", "nvml_stand_in", "scale_8_gpus_128_cores"},
         ),
         ("bench_history.py", {"history_bytes", "bytes_per_metric", "append_vs_baseline"}),
+        ("bench_stress_cpu.py", {"numpy_all_cores_gflops", "cpu_workload_gflops", "ratio_vs_numpy"}),
+        ("bench_stress_disk.py", {"aiwm", "fio", "ratios", "targets"}),
     ],
 )
 def test_benchmark_prints_its_json(script: str, keys: set[str]) -> None:
@@ -28,3 +30,19 @@ def test_benchmark_prints_its_json(script: str, keys: set[str]) -> None:
     )
     doc = json.loads(done.stdout)
     assert keys <= set(doc)
+
+
+def test_disk_benchmark_without_fio_says_so_and_gives_no_ratio(tmp_path: Path) -> None:
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}  # a PATH with no fio on it
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_stress_disk.py"), "--quick", "--path", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env=env,
+    )
+    doc = json.loads(done.stdout)
+    assert doc["fio"] == "fio not installed"
+    assert doc["ratios"] is None
+    assert doc["aiwm"]["seq_read_bytes_per_s"] > 0
