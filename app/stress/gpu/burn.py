@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from app.core.gpu.catalog import peak_tflops
@@ -25,7 +25,10 @@ class BurnDevice(Protocol):
     """One GPU loaded with a burn kernel, its output buffer and a reference copy."""
 
     name: str  # as the driver names the GPU: the catalog's key for the peak
-    flops_per_launch: float
+
+    @property
+    def flops_per_launch(self) -> float:
+        """Floating-point operations one launch performs (an FMA counts two)."""
 
     def launch(self) -> None:
         """Queue one launch of the burn kernel writing the output buffer."""
@@ -58,7 +61,7 @@ class _Tally:
 
     started_s: float
     launches: int = 0
-    mismatches: Mismatches = Mismatches()
+    mismatches: Mismatches = field(default_factory=Mismatches)
 
     def add(self, found: Mismatches) -> None:
         first = self.mismatches.first_index if self.mismatches.first_index is not None else found.first_index

@@ -42,7 +42,7 @@ def normalize_pci_bus_id(bus_id: str) -> str:
 
 def _driver() -> Any:
     """The binding module, imported late so that importing this file never needs it."""
-    from cuda.bindings import driver
+    from cuda.bindings import driver  # type: ignore[import-untyped]
 
     return driver
 
@@ -102,7 +102,10 @@ class CudaDevice:
         self.name = raw_name.split(b"\0", 1)[0].decode(errors="replace")
         self.sm_count = self._attribute("MULTIPROCESSOR_COUNT")
         self.max_threads_per_sm = self._attribute("MAX_THREADS_PER_MULTIPROCESSOR")
-        self.compute_capability = (self._attribute("COMPUTE_CAPABILITY_MAJOR"), self._attribute("COMPUTE_CAPABILITY_MINOR"))
+        self.compute_capability = (
+            self._attribute("COMPUTE_CAPABILITY_MAJOR"),
+            self._attribute("COMPUTE_CAPABILITY_MINOR"),
+        )
 
     def _attribute(self, name: str) -> int:
         attribute = getattr(self._driver.CUdevice_attribute, f"CU_DEVICE_ATTRIBUTE_{name}")
@@ -125,7 +128,9 @@ class CudaDevice:
                 raise CudaError(f"{failure}: {text or 'no JIT log'}") from None
         self._modules.append(module)
         return {
-            name: Function(name, _check(f"cuModuleGetFunction({name})", self._driver.cuModuleGetFunction(module, name.encode())))
+            name: Function(
+                name, _check(f"cuModuleGetFunction({name})", self._driver.cuModuleGetFunction(module, name.encode()))
+            )
             for name in kernel_names
         }
 

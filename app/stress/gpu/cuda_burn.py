@@ -8,7 +8,7 @@ import numpy as np
 
 from app.stress.gpu import kernels
 from app.stress.gpu.burn import BurnMode
-from app.stress.gpu.cuda import CudaDevice
+from app.stress.gpu.cuda import CudaDevice, KernelArg
 from app.stress.gpu.mismatches import Mismatches, fresh_counters
 
 BLOCK = 256
@@ -79,6 +79,7 @@ class CudaBurn:
         self._loops = int(min(MAX_LOOPS, max(1, self._loops * TARGET_LAUNCH_S / elapsed)))
 
     def launch(self) -> None:
+        args: list[KernelArg]
         if self._mode == "fp32":
             args = [np.uint64(self._output), np.uint32(self._loops), B1, C1, B2, C2]
         else:
@@ -92,7 +93,12 @@ class CudaBurn:
     def compare_with_reference(self) -> Mismatches:
         counters = fresh_counters()
         self._gpu.copy_from_host(self._counters, counters)
-        args = [np.uint64(self._reference), np.uint64(self._output), np.uint64(self._words), np.uint64(self._counters)]
+        args: list[KernelArg] = [
+            np.uint64(self._reference),
+            np.uint64(self._output),
+            np.uint64(self._words),
+            np.uint64(self._counters),
+        ]
         self._gpu.launch(self._compare, self._gpu.sm_count * 4, BLOCK, args)
         self._gpu.copy_to_host(self._counters, counters)  # synchronous: waits for the burn and the compare
         return Mismatches.from_counters(counters)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.stress.gpu import kernels
-from app.stress.gpu.cuda import CudaDevice
+from app.stress.gpu.cuda import CudaDevice, KernelArg
 from app.stress.gpu.mismatches import Mismatches, fresh_counters
 
 BLOCK = 256
@@ -37,14 +37,14 @@ class CudaVram:
         self._gpu.free(address)
 
     def fill(self, address: int, words: int, mode: int, param: int) -> None:
-        args = [np.uint64(address), np.uint64(words), np.uint32(mode), np.uint32(param)]
+        args: list[KernelArg] = [np.uint64(address), np.uint64(words), np.uint32(mode), np.uint32(param)]
         self._gpu.launch(self._fill, self._grid, BLOCK, args)
 
     def check(self, address: int, words: int, mode: int, param: int, then: tuple[int, int] | None) -> Mismatches:
         counters = fresh_counters()
         self._gpu.copy_from_host(self._counters, counters)
         write_mode, write_param = then or (0, 0)
-        args = [
+        args: list[KernelArg] = [
             np.uint64(address),
             np.uint64(words),
             np.uint32(mode),

@@ -8,6 +8,7 @@ seconds, then terminates and finally kills the process, so none is left behind.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -87,10 +88,8 @@ class WorkerProcess:
         process, pipe = self._process, self._pipe
         if process is None or pipe is None:
             return
-        try:
+        with contextlib.suppress(OSError):  # BrokenPipeError included: the process already ended
             pipe.send("stop")
-        except (BrokenPipeError, OSError):  # already ended
-            pass
         self._wait(process, STOP_WAIT_S)
         if process.is_alive():
             process.terminate()

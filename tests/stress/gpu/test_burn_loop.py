@@ -12,7 +12,7 @@ from app.stress.records import WorkloadStatus
 from .fakes import FakeBurn, fp32_burn
 
 
-def run_in_process(device: FakeBurn, launches: int, settings: BurnSettings = BurnSettings()) -> list[WorkloadStatus]:
+def run_in_process(device: FakeBurn, launches: int, settings: BurnSettings | None = None) -> list[WorkloadStatus]:
     """Run the loop here (no worker process) for `launches` compared launches, on a clock that
     ticks 1 s per reading: start 0, launches read 1..n, the final report n + 1."""
     statuses: list[WorkloadStatus] = []
@@ -20,7 +20,7 @@ def run_in_process(device: FakeBurn, launches: int, settings: BurnSettings = Bur
     run_burn(
         lambda _bus, _mode: device,
         "0000:01:00.0",
-        settings,
+        settings or BurnSettings(),
         report=statuses.append,
         should_stop=lambda: device.launches >= launches,
         clock=lambda: float(clock()),
@@ -90,6 +90,11 @@ def test_device_is_closed_even_when_the_loop_fails() -> None:
         raise OSError("pipe gone")
 
     with pytest.raises(OSError):
-        run_burn(lambda _b, _m: device, "x", BurnSettings(report_interval_s=0), report=broken_report,
-                 should_stop=lambda: False)
+        run_burn(
+            lambda _b, _m: device,
+            "x",
+            BurnSettings(report_interval_s=0),
+            report=broken_report,
+            should_stop=lambda: False,
+        )
     assert device.closed

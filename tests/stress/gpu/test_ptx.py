@@ -72,8 +72,13 @@ def test_kernel_declares_its_lowest_target(kernel: kernels.Kernel) -> None:
 
 @pytest.mark.parametrize(
     ("capability", "expected"),
-    [((7, 5), kernels.MMA_SM75), ((8, 0), kernels.MMA_SM80), ((8, 6), kernels.MMA_SM80), ((9, 0), kernels.MMA_SM80),
-     ((12, 0), kernels.MMA_SM80)],
+    [
+        ((7, 5), kernels.MMA_SM75),
+        ((8, 0), kernels.MMA_SM80),
+        ((8, 6), kernels.MMA_SM80),
+        ((9, 0), kernels.MMA_SM80),
+        ((12, 0), kernels.MMA_SM80),
+    ],
 )
 def test_tensor_burn_uses_m16n8k16_from_ampere_on_and_m16n8k8_on_turing(capability, expected) -> None:
     assert kernels.tensor_kernel_for(capability) is expected
@@ -91,6 +96,8 @@ def test_fp32_burn_has_enough_independent_chains_and_little_loop_overhead(tmp_pa
         print("cuobjdump not on PATH: the SASS count of FFMA was not checked")
         return
     cubin = tmp_path / "burn.cubin"
-    subprocess.run([find_ptxas(), "-arch=sm_90", str(KERNEL_DIR / kernels.FP32_BURN.file), "-o", str(cubin)], check=True)
+    subprocess.run(
+        [find_ptxas(), "-arch=sm_90", str(KERNEL_DIR / kernels.FP32_BURN.file), "-o", str(cubin)], check=True
+    )
     sass = subprocess.run([cuobjdump, "-sass", str(cubin)], capture_output=True, text=True, check=True).stdout
     assert len(re.findall(r"\bFFMA\b", sass)) >= 256
