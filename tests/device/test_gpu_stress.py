@@ -37,13 +37,16 @@ def gpu() -> Any:
     backend.close()
 
 
-def run_for(workload: GpuBurnWorkload | VramWorkload, seconds: float, backend: NvidiaBackend) -> dict[str, Any]:
-    """Run, sampling NVML every 5 s (hottest, highest power, SM clock range), then stop."""
+def run_for(
+    workload: GpuBurnWorkload | VramWorkload, seconds: float, backend: NvidiaBackend, min_iterations: int = 0
+) -> dict[str, Any]:
+    """Run for `seconds` (and at least `min_iterations`, within 120 s), sampling NVML (hottest,
+    highest power, SM clock range), then stop."""
     workload.start()
     began = time.monotonic()
     temps, powers, clocks = [], [], []
     status = workload.poll()
-    while time.monotonic() - began < seconds:
+    while time.monotonic() - began < seconds or (status.iterations < min_iterations and time.monotonic() - began < 120):
         time.sleep(5 if seconds >= 10 else 1)
         status = workload.poll()
         assert status.failure is None, status.failure
@@ -112,10 +115,10 @@ def test_tensor_burn_runs_bit_exact(gpu) -> None:
 
 def test_injected_bit_flips_are_found_on_the_real_gpu(gpu) -> None:
     backend, info = gpu
-    burn = run_for(GpuBurnWorkload(info.pci_bus_id, "gpu0", inject_error_at=3), 4, backend)["final"]
+    burn = run_for(GpuBurnWorkload(info.pci_bus_id, "gpu0", inject_error_at=3), 2, backend, min_iterations=5)["final"]
     assert burn.errors == 1 and burn.details["flipped_bit_histogram"][0] == 1
     assert burn.details["first_error_word"] == 0
     settings = VramSettings(size_bytes=2**30, inject_error_at_pass=1)
-    vram = run_for(VramWorkload(info.pci_bus_id, "gpu0", settings=settings), 4, backend)["final"]
+    vram = run_for(VramWorkload(info.pci_bus_id, "gpu0", settings=settings), 2, backend, min_iterations=1)["final"]
     assert vram.errors == 1 and vram.details["flipped_bit_histogram"][0] == 1
     assert vram.details["first_error_address"] is not None
