@@ -131,3 +131,11 @@ def test_no_driver_is_one_clear_failure_from_the_real_cuda_path() -> None:
         final = wait_for(workload, lambda s: not s.running)
         assert final.failure == "no NVIDIA driver: libcuda.so.1 not found"
         workload.stop()
+
+
+def test_workloads_keep_the_agreed_constructor_and_protocol_attributes() -> None:
+    burn = GpuBurnWorkload("00000000:17:00.0", "gpu3")
+    vram = VramWorkload("00000000:17:00.0", "gpu3", 2**30)
+    assert (burn.kind, burn.device, burn.pci_bus_id) == ("gpu", "gpu3", "00000000:17:00.0")
+    assert (vram.kind, vram.device, vram.size_bytes) == ("vram", "gpu3", 2**30)
+    assert burn.poll() == WorkloadStatus(running=False)  # not started: nothing runs
