@@ -20,6 +20,10 @@ from app.core.proc import run_command
 from app.core.snapshot import take_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
+STRESS_FIGURES = ROOT / "test-artifacts" / "gpu-stress.json"
+# requirements/device.txt has no pytest-qt, so pyproject's qt_* options are unknown there; with
+# filterwarnings = error that PytestConfigWarning aborted the run before any test (seen on an H200).
+DEVICE_PYTEST_ARGS = ("-W", "ignore::pytest.PytestConfigWarning", "-m", "device", "-v", str(ROOT / "tests" / "device"))
 
 
 def main() -> int:
@@ -41,14 +45,26 @@ def main() -> int:
     print("== one NVML tick on the real driver ==")
     print(json.dumps(nvml_tick_cost()))
     print("== real-GPU tests (tests/device) ==", flush=True)
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-m", "device", "-v", str(ROOT / "tests" / "device")], cwd=ROOT, check=False
-    )
+    STRESS_FIGURES.unlink(missing_ok=True)
+    tests = subprocess.run([sys.executable, "-m", "pytest", *DEVICE_PYTEST_ARGS], cwd=ROOT, check=False)
+    print_stress_figures()
     print(
         f"device-check: {len(checks) - len(mismatches)}/{len(checks)} comparisons ok, "
         f"{len(mismatches)} mismatches; tests exit status {tests.returncode}"
     )
     return 1 if mismatches or tests.returncode else 0
+
+
+def print_stress_figures() -> None:
+    """The GPU burn's TFLOPS against the catalog's peak and the VRAM test's errors, as the device
+    tests (tests/device/test_gpu_stress.py) recorded them."""
+    print("== GPU stress (FP32 burn, VRAM, tensor burn) ==")
+    if not STRESS_FIGURES.exists():
+        print("no figures: tests/device/test_gpu_stress.py did not run")
+        return
+    for name, figures in json.loads(STRESS_FIGURES.read_text(encoding="utf-8")).items():
+        metrics = ", ".join(f"{key} {value:.4g}" for key, value in figures["metrics"].items() if value is not None)
+        print(f"{name}: {figures['gpu']}, {figures['seconds']} s, {figures['errors']} errors, {metrics}")
 
 
 def nvml_tick_cost(repeats: int = 200) -> dict[str, float]:

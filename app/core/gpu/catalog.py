@@ -90,6 +90,53 @@ def _as_declared(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: float(v) if k in floats and v is not None else v for k, v in spec.items()}
 
 
+@dataclass(frozen=True)
+class ComputePeak:
+    """A card's published peak rates: FP32 = SMs x FP32 lanes per SM x 2 x boost clock."""
+
+    name: str  # as the driver reports it (NVML and CUDA agree)
+    sm_count: int
+    fp32_lanes_per_sm: int
+    boost_clock_mhz: float
+    fp32_tflops: float
+    tensor_fp16_tflops: float | None  # dense FP16 mma with FP32 accumulate; None: not in the table
+
+
+def load_compute_peaks(path: Path | None = None) -> dict[str, ComputePeak]:
+    """The `compute_peaks` table, keyed by GPU name; a broken file is a one-line `UserError`."""
+    source = path or resources_dir() / "gpu_catalog.json"
+    try:
+        table = json.loads(source.read_text(encoding="utf-8")).get("compute_peaks", {})
+        return {
+            name: ComputePeak(
+                name=name,
+                sm_count=int(entry["sm_count"]),
+                fp32_lanes_per_sm=int(entry["fp32_lanes_per_sm"]),
+                boost_clock_mhz=float(entry["boost_clock_mhz"]),
+                fp32_tflops=float(entry["fp32_tflops"]),
+                tensor_fp16_tflops=None if entry["tensor_fp16_tflops"] is None else float(entry["tensor_fp16_tflops"]),
+            )
+            for name, entry in table.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UserError(f"GPU catalog {source} is unreadable: {type(error).__name__}: {error}") from None
+
+
+@lru_cache(maxsize=1)
+def default_compute_peaks() -> dict[str, ComputePeak]:
+    return load_compute_peaks()
+
+
+def peak_tflops(gpu_name: str, kind: str = "fp32", peaks: dict[str, ComputePeak] | None = None) -> float | None:
+    """The catalog's peak for a GPU by its driver name: "fp32" or "tensor" (FP16 mma, FP32 accumulate).
+    None for a card the table lacks: a percentage against a guessed peak would mislead."""
+    table = peaks if peaks is not None else default_compute_peaks()
+    peak = table.get(" ".join(gpu_name.split()))
+    if peak is None:
+        return None
+    return peak.fp32_tflops if kind == "fp32" else peak.tensor_fp16_tflops
+
+
 def parse_demo_profiles(text: str | None, catalog: dict[str, GpuProfile] | None = None) -> list[GpuProfile]:
     """`--demo` alone gives a two-GPU workstation; `--demo a100-80gb,rtx4090` lists the GPUs."""
     catalog = catalog if catalog is not None else default_catalog()
