@@ -20,9 +20,15 @@ MINOR_COMPAT_TABLE = (
     "https://docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html",
     "Minor Version Compatibility: 12.x >= 525.60.13 (Linux) / >= 528.33 (Windows); 11.1-11.8 >= 450.80.02 / >= 452.39",
 )
-CUDA13_NOTES = ("https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html", "13.4 U1 notes: 13.x runs on >= 580")
+CUDA13_NOTES = (
+    "https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html",
+    "13.4 U1 notes: 13.x runs on >= 580",
+)
 GPU_TABLE = ("https://developer.nvidia.com/cuda-gpus", "Compute Capability of NVIDIA GPUs")
-CUDA13_DROPS = ("https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html", "13.0: Maxwell, Pascal, Volta removed")
+CUDA13_DROPS = (
+    "https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html",
+    "13.0: Maxwell, Pascal, Volta removed",
+)
 CUDA12_DROPS = ("https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html", "12.0: Kepler removed")
 BLACKWELL_GUIDE = (
     "https://docs.nvidia.com/cuda/blackwell-compatibility-guide/index.html",
@@ -49,7 +55,7 @@ LIFECYCLE_615 = (
 BULLETIN_5861 = (
     "https://github.com/NVIDIA/product-security/tree/main/2026/5861",
     "GPU Display Driver September 2026: Linux R580 < 580.178.04, R595 < 595.91.07, R610 < 610.57.04,"
-    " R615 < 615.71.09; Windows R580 < 582.78, R610 < 610.60, R615 < 616.56",
+    " R615 < 615.71.09; Windows R580 < 582.78, R595 < 596.86, R610 < 610.88, R615 < 616.92",
 )
 
 

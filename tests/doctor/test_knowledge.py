@@ -20,7 +20,9 @@ V = parse_version
 COMPAT = resources_dir() / "compat"
 
 # Every CUDA release from 11.0 on (12.7 was never released: the 12.8 notes follow 12.6 Update 3).
-EXPECTED_CUDA = [f"11.{m}" for m in range(9)] + [f"12.{m}" for m in (0, 1, 2, 3, 4, 5, 6, 8, 9)] + [f"13.{m}" for m in range(5)]
+EXPECTED_CUDA = (
+    [f"11.{m}" for m in range(9)] + [f"12.{m}" for m in (0, 1, 2, 3, 4, 5, 6, 8, 9)] + [f"13.{m}" for m in range(5)]
+)
 
 
 def _all_rows() -> list[dict]:
@@ -196,5 +198,5 @@ def test_a_broken_table_is_one_line_naming_the_file(tmp_path: Path, name: str, e
 def test_a_missing_table_is_one_line(tmp_path: Path) -> None:
     folder = _broken(tmp_path, "cudnn.json", lambda text: text)
     (folder / "cudnn.json").unlink()
-    with pytest.raises(UserError, match="cudnn.json is missing"):
+    with pytest.raises(UserError, match=r"cudnn\.json is missing"):
         load_knowledge(folder)

@@ -31,7 +31,12 @@ def test_missing_parts_count_as_zero() -> None:
 
 @pytest.mark.parametrize("text", ["2.5.1+cu124", "2.8.0+cpu", "2.6.0rc1", "1.13.0.dev20221001"])
 def test_framework_versions_with_local_or_pre_release_parts_parse(text: str) -> None:
-    assert parse_version(text).major_minor() in (parse_version("2.5"), parse_version("2.8"), parse_version("2.6"), parse_version("1.13"))
+    assert parse_version(text).major_minor() in (
+        parse_version("2.5"),
+        parse_version("2.8"),
+        parse_version("2.6"),
+        parse_version("1.13"),
+    )
 
 
 @pytest.mark.parametrize("text", ["12.x.y", "", "latest", "12..4", "v12.4", "12.4-beta", "1 2", None, 12.4, ["12"]])
@@ -54,11 +59,11 @@ def test_compute_capability_is_exactly_major_minor(text: str) -> None:
     [
         ("535.104.05", "linux", 535),
         ("580.178.04", "linux", 580),
-        # Windows numbers run ahead: 582.78 is the R580 fix, 616.56 the R615 fix, 610.60 the R610 fix
+        # Windows numbers run ahead: 582.78 is the R580 fix, 616.92 the R615 fix, 596.86 the R595 fix
         # (bulletin 5861, https://github.com/NVIDIA/product-security/tree/main/2026/5861).
         ("582.78", "windows", 580),
-        ("616.56", "windows", 615),
-        ("610.60", "windows", 610),
+        ("616.92", "windows", 615),
+        ("596.86", "windows", 595),
         ("566.36", "windows", 565),
     ],
 )
