@@ -126,12 +126,12 @@ def _variant(release: str, tag: str) -> tuple[str, ...]:
     return next(v.arch_list for v in rel.variants if v.tag == tag)
 
 
-@pytest.mark.parametrize("release", ["2.8", "2.9", "2.10", "2.11", "2.12"])
+@pytest.mark.parametrize("release", ["2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14"])
 def test_cu126_keeps_maxwell_and_pascal_and_cu128_from_2_8_does_not(release: str) -> None:
     # RELEASE.md "PyTorch CUDA Support Matrix"; PR #158700 ("Maxwell and Pascal removed for CUDA 12.8+ builds")
     cu126 = _variant(release, "cu126")
     assert coverage(cu126, V("5.2")) == "sass" and coverage(cu126, V("6.1")) == "sass"
-    if release != "2.12":  # 2.12 has no cu128 wheel
+    if release in ("2.8", "2.9", "2.10", "2.11"):  # 2.12 and later have no cu128 wheel
         assert coverage(_variant(release, "cu128"), V("6.1")) is None
 
 

@@ -104,7 +104,7 @@ def test_the_pascal_machine_is_told_to_install_the_cu126_wheel() -> None:
     report = evaluate(load_facts_file(FACTS / "gtx1080ti_torch28_cu128.json"), today=TODAY)
     fix = next(f.fix for f in report.findings if f.id == "gpu.arch_in_build")
     assert fix == (
-        "\"/home/pat/.venv/bin/python\" -m pip install --force-reinstall 'torch==2.12.*'"
+        "\"/home/pat/.venv/bin/python\" -m pip install --force-reinstall 'torch==2.14.*'"
         " --index-url https://download.pytorch.org/whl/cu126"
     )
 

@@ -90,7 +90,8 @@ def test_tensorflow_without_arch_list_uses_its_cuda_range(cc, version, cuda, sta
 @pytest.mark.parametrize(
     ("gpu_name", "cc", "driver", "wheel"),
     [
-        # RELEASE.md support matrix: 2.12 = cu126, cu130, cu132 (exp.); 2.11 = cu126, cu128, cu130.
+        # RELEASE.md support matrix: 2.14 = cu126, cu130, cu132 (all stable); 2.12 and 2.13 = cu126, cu130
+        # (+cu132 exp.); 2.11 = cu126, cu128, cu130. CUDA 13 wheels need a driver >= 580.
         (
             "NVIDIA GeForce RTX 5090",
             "12.0",
@@ -101,19 +102,19 @@ def test_tensorflow_without_arch_list_uses_its_cuda_range(cc, version, cuda, sta
             "NVIDIA GeForce RTX 5090",
             "12.0",
             "580.178.04",
-            "'torch==2.12.*' --index-url https://download.pytorch.org/whl/cu130",
+            "'torch==2.14.*' --index-url https://download.pytorch.org/whl/cu132",
         ),
         (
             "NVIDIA GeForce GTX 1080 Ti",
             "6.1",
             "580.178.04",
-            "'torch==2.12.*' --index-url https://download.pytorch.org/whl/cu126",
+            "'torch==2.14.*' --index-url https://download.pytorch.org/whl/cu126",
         ),
         (
             "NVIDIA GeForce RTX 4090",
             "8.9",
             "580.178.04",
-            "'torch==2.12.*' --index-url https://download.pytorch.org/whl/cu130",
+            "'torch==2.14.*' --index-url https://download.pytorch.org/whl/cu132",
         ),
     ],
 )

@@ -15,6 +15,7 @@ from tests.doctor.helpers import (
     framework,
     gpu,
     one,
+    report,
 )
 
 
@@ -74,11 +75,11 @@ def test_a_gpu_covered_only_by_ptx_needs_the_full_toolkit_driver(driver, status,
 
 def test_a_torch_build_on_an_old_driver_is_offered_the_newest_wheel_that_driver_runs() -> None:
     # Driver 535 runs CUDA 12.x wheels under minor-version compatibility, not cu130/cu132 (>= 580).
-    # 2.12 ships cu126, cu130, cu132 (RELEASE.md support matrix); cu126 has sm_86, which runs on 8.9.
+    # 2.14 ships cu126, cu130, cu132 (RELEASE.md support matrix); cu126 has sm_86, which runs on 8.9.
     build = framework(version="2.12.0", cuda="13.0", arch_list=("sm_80", "sm_89"), environment="/venv/bin/python")
     finding = one(facts(nvidia_driver="535.104.05", frameworks=(build,)), "driver.for_framework")
     assert finding.status == "fail" and "535.104.05 < 580" in finding.detail
-    assert "'torch==2.12.*' --index-url https://download.pytorch.org/whl/cu126" in (finding.fix or "")
+    assert "'torch==2.14.*' --index-url https://download.pytorch.org/whl/cu126" in (finding.fix or "")
     assert '"/venv/bin/python" -m pip install' in (finding.fix or "")
 
 
@@ -130,7 +131,7 @@ def test_no_nvidia_gpu_is_one_clear_warning_and_no_gpu_checks(cause) -> None:
     the_facts = facts(gpus=(), nvidia_driver=None, nvml_error=cause, frameworks=(framework(cuda=None),))
     finding = one(the_facts, "gpu.none")
     assert finding.status == "warn" and "skipped" in finding.title
-    ids = {f.id for f in __import__("tests.doctor.helpers", fromlist=["report"]).report(the_facts).findings}
+    ids = {f.id for f in report(the_facts).findings}
     assert not ids & {"driver.loaded", "framework.cpu_only", "gpu.arch_in_build", "upkeep.driver_security"}
 
 
