@@ -119,3 +119,19 @@ def test_the_blackwell_machine_is_told_to_install_a_cu128_wheel_its_driver_runs(
 def test_every_machine_file_is_a_facts_document() -> None:
     names = sorted(path.name for path in FACTS.glob("*.json"))
     assert names == sorted(MACHINES)
+
+
+def test_simulated_facts_say_so_first() -> None:
+    from dataclasses import replace
+
+    facts = replace(load_facts_file(FACTS / "rtx4090_linux_torch25_cu124.json"), simulated=True)
+    first = evaluate(facts, today=TODAY).findings[0]
+    assert (first.id, first.status, first.title) == ("facts.simulated", "info", "SIMULATED GPUs")
+
+
+def test_findings_come_in_a_stable_order() -> None:
+    facts = load_facts_file(FACTS / "h100_tensorflow_jax.json")
+    ids = [f.id for f in evaluate(facts, today=TODAY).findings]
+    assert ids == [f.id for f in evaluate(facts, today=TODAY).findings]
+    assert ids.index("driver.loaded") < ids.index("driver.for_framework") < ids.index("gpu.arch_in_build")
+    assert ids[-4:] == ["upkeep.os_updates", "upkeep.firewall", "upkeep.ssh_password", "upkeep.data_encryption"]

@@ -185,3 +185,9 @@ def test_the_toolkit_can_build_for_the_gpu(gpu_name, cc, toolkit, status, number
     the_facts = facts(nvidia_driver="580.178.04", gpus=(gpu(gpu_name, cc),), cuda_toolkit=toolkit)
     finding = one(the_facts, "toolkit.builds_for_gpu")
     assert finding.status == status and number in finding.detail, source
+
+
+def test_a_gpu_of_unknown_compute_capability_is_skipped_with_the_reason() -> None:
+    the_facts = facts(gpus=(gpu("Some Future GPU", None),), frameworks=(framework(cuda="12.8", arch_list=("sm_90",)),))
+    finding = one(the_facts, "gpu.arch_in_build")
+    assert finding.status == "skip" and "not in the products table" in finding.detail

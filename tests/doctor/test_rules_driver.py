@@ -137,3 +137,18 @@ def test_no_nvidia_gpu_is_one_clear_warning_and_no_gpu_checks(cause) -> None:
 
 def test_a_driver_that_is_not_loaded_is_not_taken_for_no_gpu() -> None:
     assert found(facts(gpus=(), nvidia_driver=None, nvml_error="driver_not_loaded"), "gpu.none") == []
+
+
+def test_the_issues_example_detail_reads_exactly() -> None:
+    # issue 8: "driver 470.82.01 < 525.60.13 required by CUDA 12.1 builds" (MINOR_COMPAT_TABLE: 12.x >= 525.60.13)
+    finding = one(
+        facts(nvidia_driver="470.82.01", frameworks=(framework(cuda="12.1", arch_list=("sm_89",)),)),
+        "driver.for_framework",
+    )
+    assert finding.detail == "driver 470.82.01 < 525.60.13 required by CUDA 12.1 builds"
+
+
+def test_a_framework_that_failed_to_import_gets_no_driver_or_arch_verdict() -> None:
+    broken = framework(cuda="12.1", arch_list=("sm_50",), error="ImportError: undefined symbol")
+    the_facts = facts(nvidia_driver="470.82.01", frameworks=(broken,))
+    assert found(the_facts, "driver.for_framework") == [] and found(the_facts, "gpu.arch_in_build") == []
