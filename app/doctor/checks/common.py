@@ -38,6 +38,3 @@ def why_missing(facts: Facts, path: str) -> str:
             return reason
     return "the facts do not say"
 
-
-def python_of(framework: FrameworkFact) -> str | None:
-    return framework.environment
