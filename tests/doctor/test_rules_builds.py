@@ -87,6 +87,14 @@ def test_tensorflow_without_arch_list_uses_its_cuda_range(cc, version, cuda, sta
     assert one(the_facts, "gpu.arch_in_build").status == status, source
 
 
+def test_a_kepler_gpu_is_offered_the_newest_tensorflow_built_with_cuda_11() -> None:
+    # Tested build configurations: 2.14 is the last with CUDA 11.8 (2.15 moved to 12.2); CUDA 12 drops Kepler.
+    the_facts = facts(gpus=(gpu("Tesla K80", "3.7"),), frameworks=(framework("tensorflow", "2.15.0", "12.2"),))
+    assert (
+        one(the_facts, "gpu.arch_in_build").fix == "pip install 'tensorflow==2.14.*' (tested with CUDA 11.8, cuDNN 8.7)"
+    )
+
+
 @pytest.mark.parametrize(
     ("gpu_name", "cc", "driver", "wheel"),
     [

@@ -12,7 +12,7 @@ from app.doctor.checks.lookups import (
     tf_release,
     torch_variant,
 )
-from app.doctor.knowledge import Knowledge
+from app.doctor.knowledge import Architecture, Knowledge
 from app.doctor.records import Facts, Finding, FrameworkFact, GpuFact
 from app.doctor.versions import Version, parse_version
 
@@ -97,9 +97,20 @@ def _arch_by_cuda_range(knowledge: Knowledge, framework: FrameworkFact, cc: Vers
             "gpu.arch_in_build", "pass", title, f"{where}; CUDA {cuda} builds for {arch.name} (compute capability {cc})"
         )
     last = f"last built by CUDA {arch.last_cuda}" if arch.last_cuda else f"first built by CUDA {arch.first_cuda}"
-    return Finding(
-        "gpu.arch_in_build", "fail", title, f"{where}; CUDA {cuda} cannot build for {arch.name} ({cc}): {last}", None
-    )
+    detail = f"{where}; CUDA {cuda} cannot build for {arch.name} ({cc}): {last}"
+    return Finding("gpu.arch_in_build", "fail", title, detail, _older_tensorflow_fix(knowledge, framework, arch))
+
+
+def _older_tensorflow_fix(knowledge: Knowledge, framework: FrameworkFact, arch: Architecture) -> str | None:
+    """The newest TensorFlow whose tested CUDA still builds for the architecture."""
+    if framework.name != "tensorflow":
+        return None
+    fitting = [r for r in knowledge.tensorflow if cuda_builds_for(arch, r.cuda)]
+    if not fitting:
+        return None
+    release = max(fitting, key=lambda r: r.version)
+    pip = f'"{framework.environment}" -m pip' if framework.environment else "pip"
+    return f"{pip} install 'tensorflow=={release.version}.*' (tested with CUDA {release.cuda}, cuDNN {release.cudnn})"
 
 
 def _rebuild_fix(facts: Facts, knowledge: Knowledge, framework: FrameworkFact) -> str | None:

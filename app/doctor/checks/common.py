@@ -37,4 +37,3 @@ def why_missing(facts: Facts, path: str) -> str:
         if fact_path == path:
             return reason
     return "the facts do not say"
-
