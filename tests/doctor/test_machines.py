@@ -135,3 +135,14 @@ def test_findings_come_in_a_stable_order() -> None:
     assert ids == [f.id for f in evaluate(facts, today=TODAY).findings]
     assert ids.index("driver.loaded") < ids.index("driver.for_framework") < ids.index("gpu.arch_in_build")
     assert ids[-4:] == ["upkeep.os_updates", "upkeep.firewall", "upkeep.ssh_password", "upkeep.data_encryption"]
+
+
+def test_a_healthy_machine_passes() -> None:
+    from tests.doctor.helpers import facts, framework
+
+    # driver 580.178.04: the R580 fix of bulletin 5861, R580 supported until June 2028; torch 2.14 cu130 has sm_86 for 8.9
+    healthy = facts(
+        frameworks=(framework(version="2.14.0", cuda="13.0", cudnn="9.17.1", arch_list=("sm_86", "sm_90")),)
+    )
+    report = evaluate(healthy, today=TODAY)
+    assert report.overall == "pass", [f for f in report.findings if f.status not in ("pass", "info", "skip")]
