@@ -140,7 +140,8 @@ def test_findings_come_in_a_stable_order() -> None:
 def test_a_healthy_machine_passes() -> None:
     from tests.doctor.helpers import facts, framework
 
-    # driver 580.178.04: the R580 fix of bulletin 5861, R580 supported until June 2028; torch 2.14 cu130 has sm_86 for 8.9
+    # driver 580.178.04: the R580 fix of bulletin 5861; R580 is supported until June 2028;
+    # torch 2.14 cu130 carries sm_86, which runs on 8.9
     healthy = facts(
         frameworks=(framework(version="2.14.0", cuda="13.0", cudnn="9.17.1", arch_list=("sm_86", "sm_90")),)
     )
