@@ -53,4 +53,8 @@ def _run(args: argparse.Namespace) -> int:
         return export_command(args)
     if args.command == "metrics":
         return metrics_command(args)
+    if args.command == "doctor":
+        from app.cli.doctor import doctor_command
+
+        return doctor_command(args)
     return gui_command(args)

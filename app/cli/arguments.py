@@ -187,6 +187,26 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="list every metric: name pattern, unit, kind, meaning, DCGM name")
     metrics.add_argument("--json", action="store_true", help="print the aiwm.metrics/1 JSON document")
 
+    doctor = commands.add_parser(
+        "doctor", help="check that the driver, CUDA, cuDNN, PyTorch/TensorFlow/JAX and the GPUs fit together"
+    )
+    doctor.add_argument("--json", action="store_true", help="print the aiwm.doctor/1 JSON document")
+    doctor.add_argument(
+        "--facts",
+        type=Path,
+        metavar="FILE",
+        help="check an aiwm.facts/1 file (from another machine) instead of this one",
+    )
+    doctor.add_argument(
+        "--env",
+        type=Path,
+        action="extend",
+        nargs="+",
+        metavar="PYTHON_OR_ENV_FOLDER",
+        help="also check the frameworks in these Python interpreters or venv/conda folders",
+    )
+    _add_demo(doctor)
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")

@@ -1,0 +1,71 @@
+"""`aiwm doctor`: does the driver, CUDA, cuDNN, the frameworks and the GPUs fit together?
+
+Exit 0 when the overall status is pass or warn, 1 when a check fails, 2 for unusable input
+(a facts file that is not JSON, the wrong schema, a version that is not a version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+
+from app.cli.checks import engine_options, open_engine
+from app.cli.output import print_out
+from app.core.errors import UserError
+from app.doctor.document import doctor_document, load_facts_file
+from app.doctor.records import DoctorReport, Facts
+from app.doctor.rules import evaluate
+
+EXIT_FAILED_CHECK = 1
+
+_MARKS = {"pass": "[PASS]", "info": "[INFO]", "warn": "[WARN]", "fail": "[FAIL]", "skip": "[SKIP]"}
+_INDENT = " " * 7
+
+
+def doctor_command(args: argparse.Namespace) -> int:
+    report = evaluate(_facts(args))
+    print_out(json.dumps(doctor_document(report), indent=2) if args.json else doctor_text(report))
+    return EXIT_FAILED_CHECK if report.overall == "fail" else 0
+
+
+def _facts(args: argparse.Namespace) -> Facts:
+    """The facts file, or this machine's facts gathered live (frameworks asked in subprocesses)."""
+    if args.facts is not None:
+        if args.env:
+            raise UserError("--env adds environments of this machine; it cannot go with --facts")
+        if args.demo is not None:
+            raise UserError("--demo simulates this machine's GPUs; it cannot go with --facts")
+        engine_options(args)  # --time-scale without --demo is refused the same way as elsewhere
+        return load_facts_file(args.facts)
+    for env in args.env or ():
+        if not env.exists():
+            raise UserError(f"--env {env}: no such Python or environment folder")
+    if args.demo is not None:
+        from app.core.gpu.catalog import parse_demo_profiles
+
+        parse_demo_profiles(args.demo)
+    from app.doctor.gather import gather_facts
+
+    with open_engine(args) as engine:
+        facts = gather_facts(engine, tuple(args.env or ()))
+    if args.demo is not None and not facts.simulated:
+        facts = dataclasses.replace(facts, simulated=True)  # simulated GPUs are labelled, whatever the gatherer said
+    return facts
+
+
+def doctor_text(report: DoctorReport) -> str:
+    """One line per finding (status mark and title), its detail and fix indented, the overall status last."""
+    lines = []
+    if report.facts.simulated:
+        lines.append("SIMULATED GPUs (--demo): these findings describe simulated hardware")
+    for finding in report.findings:
+        lines.append(f"{_MARKS[finding.status]} {finding.title}")
+        lines.append(f"{_INDENT}{finding.detail}")
+        if finding.fix:
+            lines.append(f"{_INDENT}fix: {finding.fix}")
+    counts = {status: sum(f.status == status for f in report.findings) for status in _MARKS}
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    simulated = " (SIMULATED)" if report.facts.simulated else ""
+    lines.append(f"overall: {report.overall.upper()}{simulated} - {summary or 'no findings'}")
+    return "\n".join(lines)
