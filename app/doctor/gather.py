@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.core.engine import Engine
@@ -50,6 +50,14 @@ class Places:
 def gather_facts(engine: Engine, extra_environments: Sequence[Path] = (), places: Places | None = None) -> Facts:
     """The live machine's facts; frameworks are asked in subprocesses with a timeout."""
     places = places or Places()
+    with ThreadPoolExecutor(max_workers=1) as side:  # apt-get's simulation takes seconds: overlap it
+        system = side.submit(_system, places)
+        facts = _gather(engine, extra_environments, places)
+        system_facts, system_missing = system.result()
+    return replace(facts, system=system_facts, missing=facts.missing + tuple(system_missing))
+
+
+def _gather(engine: Engine, extra_environments: Sequence[Path], places: Places) -> Facts:
     missing: Missing = []
     driver = read_driver_facts(engine, places.procfs, places.sysfs or engine.options.sysfs, places.run)
     missing += driver.missing
@@ -72,7 +80,6 @@ def gather_facts(engine: Engine, extra_environments: Sequence[Path] = (), places
         kernel_module_version=driver.kernel_module_version,
         nouveau_loaded=driver.nouveau_loaded,
         cuda_library_paths=cuda_library_paths(ToolkitSearch(places.root, places.env, places.windows, places.run)),
-        system=_system(places, missing),
         simulated=driver.simulated,
         missing=tuple(missing),
     )
@@ -133,7 +140,7 @@ def _disk_cudnns(toolkits: tuple[ToolkitFact, ...], places: Places) -> tuple[Cud
         *sorted((places.root / "usr" / "lib").glob("*-linux-gnu")),
     ]
     variable = "PATH" if places.windows else "LD_LIBRARY_PATH"
-    lib_path = [Path(entry) for entry in places.env.get(variable, "").split(os.pathsep) if entry]
+    lib_path = [Path(entry) for entry in places.env.get(variable, "").split(";" if places.windows else ":") if entry]
     headers = find_headers([*(folder / "include" for folder in toolkit_dirs), *system_include])
     libraries = find_libraries(
         [*(folder / name for folder in toolkit_dirs for name in ("lib64", "lib", "bin")), *system_lib, *lib_path]
@@ -141,7 +148,7 @@ def _disk_cudnns(toolkits: tuple[ToolkitFact, ...], places: Places) -> tuple[Cud
     return tuple(headers + libraries)
 
 
-def _system(places: Places, missing: Missing) -> SystemFacts:
+def _system(places: Places) -> tuple[SystemFacts, Missing]:
     firewall, firewall_why = firewall_active(places.root, places.run, places.windows)
     ssh = ssh_password_login(places.root) if not places.windows else None
     updates, updates_why = pending_security_updates(places.root, places.run, places.windows)
@@ -152,5 +159,5 @@ def _system(places: Places, missing: Missing) -> SystemFacts:
         "system.pending_security_updates": updates_why,
         "system.data_folder_encrypted": encrypted_why,
     }
-    missing += [(path, why) for path, why in reasons.items() if why]
-    return SystemFacts(firewall, ssh.password_login if ssh else None, updates, encrypted)
+    missing = [(path, why) for path, why in reasons.items() if why]
+    return SystemFacts(firewall, ssh.password_login if ssh else None, updates, encrypted), missing

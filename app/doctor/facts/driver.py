@@ -80,6 +80,8 @@ def read_driver_facts(engine: Engine, procfs: Path, sysfs: Path, run: Runner = r
         # Nothing about the real machine is claimed: the driver and GPUs are the simulation's.
         return DriverFacts(None, None, None, None, gpus, True, _simulated_missing() + gpu_missing)
     missing: list[tuple[str, str]] = list(gpu_missing)
+    if not gpus:
+        missing.append(("gpus", f"no NVIDIA GPU listed: {status.status}"))
     driver = status.driver_version if status.cause in _NVML_OK else None
     if driver is None:
         driver, why = smi_driver_version(run)

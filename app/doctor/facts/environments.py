@@ -100,7 +100,7 @@ def _asked_conda(search: EnvironmentSearch) -> list[Path]:
 
 def _on_path(program: str, search: EnvironmentSearch) -> bool:
     names = (program + ".exe", program + ".bat") if search.windows else (program,)
-    entries = [entry for entry in search.env.get("PATH", "").split(os.pathsep) if entry]
+    entries = [entry for entry in search.env.get("PATH", "").split(";" if search.windows else ":") if entry]
     return any((Path(entry) / name).is_file() for entry in entries for name in names)
 
 

@@ -35,6 +35,11 @@ class ToolkitSearch:
     windows: bool = os.name == "nt"
     run: Runner = run_command
 
+    @property
+    def separator(self) -> str:
+        """PATH's separator on the platform searched (not necessarily this one)."""
+        return ";" if self.windows else ":"
+
 
 def parse_nvcc_version(text: str) -> str | None:
     """ "12.1" from `nvcc --version`'s output; None when it names no release."""
@@ -131,7 +136,7 @@ def _mark_wrapped_nvcc(toolkits: list[ToolkitFact], nvcc_version: str) -> list[T
 
 def _which(program: str, search: ToolkitSearch) -> Path | None:
     names = [program + ".exe", program] if search.windows else [program]
-    for entry in search.env.get("PATH", "").split(os.pathsep):
+    for entry in search.env.get("PATH", "").split(search.separator):
         for name in names:
             candidate = Path(entry) / name
             if entry and candidate.is_file() and os.access(candidate, os.X_OK):
@@ -158,7 +163,7 @@ def cuda_library_paths(search: ToolkitSearch) -> tuple[str, ...]:
     variable = "PATH" if search.windows else "LD_LIBRARY_PATH"
     pattern = "cudart64_*.dll" if search.windows else "libcudart.so*"
     folders: list[str] = []
-    for entry in search.env.get(variable, "").split(os.pathsep):
+    for entry in search.env.get(variable, "").split(search.separator):
         if entry and entry not in folders and any(Path(entry).glob(pattern)):
             folders.append(entry)
     return tuple(folders)
