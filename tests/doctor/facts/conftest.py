@@ -19,13 +19,16 @@ def script(path: Path, body: str) -> Path:
     return path
 
 
-def answering(outputs: dict[str, CommandResult]) -> tuple[Runner, list[list[str]]]:
-    """A runner that answers by program name (the first word) and records each call; others are 'not installed'."""
+def answering(outputs: dict[str, CommandResult], others: Runner | None = None) -> tuple[Runner, list[list[str]]]:
+    """A runner that answers by program name (the first word) and records each call; other programs
+    go to `others` (the real runner, to run fake scripts), or are 'not installed'."""
     calls: list[list[str]] = []
 
     def run(args: list[str], timeout_s: float) -> CommandResult:
         calls.append(args)
         name = Path(args[0]).name
+        if name not in outputs and others is not None:
+            return others(args, timeout_s)
         return outputs.get(name, CommandResult(None, "", "", f"{name} is not installed"))
 
     return run, calls
