@@ -22,6 +22,9 @@ SMI_TIMEOUT_S = 10.0
 # "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  575.57.08  Release Build ..." (open module)
 _MODULE_VERSION = re.compile(r"Kernel Module(?: for \S+)?\s+(\d+(?:\.\d+)+)")
 _NVML_OK = ("ok", "simulated")
+# nvidia-smi after a driver update without a reboot:
+# "Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 535.183"
+_MISMATCH_LIBRARY = re.compile(r"NVML library version:\s*(\d+(?:\.\d+)+)")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ def smi_driver_version(run: Runner = run_command) -> tuple[str | None, str | Non
     if result.problem:
         return None, result.problem
     first = result.stdout.strip().splitlines()[0].strip() if result.stdout.strip() else ""
+    library = _MISMATCH_LIBRARY.search(result.stdout)
+    if library:  # the driver was updated without a reboot: the installed (user-space) driver is this one
+        return library.group(1), None
     if result.returncode != 0 or not re.fullmatch(r"\d+(?:\.\d+)+", first):
         said = (result.stdout.strip() or result.stderr.strip()).splitlines()[:1]
         return None, f"nvidia-smi failed (exit {result.returncode}): {said[0] if said else 'no output'}"

@@ -64,10 +64,10 @@ def test_nvidia_smi_gives_the_driver_version_or_says_why_not() -> None:
     run, calls = answering({"nvidia-smi": CommandResult(0, "550.54.14\n550.54.14\n", "")})
     assert smi_driver_version(run) == ("550.54.14", None)
     assert calls == [["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"]]
-    mismatch = "Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 550.90\n"
-    run, _ = answering({"nvidia-smi": CommandResult(18, mismatch, "")})
+    failed = "Failed to initialize NVML: Unknown Error\n"
+    run, _ = answering({"nvidia-smi": CommandResult(255, failed, "")})
     version, why = smi_driver_version(run)
-    assert version is None and why is not None and "version mismatch" in why and "exit 18" in why
+    assert version is None and why is not None and "Unknown Error" in why and "exit 255" in why
     run, _ = answering({})
     assert smi_driver_version(run) == (None, "nvidia-smi is not installed")
 
@@ -97,15 +97,23 @@ class _FakeBackendEngine:
         return []
 
 
-def test_version_mismatch_reports_nvml_error_and_the_kernel_module_and_asks_nvidia_smi(tmp_path: Path) -> None:
+# nvidia-smi after a driver update without a reboot; newer releases add the library's version
+MISMATCH = "Failed to initialize NVML: Driver/library version mismatch\n"
+
+
+@pytest.mark.parametrize(
+    ("smi_says", "driver"), [(MISMATCH, None), (MISMATCH + "NVML library version: 550.107\n", "550.107")]
+)
+def test_version_mismatch_reports_nvml_error_and_the_kernel_module_and_asks_nvidia_smi(
+    tmp_path: Path, smi_says: str, driver: str | None
+) -> None:
     status = NvidiaStatus("driver/library version mismatch", None, None, None, cause="version_mismatch")
     write(tmp_path / "driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.90.07  Fri May 31\n")
-    run, calls = answering(
-        {"nvidia-smi": CommandResult(18, "Failed to initialize NVML: Driver/library version mismatch", "")}
-    )
+    run, calls = answering({"nvidia-smi": CommandResult(18, smi_says, "")})
     facts = read_driver_facts(_FakeBackendEngine(status), tmp_path, tmp_path, run)  # type: ignore[arg-type]
     assert facts.nvml_error == "version_mismatch" and facts.kernel_module_version == "550.90.07"
-    assert facts.nvidia_driver is None and calls and "mismatch" in dict(facts.missing)["nvidia_driver"]
+    assert facts.nvidia_driver == driver and calls
+    assert driver is not None or "mismatch" in dict(facts.missing)["nvidia_driver"]
     assert "no NVIDIA GPU listed" in dict(facts.missing)["gpus"]
 
 
