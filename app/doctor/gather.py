@@ -72,7 +72,7 @@ def _gather(engine: Engine, extra_environments: Sequence[Path], places: Places) 
         nvidia_driver=driver.nvidia_driver,
         gpus=driver.gpus,
         cuda_toolkit=toolkits[0].version if toolkits else None,
-        cudnn=cudnns[0].version if cudnns else None,
+        cudnn=_three_parts(cudnns[0].version) if cudnns else None,
         frameworks=frameworks,
         toolkits=toolkits,
         cudnns=cudnns,
@@ -83,6 +83,11 @@ def _gather(engine: Engine, extra_environments: Sequence[Path], places: Places) 
         simulated=driver.simulated,
         missing=tuple(missing),
     )
+
+
+def _three_parts(version: str) -> str:
+    """ "9.1.0" from the pip package's "9.1.0.70": the form the facts document and the tables use."""
+    return ".".join(version.split(".")[:3])
 
 
 def find_python_environments() -> list[Path]:

@@ -154,3 +154,19 @@ def test_snapshot_json_carries_the_facts(capsys: pytest.CaptureFixture[str]) -> 
     assert facts["schema"] == "aiwm.facts/1" and facts["simulated"] is True
     assert [gpu["compute_capability"] for gpu in facts["gpus"]] == ["8.9"]
     assert facts.keys() >= ISSUE_FIELDS
+
+
+def test_a_pip_only_cudnn_is_given_as_major_minor_patch(tmp_path: Path) -> None:
+    answer = {
+        "schema": "aiwm.probe/1",
+        "frameworks": [],
+        "packages": [{"name": "nvidia-cudnn-cu12", "version": "9.1.0.70", "path": "/site"}],
+    }
+    own = script(tmp_path / "own/bin/python", f"echo '{json.dumps(answer)}'\n")
+    run, _ = answering({}, others=run_command)
+    places = Places(
+        root=tmp_path, env={"PATH": ""}, run=run, own_interpreter=own, conda_search=False, data_folder=tmp_path
+    )
+    with Engine(EngineOptions(demo="rtx4090")) as engine:
+        facts = gather_facts(engine, places=places)
+    assert facts.cudnn == "9.1.0" and facts.cudnns[0].version == "9.1.0.70" and facts.cudnns[0].cuda_major == 12
