@@ -25,7 +25,9 @@ def snapshot_command(args: argparse.Namespace) -> int:
             from app.doctor.facts_json import facts_to_json
             from app.doctor.gather import gather_facts
 
-            doc["facts"] = facts_to_json(gather_facts(engine))
+            facts = facts_to_json(gather_facts(engine))
+            doc["facts"] = facts
+            doc["missing"].update({f"facts.{path}": why for path, why in facts["missing"].items()})
     print_out(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
     return 0
 

@@ -17,7 +17,7 @@ from app.core.engine import Engine, EngineOptions
 from app.core.proc import CommandResult, run_command
 from app.doctor.facts_json import facts_to_json
 from app.doctor.gather import Places, gather_facts
-from app.doctor.records import FACTS_SCHEMA, Facts
+from app.doctor.records import FACTS_SCHEMA, Facts, FrameworkFact, GpuFact
 
 from .conftest import answering, script, write
 from .test_cudnn import CUDNN_9_1_0
@@ -143,7 +143,7 @@ def test_the_facts_document_uses_the_issue_field_names_and_missing_by_path() -> 
     )
     doc = facts_to_json(facts)
     assert doc.keys() >= ISSUE_FIELDS and doc["schema"] == FACTS_SCHEMA == "aiwm.facts/1"
-    assert doc["nvidia_driver"] == "535.104.05" and doc["missing"] == {"cuda_toolkit": "none found"}
+    assert doc["nvidia_driver"] == "535.104.05" and doc["missing"]["cuda_toolkit"] == "none found"
     assert json.loads(json.dumps(doc)) == doc
 
 
@@ -170,3 +170,21 @@ def test_a_pip_only_cudnn_is_given_as_major_minor_patch(tmp_path: Path) -> None:
     with Engine(EngineOptions(demo="rtx4090")) as engine:
         facts = gather_facts(engine, places=places)
     assert facts.cudnn == "9.1.0" and facts.cudnns[0].version == "9.1.0.70" and facts.cudnns[0].cuda_major == 12
+
+
+def test_every_null_in_the_facts_document_has_a_reason_including_those_that_mean_none() -> None:
+    cpu_torch = FrameworkFact("torch", "2.3.0+cpu", None, None, None, False, "/env/bin/python")
+    facts = Facts(
+        os="linux",
+        nvidia_driver=None,
+        gpus=(GpuFact("NVIDIA GeForce RTX 4090", "8.9"),),
+        cuda_toolkit=None,
+        cudnn=None,
+        frameworks=(cpu_torch,),
+        missing=(("nvidia_driver", "NVML: not installed"),),
+    )
+    missing = facts_to_json(facts)["missing"]
+    assert missing["nvidia_driver"] == "NVML: not installed"  # the gathering's own reason is kept
+    assert "CPU-only" in missing["frameworks[0].cuda"] and "without error" in missing["frameworks[0].error"]
+    assert "no NVML error" in missing["nvml_error"] and "gpus[0].pcie_gen_max" in missing
+    assert "knowledge tables" in missing["frameworks[0].arch_list"]
