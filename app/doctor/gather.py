@@ -59,7 +59,7 @@ def gather_facts(engine: Engine, extra_environments: Sequence[Path] = (), places
 
 def _gather(engine: Engine, extra_environments: Sequence[Path], places: Places) -> Facts:
     missing: Missing = []
-    driver = read_driver_facts(engine, places.procfs, places.sysfs or engine.options.sysfs, places.run)
+    driver = read_driver_facts(engine, places.procfs, places.sysfs or engine.options.sysfs, places.run, places.windows)
     missing += driver.missing
     toolkits, toolkit_missing = find_toolkits(ToolkitSearch(places.root, places.env, places.windows, places.run))
     missing += toolkit_missing

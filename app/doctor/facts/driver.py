@@ -75,7 +75,9 @@ def smi_driver_version(run: Runner = run_command) -> tuple[str | None, str | Non
     return first, None
 
 
-def read_driver_facts(engine: Engine, procfs: Path, sysfs: Path, run: Runner = run_command) -> DriverFacts:
+def read_driver_facts(
+    engine: Engine, procfs: Path, sysfs: Path, run: Runner = run_command, windows: bool = False
+) -> DriverFacts:
     """The driver and GPU facts of a live (or simulated) machine, from the engine's inventory."""
     inventory = engine.inventory()
     status = inventory.nvidia
@@ -93,15 +95,27 @@ def read_driver_facts(engine: Engine, procfs: Path, sysfs: Path, run: Runner = r
         driver, why = smi_driver_version(run)
         if driver is None:
             missing.append(("nvidia_driver", f"NVML: {status.status}; nvidia-smi: {why}"))
+    module, nouveau, module_missing = _kernel_facts(procfs, sysfs, windows)
+    missing += module_missing
+    nvml_error = None if status.cause in _NVML_OK else status.cause
+    return DriverFacts(driver, nvml_error, module, nouveau, gpus, False, tuple(missing))
+
+
+def _kernel_facts(procfs: Path, sysfs: Path, windows: bool) -> tuple[str | None, bool | None, list[tuple[str, str]]]:
+    """The loaded kernel module's version and whether nouveau is loaded: Linux only."""
+    if windows:
+        why = "not applicable on Windows (a Linux kernel module fact)"
+        return None, None, [("kernel_module_version", why), ("nouveau_loaded", why)]
+    missing = []
     module = kernel_module_version(procfs)
     if module is None:
-        why = f"{procfs}/driver/nvidia/version is absent: NVIDIA's kernel module is not loaded"
-        missing.append(("kernel_module_version", why))
+        missing.append(
+            ("kernel_module_version", f"{procfs}/driver/nvidia/version is absent: NVIDIA's module is not loaded")
+        )
     nouveau = nouveau_loaded(procfs, sysfs)
     if nouveau is None:
         missing.append(("nouveau_loaded", f"neither {procfs}/modules nor {sysfs}/module can be read"))
-    nvml_error = None if status.cause in _NVML_OK else status.cause
-    return DriverFacts(driver, nvml_error, module, nouveau, gpus, False, tuple(missing))
+    return module, nouveau, missing
 
 
 def _simulated_missing() -> tuple[tuple[str, str], ...]:

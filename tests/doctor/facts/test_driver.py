@@ -127,3 +127,11 @@ def test_gpu_facts_carry_the_inventory_and_say_why_a_value_is_missing(tmp_path: 
     missing = dict(facts.missing)
     assert missing["gpus[0].pcie_gen_current"] == "no live reading of this GPU"
     assert "gpus[0].compute_capability" not in missing and "gpus[0].persistence_mode" in missing
+
+
+def test_on_windows_the_linux_kernel_facts_are_not_applicable(tmp_path: Path) -> None:
+    write(tmp_path / "modules", "nouveau 2396160 0 - Live 0x0\n")  # would say True on Linux
+    status = NvidiaStatus("ok", "581.57", "13.0", "13.581.57")
+    facts = read_driver_facts(_FakeBackendEngine(status), tmp_path, tmp_path, answering({})[0], windows=True)  # type: ignore[arg-type]
+    assert (facts.nvidia_driver, facts.nouveau_loaded, facts.kernel_module_version) == ("581.57", None, None)
+    assert "not applicable on Windows" in dict(facts.missing)["nouveau_loaded"]
