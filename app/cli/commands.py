@@ -21,6 +21,13 @@ def snapshot_command(args: argparse.Namespace) -> int:
 
     with open_engine(args) as engine:
         doc = take_snapshot(engine)
+        if args.json:  # the doctor's facts (issue 8); app.core.snapshot may not import app.doctor
+            from app.doctor.facts_json import facts_to_json
+            from app.doctor.gather import gather_facts
+
+            facts = facts_to_json(gather_facts(engine))
+            doc["facts"] = facts
+            doc["missing"].update({f"facts.{path}": why for path, why in facts["missing"].items()})
     print_out(json.dumps(doc, indent=2) if args.json else snapshot_text(doc))
     return 0
 
