@@ -147,3 +147,17 @@ def test_a_healthy_machine_passes() -> None:
     )
     report = evaluate(healthy, today=TODAY)
     assert report.overall == "pass", [f for f in report.findings if f.status not in ("pass", "info", "skip")]
+
+
+def test_simulated_gpus_without_a_driver_skip_the_driver_check_instead_of_failing() -> None:
+    """`aiwm doctor --demo` has simulated GPUs and no driver: that is not a broken driver."""
+    from dataclasses import replace
+
+    real = load_facts_file(FACTS / "rtx4090_linux_torch25_cu124.json")
+    facts = replace(real, simulated=True, nvidia_driver=None, nvml_error=None)
+    loaded = next(f for f in evaluate(facts, today=TODAY).findings if f.id == "driver.loaded")
+    assert loaded.status == "skip" and "SIMULATED" in loaded.title
+    unsimulated = next(
+        f for f in evaluate(replace(facts, simulated=False), today=TODAY).findings if f.id == "driver.loaded"
+    )
+    assert unsimulated.status == "fail"

@@ -74,6 +74,15 @@ def driver_loaded(facts: Facts) -> list[Finding]:
                 "reboot (sudo reboot) so the new kernel module loads",
             )
         ]
+    if library is None and facts.simulated:
+        return [
+            Finding(
+                "driver.loaded",
+                "skip",
+                "NVIDIA driver not checked: the GPUs are SIMULATED",
+                "simulated GPUs (--demo) have no driver; the driver checks need the real machine (aiwm doctor)",
+            )
+        ]
     if library is None:
         return [
             Finding(
