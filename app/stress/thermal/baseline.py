@@ -67,7 +67,7 @@ def compare_with_baseline(current: Mapping[str, Any], past: Sequence[Mapping[str
             f"effective thermal resistance {r_now:.3f} °C/W, {abs(change):.0f} %"
             f" {'above' if change >= 0 else 'below'} your baseline's {r_then:.3f} °C/W of {when}"
         )
-        if r_now > r_then * R_TH_WARN_RATIO:
+        if change > (R_TH_WARN_RATIO - 1) * 100 + 1e-6:  # 0.115 vs 0.100 is 15 %, not 15.0000001 %
             warnings.append(
                 f"BASELINE_RTH: effective thermal resistance {r_now:.3f} °C/W is {change:.0f} % above"
                 f" the baseline {r_then:.3f} °C/W of {when} (over 15 %)"
