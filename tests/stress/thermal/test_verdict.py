@@ -135,7 +135,9 @@ def test_no_temperature_at_all_is_inconclusive() -> None:
 
 
 def test_errors_a_failed_workload_and_a_safety_stop_each_fail() -> None:
-    assert decide(_analysis(), LIMITS, RunFacts(errors=2))[1][0] == "COMPUTE_ERRORS: 2 result mismatch(es) during the load"
+    assert (
+        decide(_analysis(), LIMITS, RunFacts(errors=2))[1][0] == "COMPUTE_ERRORS: 2 result mismatch(es) during the load"
+    )
     assert decide(_analysis(), LIMITS, RunFacts(workload_failure="worker died"))[1][0] == "WORKLOAD_FAILED: worker died"
     verdict, reasons = decide(_analysis(), LIMITS, RunFacts(safety_stop="GPU 0 at 94 °C"))
     assert verdict == "fail" and reasons[0] == "SAFETY_STOP: the load was stopped early: GPU 0 at 94 °C"
