@@ -33,6 +33,7 @@ class Run:
     workload: HeldLoadWorkload
     guard: FakeGuard
     real_s: float
+    progress: list[Progress]
 
 
 def _run(
@@ -47,8 +48,10 @@ def _run(
     workload = HeldLoadWorkload(engine.gpu_backend)  # type: ignore[arg-type]
     guard = guard or FakeGuard()
     cancel = threading.Event()
+    seen: list[Progress] = []
 
     def progress(p: Progress) -> None:
+        seen.append(p)
         if p.phase == cancel_in:
             cancel.set()
 
@@ -58,7 +61,7 @@ def _run(
         result = run_thermal(plan, workload, session, guard, cancel, progress)  # type: ignore[arg-type]
     finally:
         session.stop()
-    return Run(result, workload, guard, time.monotonic() - began)
+    return Run(result, workload, guard, time.monotonic() - began, seen)
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +106,15 @@ def test_a_twenty_minute_test_runs_in_seconds_on_the_scaled_clock(healthy: Run) 
     }
     assert healthy.real_s < 30.0  # 1200 s at 100× is 12 s
     assert healthy.workload.started == 1 and healthy.workload.stopped == 1
+
+
+def test_progress_comes_about_once_a_second_through_the_phases_in_order(healthy: Run) -> None:
+    phases = [p.phase for p in healthy.progress]
+    assert 8 <= len(phases) <= 16  # 12 s of real time
+    assert phases == sorted(phases, key=["idle", "load", "cooldown"].index)
+    assert {p.total_s for p in healthy.progress} == {1200.0}
+    elapsed = [p.elapsed_s for p in healthy.progress]
+    assert elapsed == sorted(elapsed) and elapsed[-1] > 1000
 
 
 def test_the_guard_saw_every_sample(healthy: Run) -> None:
