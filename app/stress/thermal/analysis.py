@@ -169,11 +169,12 @@ def clock_drop_percent(early_mhz: float | None, steady_mhz: float | None) -> flo
 def interval_means(
     times_s: Sequence[float], values: Sequence[float | None], start_s: float, end_s: float
 ) -> list[float]:
-    """Mean throughput in each complete 30-s interval from `start_s`; intervals without a value are left out."""
+    """Mean throughput in each complete 30-s interval [begin, begin + 30 s) from `start_s`; intervals
+    without a value are left out."""
     means = []
     begin = start_s
     while begin + INTERVAL_S <= end_s + 1e-9:
-        found = present(values, rows_between(times_s, begin, begin + INTERVAL_S))
+        found = present(values, [i for i, t in enumerate(times_s) if begin <= t < begin + INTERVAL_S])
         if found:
             means.append(float(np.mean(found)))
         begin += INTERVAL_S

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from app.stress.records import PhaseSpan
-from app.stress.thermal.analysis import analyse, time_to_steady_s
+from app.stress.thermal.analysis import analyse, cooldown_time_s, time_to_steady_s
 from app.stress.thermal.series import ThermalLimits, ThermalSeries
 from tests.stress.thermal.curves import phases, series_of
 
@@ -26,6 +26,20 @@ def _first_order(t: float) -> float:
     return 30.0 + (end - 30.0) * math.exp(-(t - IDLE - LOAD) / 60.0)
 
 
+def _clock(load_s: float) -> float:
+    """A boost of 2100 MHz for the first 20 s (start-up, left out), 2000 MHz until 100 s, then 1700 MHz."""
+    return 2100.0 if load_s < 20 else 2000.0 if load_s < 100 else 1700.0
+
+
+def _throughput(load_s: float) -> float:
+    """0 while the workload starts (first 5 s), 100 with a dip to 50 from 100 s to 130 s, 90 after 300 s."""
+    if load_s < 5:
+        return 0.0
+    if 100 <= load_s < 130:
+        return 50.0
+    return 100.0 if load_s < 300 else 90.0
+
+
 def _card() -> ThermalSeries:
     def loaded(t: float) -> bool:
         return IDLE < t <= IDLE + LOAD
@@ -35,9 +49,9 @@ def _card() -> ThermalSeries:
         _first_order,
         power_w=lambda t: 320.0 if loaded(t) else 20.0,
         power_limit_w=lambda t: 400.0,
-        sm_clock_mhz=lambda t: (2000.0 if t - IDLE < 100 else 1700.0) if loaded(t) else 210.0,
-        fan_percent=lambda t: 80.0 if IDLE + 20 <= t <= IDLE + LOAD else 30.0,
-        throughput=lambda t: 100.0 if t - IDLE < 300 else 90.0,
+        sm_clock_mhz=lambda t: _clock(t - IDLE) if loaded(t) else 210.0,
+        fan_percent=lambda t: min(80.0, 30.0 + (t - IDLE)) if loaded(t) else 30.0,
+        throughput=lambda t: _throughput(t - IDLE) if loaded(t) else None,
         throughput_times_s=lambda t: t,
     )
 
@@ -82,18 +96,33 @@ def test_cooldown_time_to_idle_plus_5_c(card: dict[str, object]) -> None:
 
 
 def test_clock_drop_from_early_load_to_its_last_minute(card: dict[str, object]) -> None:
-    # median 10–30 s into the load 2000 MHz, last minute 1700 MHz: (2000 − 1700)/2000 = 15 %
+    # rows 10–30 s into the load: 10 at 2100, 11 at 2000 → median 2000; last minute 1700:
+    # (2000 − 1700)/2000 = 15 %
     assert card["clock_drop_percent"] == pytest.approx(15.0)
 
 
-def test_sustained_ratio_is_worst_over_best_30_s_interval(card: dict[str, object]) -> None:
-    # throughput 100 for the first 300 s of load, then 90: worst interval 90, best 100
-    assert card["sustained_ratio"] == pytest.approx(0.9)
+def test_sustained_ratio_is_worst_over_best_30_s_interval_after_start_up(card: dict[str, object]) -> None:
+    # intervals [10, 40), [40, 70), [70, 100), [100, 130) … from 10 s into the load: the dip fills
+    # [100, 130) exactly (mean 50), the best intervals are 100: 50/100. The start-up zeros are left out.
+    assert card["sustained_ratio"] == pytest.approx(0.5)
 
 
 def test_fan_response_idle_steady_and_ramp_delay(card: dict[str, object]) -> None:
+    # the fan rises 1 point a second from its 30 % idle: 10 points up after 10 s, 80 % from 50 s
     fan = card["details"]["fan"]  # type: ignore[index]
-    assert fan == {"idle_percent": 30.0, "steady_percent": 80.0, "ramp_delay_s": 20.0}
+    assert fan == {"idle_percent": 30.0, "steady_percent": 80.0, "ramp_delay_s": 10.0}
+
+
+def test_one_throughput_interval_gives_no_sustained_ratio() -> None:
+    short = series_of(IDLE + 45, _first_order, throughput=lambda t: 100.0, throughput_times_s=lambda t: t)
+    result = analyse(short, (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 45)), LIMITS)
+    assert result.metrics["sustained_ratio"] is None  # only [10, 40) fits in 45 s after start-up
+
+
+def test_a_load_that_draws_under_a_watt_more_than_idle_has_no_degrees_per_watt() -> None:
+    flat = series_of(IDLE + LOAD, _first_order, power_w=lambda t: 20.5 if t > IDLE else 20.0)
+    result = analyse(flat, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.metrics["c_per_w"] is None
 
 
 def test_a_load_that_never_settles_reports_the_fitted_asymptote_and_says_so() -> None:
@@ -147,3 +176,9 @@ def test_a_calm_minute_that_does_not_last_another_minute_is_not_steady() -> None
 
 def test_steady_state_needs_a_whole_minute_after_the_calm_window() -> None:
     assert _steady([50.0] * 100) is None  # the first calm window ends at 60 s, but the data stop at 99 s
+
+
+def test_cooldown_ends_at_the_first_reading_at_or_below_idle_plus_5_c() -> None:
+    times = [100.0, 110.0, 120.0, 130.0]
+    assert cooldown_time_s(times, [80.0, 50.0, 35.0, 34.0], 100.0, 130.0, idle_c=30.0) == 20.0
+    assert cooldown_time_s(times, [80.0, 50.0, None, 35.1], 100.0, 130.0, idle_c=30.0) is None

@@ -43,9 +43,11 @@ def test_a_resistance_up_to_15_percent_above_the_baseline_does_not_warn() -> Non
     assert compare_with_baseline(current, [FIRST_PASS]).warnings == ()
 
 
-def test_a_marked_baseline_wins_over_the_first_passing_run() -> None:
+def test_the_latest_marked_baseline_wins_over_the_first_passing_run() -> None:
+    older = _run("2026-11-15T09:00:00.000Z", "pass", 71.0, 0.102, baseline=True)
     marked = _run("2026-11-20T09:00:00.000Z", "warn", 72.0, 0.104, baseline=True)
-    assert choose_baseline(_run("2026-11-28T09:00:00.000Z", "pass", 72.0, 0.1), [FIRST_PASS, marked]) is marked
+    current = _run("2026-11-28T09:00:00.000Z", "pass", 72.0, 0.1)
+    assert choose_baseline(current, [FIRST_PASS, older, marked]) is marked
 
 
 def test_other_devices_other_cards_and_simulated_runs_are_not_baselines() -> None:

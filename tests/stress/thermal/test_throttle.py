@@ -13,12 +13,15 @@ LOAD = PhaseSpan("load", 0.0, 99.0)
 
 
 def _reasons(t: float) -> tuple[str, ...]:
-    """Power cap in rows 0–24, HW thermal slowdown in rows 20–29 (overlapping 20–24), idle at 99."""
+    """Power cap in rows 0–24, HW thermal slowdown in rows 20–29 (overlapping 20–24), sync boost and
+    display clocks in 50–59, idle at 99."""
     found = []
     if t < 25:
         found.append("sw_power_cap")
     if 20 <= t < 30:
         found.append("hw_thermal_slowdown")
+    if 50 <= t < 60:
+        found.append("sync_boost" if t < 55 else "display_clock_setting")  # settings, not limits
     if t == 99:
         found.append("gpu_idle")
     return tuple(found)
@@ -41,7 +44,19 @@ def test_without_counters_each_reason_is_its_share_of_samples_and_the_total_thei
     assert result.by_reason["hw_thermal_slowdown"].percent == pytest.approx(10.0)
     assert result.total_percent == pytest.approx(30.0)  # rows 0–29 had a limit; gpu_idle is not one
     assert "gpu_idle" not in result.by_reason
-    assert result.first_seen_s == {"sw_power_cap": 0.0, "hw_thermal_slowdown": 20.0}
+    assert result.first_seen_s["sw_power_cap"] == 0.0 and result.first_seen_s["hw_thermal_slowdown"] == 20.0
+
+
+def test_rows_without_a_bitmask_reading_are_not_counted_as_unthrottled() -> None:
+    full = _series()
+    half = ThermalSeries(
+        times_s=full.times_s,
+        temperature_c=full.temperature_c,
+        clock_event_reasons=full.clock_event_reasons[:50] + (None,) * 50,  # NVML stopped answering at 50 s
+    )
+    result = throttle_breakdown(half, range(100), LOAD)
+    assert result.by_reason["sw_power_cap"].percent == pytest.approx(50.0)  # 25 of the 50 rows read
+    assert result.total_percent == pytest.approx(60.0)
 
 
 def test_a_counter_wins_over_the_samples_for_its_reason() -> None:

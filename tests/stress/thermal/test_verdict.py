@@ -136,7 +136,7 @@ def test_no_temperature_at_all_is_inconclusive() -> None:
 
 def test_errors_a_failed_workload_and_a_safety_stop_each_fail() -> None:
     assert (
-        decide(_analysis(), LIMITS, RunFacts(errors=2))[1][0] == "COMPUTE_ERRORS: 2 result mismatch(es) during the load"
+        decide(_analysis(), LIMITS, RunFacts(errors=1))[1][0] == "COMPUTE_ERRORS: 1 result mismatch(es) during the load"
     )
     assert decide(_analysis(), LIMITS, RunFacts(workload_failure="worker died"))[1][0] == "WORKLOAD_FAILED: worker died"
     verdict, reasons = decide(_analysis(), LIMITS, RunFacts(safety_stop="GPU 0 at 94 °C"))
