@@ -80,7 +80,7 @@ def test_json_document_of_a_healthy_simulated_gpu_compared_with_two_stored_runs(
     out, err = capsys.readouterr()
     doc = json.loads(out)
     assert code == 0, doc["reasons"]
-    assert doc["schema"] == "aiwm.thermal/1" and doc["device"] == "gpu0" and doc["verdict"] == "pass"
+    assert doc["schema"] == "aiwm.thermal/1" and doc["device"] == "gpu0" and doc["verdict"] == "pass", doc["reasons"]
     assert set(doc["metrics"]) >= ISSUE_KEYS
     assert doc["simulated"] is True and set(doc["simulated_truth"]) >= {"time_constant_s", "steady_c"}
     assert [p["phase"] for p in doc["phases"]] == ["idle", "load", "cooldown"]

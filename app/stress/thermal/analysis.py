@@ -67,6 +67,7 @@ def analyse(series: ThermalSeries, phases: Sequence[PhaseSpan], limits: ThermalL
     metrics: dict[str, float | None] = dict.fromkeys(METRIC_KEYS)
     metrics["idle_c"] = mean_of(temps, idle_rows)
     metrics["peak_c"] = max(present(temps, range(len(t))), default=None)
+    details["idle_compute_processes"] = max(present(series.compute_processes, idle_rows), default=None)
     if load is not None:
         _temperature_curve(series, load, load_rows, end_rows, metrics, details)
         _clocks_and_throughput(series, load, load_rows, end_rows, metrics, details)

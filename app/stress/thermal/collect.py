@@ -31,6 +31,7 @@ class Row:
     fan_percent: float | None = None
     clock_event_reasons: tuple[str, ...] | None = None
     counters_s: tuple[tuple[str, float | None], ...] = ()
+    compute_processes: float | None = None
 
 
 def gpu_index(device: str) -> int | None:
@@ -59,6 +60,7 @@ def _gpu_row(gpu: GpuReading, time_s: float) -> Row:
         gpu.fan_percent,
         gpu.clock_event_reasons,
         tuple((name, getattr(gpu, attribute, None)) for name, attribute in COUNTER_FIELDS.items()),
+        float(sum("compute" in p.kind for p in gpu.processes)),
     )
 
 
@@ -68,14 +70,20 @@ class Collector:
     def __init__(self, device: str, guard: SafetyGuard | None, clock: Clock, start_s: float) -> None:
         self.device = device
         self._guard = guard
-        self._start_wall_s = clock.to_wall(start_s)
+        self._clock = clock
+        self._start_s = start_s
         self._lock = threading.Lock()
         self._rows: list[Row] = []
         self._stop_reason: str | None = None
 
     def on_sample(self, sample: Sample) -> None:
-        """Keep the device's row and ask the guard (on the sampler thread)."""
-        row = row_of(sample, self.device, sample.tick_wall_s - self._start_wall_s)
+        """Keep the device's row and ask the guard (on the sampler thread).
+
+        The row is timed when it arrives, not at its tick: at a high time scale a tick is read
+        engine-seconds after it was due, so a reading due before the load began can already show the
+        load. Timed on arrival, every row of a phase was read after the phase began (real time: ms apart).
+        """
+        row = row_of(sample, self.device, self._clock.monotonic() - self._start_s)
         reason = self._check(sample)
         with self._lock:
             if row is not None:
@@ -112,4 +120,5 @@ class Collector:
             reason_counters_s={n: tuple(dict(r.counters_s).get(n) for r in rows) for n in names},
             throughput_times_s=tuple(t for t, _ in throughput),
             throughput=tuple(v for _, v in throughput),
+            compute_processes=tuple(r.compute_processes for r in rows),
         )

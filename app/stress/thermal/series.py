@@ -28,6 +28,7 @@ class ThermalSeries:
     reason_counters_s: Mapping[str, Values] = field(default_factory=dict)
     throughput_times_s: tuple[float, ...] = ()  # the workload's polls, on the same clock
     throughput: Values = ()  # e.g. TFLOPS or GFLOPS at each poll
+    compute_processes: Values = ()  # compute processes on the GPU at each row (NVML's process list)
 
     def column(self, values: Sequence[float | None]) -> Values:
         """`values` padded with `None` to one per row (a series the source never reported is all `None`)."""

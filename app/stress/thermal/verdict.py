@@ -135,6 +135,12 @@ def _doubts(analysis: ThermalAnalysis, is_gpu: bool) -> list[str]:
     m, found = analysis.metrics, []
     if m.get("peak_c") is None:
         found.append("NO_TEMPERATURE: the device's temperature could not be read")
+    busy = analysis.details.get("idle_compute_processes")
+    if isinstance(busy, float | int) and busy > 0:
+        found.append(
+            f"BUSY_GPU: {busy:.0f} compute process(es) ran on the GPU during the idle baseline:"
+            " its idle temperature and power are not the card's idle"
+        )
     fraction = m.get("power_fraction")
     if is_gpu and fraction is not None and fraction < LIGHT_LOAD_RATIO and POWER_CAP not in _shares(analysis):
         found.append(

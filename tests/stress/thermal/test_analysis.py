@@ -182,3 +182,11 @@ def test_cooldown_ends_at_the_first_reading_at_or_below_idle_plus_5_c() -> None:
     times = [100.0, 110.0, 120.0, 130.0]
     assert cooldown_time_s(times, [80.0, 50.0, 35.0, 34.0], 100.0, 130.0, idle_c=30.0) == 20.0
     assert cooldown_time_s(times, [80.0, 50.0, None, 35.1], 100.0, 130.0, idle_c=30.0) is None
+
+
+def test_compute_processes_are_counted_over_the_idle_phase_only() -> None:
+    busy = series_of(IDLE + LOAD, _first_order, compute_processes=lambda t: 2.0 if 50 <= t < 60 or t > IDLE else 0.0)
+    result = analyse(busy, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.details["idle_compute_processes"] == 0.0  # the last minute of idle was clean: 60–120 s
+    late = series_of(IDLE + LOAD, _first_order, compute_processes=lambda t: 1.0 if 100 <= t < 110 else 0.0)
+    assert analyse(late, phases(IDLE, LOAD, 0)[:2], LIMITS).details["idle_compute_processes"] == 1.0

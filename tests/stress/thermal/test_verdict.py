@@ -146,3 +146,10 @@ def test_errors_a_failed_workload_and_a_safety_stop_each_fail() -> None:
 def test_a_baseline_warning_makes_a_passing_run_warn() -> None:
     verdict, reasons = decide(_analysis(), LIMITS, RunFacts(extra_warnings=("BASELINE_RTH: 20 % above",)))
     assert verdict == "warn" and "BASELINE_RTH: 20 % above" in reasons
+
+
+def test_compute_processes_during_the_idle_baseline_make_it_inconclusive() -> None:
+    analysis = _analysis()
+    analysis.details["idle_compute_processes"] = 1.0
+    verdict, reasons = decide(analysis, LIMITS, RunFacts())
+    assert verdict == "inconclusive" and reasons[0].startswith("BUSY_GPU: 1 compute process(es)")
