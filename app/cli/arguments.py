@@ -186,7 +186,7 @@ def _add_thermal(thermal: argparse.ArgumentParser) -> None:
         "--idle", type=_phase_seconds, default=60.0, metavar="S", help="seconds of idle baseline first (default 60)"
     )
     thermal.add_argument(
-        "--cooldown", type=_phase_seconds, default=180.0, metavar="S", help="seconds of cooldown after (default 180)"
+        "--cooldown", type=_phase_seconds, default=300.0, metavar="S", help="seconds of cooldown after (default 300)"
     )
     thermal.add_argument("--json", action="store_true", help="print the aiwm.thermal/1 JSON document")
     _add_demo(thermal)

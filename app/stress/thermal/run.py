@@ -35,7 +35,7 @@ class ThermalPlan:
     device: str = "gpu0"  # or "cpu"
     idle_s: float = 60.0
     load_s: float = 600.0
-    cooldown_s: float = 180.0
+    cooldown_s: float = 300.0  # research §10.4: 3–5 min; a healthy RTX 4090 needs ~200 s to reach idle + 5 °C
 
     @property
     def total_s(self) -> float:
