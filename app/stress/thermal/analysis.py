@@ -69,7 +69,7 @@ def analyse(series: ThermalSeries, phases: Sequence[PhaseSpan], limits: ThermalL
     metrics["peak_c"] = max(present(temps, range(len(t))), default=None)
     details["idle_compute_processes"] = max(present(series.compute_processes, idle_rows), default=None)
     if load is not None:
-        _temperature_curve(series, load, load_rows, end_rows, metrics, details)
+        _temperature_curve(series, load, load_rows, end_rows, metrics, details, missing)
         _clocks_and_throughput(series, load, load_rows, end_rows, metrics, details)
         _power(series, idle_rows, load_rows, end_rows, metrics, details)
         details["fan"] = fan_response(series, idle_rows, load, end_rows)
@@ -98,6 +98,7 @@ def _temperature_curve(
     end_rows: list[int],
     metrics: dict[str, float | None],
     details: dict[str, object],
+    missing: dict[str, str],
 ) -> None:
     """Time to steady state, the fitted τ, and T_ss: the last minute's mean if settled, else the fit's asymptote."""
     times, temps = pairs(series.times_s, series.temperature_c, load_rows)
@@ -108,7 +109,7 @@ def _temperature_curve(
         metrics["time_constant_s"] = fit.time_constant_s
         details["fit"] = {"steady_c": fit.steady_c, "start_c": fit.start_c, "rms_c": fit.rms_c}
         if fit.at_search_edge:
-            details["missing"]["time_constant_s"] = "the load phase was too short for the curve to bend"  # type: ignore[index]
+            missing["time_constant_s"] = "the load phase was too short for the curve to bend"
             metrics["time_constant_s"] = None
     if settled_at is not None:
         metrics["steady_c"] = mean_of(series.temperature_c, end_rows)
