@@ -142,7 +142,7 @@ METRIC_LINES = (
     ("headroom_to_max_operating_c", "headroom to max operating", "°C", 1),
     ("clock_drop_percent", "clock drop", "%", 1),
     ("sustained_ratio", "sustained performance (worst/best)", "", 3),
-    ("throttle_percent", "throttled", "% of load", 1),
+    ("throttle_percent", "clocks held by a limit (any reason)", "% of load", 1),
     ("power_fraction", "steady power / limit", "", 2),
     ("c_per_w", "effective thermal resistance", "°C/W", 3),
     ("cooldown_s", "cooldown to idle + 5 °C", "s", 0),
