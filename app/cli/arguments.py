@@ -152,6 +152,46 @@ def _add_demo(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_THERMAL_LOAD_S = 24 * 3600.0  # a day of full load is more than any cooling question needs
+MAX_THERMAL_PHASE_S = 3600.0  # idle and cooldown: an hour each at most
+
+
+def _thermal_device(text: str) -> str:
+    """`gpu0`, `gpu1`, … or `cpu` (argparse type; whether that GPU exists is checked with the engine)."""
+    if text == "cpu" or (text.startswith("gpu") and text[3:].isdigit() and str(int(text[3:])) == text[3:]):
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r} is not a device; give gpu0, gpu1, … or cpu")
+
+
+def _load_seconds(text: str) -> float:
+    value = _positive_seconds(text)
+    if value > MAX_THERMAL_LOAD_S:
+        raise argparse.ArgumentTypeError(f"{text} is longer than {MAX_THERMAL_LOAD_S:,.0f} s (24 hours)")
+    return value
+
+
+def _phase_seconds(text: str) -> float:
+    value = _seconds(text)
+    if not 0 <= value <= MAX_THERMAL_PHASE_S:
+        raise argparse.ArgumentTypeError(f"{text} must be from 0 to {MAX_THERMAL_PHASE_S:,.0f} seconds")
+    return value
+
+
+def _add_thermal(thermal: argparse.ArgumentParser) -> None:
+    thermal.add_argument("--device", type=_thermal_device, default="gpu0", help="gpu0, gpu1, … or cpu (default gpu0)")
+    thermal.add_argument(
+        "--duration", type=_load_seconds, default=600.0, metavar="S", help="seconds of full load (default 600)"
+    )
+    thermal.add_argument(
+        "--idle", type=_phase_seconds, default=60.0, metavar="S", help="seconds of idle baseline first (default 60)"
+    )
+    thermal.add_argument(
+        "--cooldown", type=_phase_seconds, default=300.0, metavar="S", help="seconds of cooldown after (default 300)"
+    )
+    thermal.add_argument("--json", action="store_true", help="print the aiwm.thermal/1 JSON document")
+    _add_demo(thermal)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="aiwm", description="AI Workstation Manager: GPUs, CPU, memory, disks and network.")
     parser.add_argument("--version", action="version", version=f"aiwm {__version__}")
@@ -206,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check the frameworks in these Python interpreters or venv/conda folders",
     )
     _add_demo(doctor)
+    _add_thermal(commands.add_parser("thermal", help="cooling test: idle, full load, cooldown; verdict and metrics"))
 
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)

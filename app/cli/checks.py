@@ -18,8 +18,12 @@ def check_before_any_file(args: argparse.Namespace) -> None:
     anything, so bad input leaves no half-made session, CSV, screenshot or data folder behind."""
     from app.core.paths import data_dir
 
-    if args.command in ("snapshot", "record", "gui"):
+    if args.command in ("snapshot", "record", "gui", "thermal"):
         _check_engine_arguments(args)
+    if args.command == "thermal":
+        if args.device == "cpu" and args.time_scale != 1.0:
+            raise UserError("--time-scale works only with a simulated GPU: the CPU heats up in real time")
+        data_dir()  # the result is saved there: a bad AIWM_HOME stops the test before it starts
     if args.command == "record":
         from app.core.sessions.recorder import check_new_session_path
 

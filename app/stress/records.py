@@ -105,3 +105,4 @@ class ThermalResult:
     baseline_comparison: tuple[str, ...] = ()  # "steady temperature 6 °C higher than your baseline of ..."
     simulated: bool = False
     simulated_truth: Mapping[str, float] | None = None  # time_constant_s, steady_c of the simulator
+    details: Mapping[str, object] = field(default_factory=dict)  # throttle per reason, fan response, fit, power

@@ -1,0 +1,157 @@
+"""PASS / WARN / FAIL / INCONCLUSIVE for a cooling test, each reason a code and its numbers.
+
+Rules: research/stress-and-thermal.md §10.4, anchored in DCGM (its clock-event failure mask, the
+max operating temperature with a strict `>`, the 0.75 power ratio of targeted_power) and 3DMark
+(the 97 % sustained ratio). A reason reads like `THERMAL_SLOWDOWN: sw_thermal_slowdown from 412 s
+into the load, 3.4 % of load time`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.stress.records import Verdict
+from app.stress.thermal.analysis import ThermalAnalysis
+from app.stress.thermal.series import ThermalLimits
+from app.stress.thermal.throttle import FAILURE_REASONS, THERMAL_COUNTER
+
+NEAR_LIMIT_C = 5.0  # within 5 °C of slowdown or max operating → warn
+SUSTAINED_MIN = 0.97  # 3DMark: worst loop ≥ 97 % of best
+CLOCK_DROP_MAX_PERCENT = 10.0
+FAN_PINNED_PERCENT = 95.0
+LIGHT_LOAD_RATIO = 0.75  # DCGM targeted_power: max power ≥ 0.75 × target
+POWER_CAP = "sw_power_cap"
+
+_REASON_WORDS = {
+    "hw_slowdown": "HW_SLOWDOWN",
+    "sw_thermal_slowdown": "THERMAL_SLOWDOWN",
+    "hw_thermal_slowdown": "THERMAL_SLOWDOWN",
+    "hw_power_brake": "POWER_BRAKE",
+    THERMAL_COUNTER: "THERMAL_SLOWDOWN",
+}
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What happened to the run besides its readings."""
+
+    errors: int = 0  # compute or pattern mismatches the workload found
+    workload_failure: str | None = None
+    safety_stop: str | None = None  # the guard's reason, when it ended the load early
+    extra_warnings: tuple[str, ...] = ()  # from the baseline comparison
+
+
+def decide(
+    analysis: ThermalAnalysis, limits: ThermalLimits, facts: RunFacts, is_gpu: bool = True
+) -> tuple[Verdict, tuple[str, ...]]:
+    """The verdict and its reasons, most serious first."""
+    failures = _failures(analysis, limits, facts)
+    warnings = [*_warnings(analysis, limits), *facts.extra_warnings]
+    doubts = _doubts(analysis, is_gpu)
+    notes = _notes(analysis)
+    verdict: Verdict = "fail" if failures else "warn" if warnings else "inconclusive" if doubts else "pass"
+    return verdict, (*failures, *warnings, *doubts, *notes)
+
+
+def _failures(analysis: ThermalAnalysis, limits: ThermalLimits, facts: RunFacts) -> list[str]:
+    m = analysis.metrics
+    found = []
+    if facts.errors:
+        found.append(f"COMPUTE_ERRORS: {facts.errors} result mismatch(es) during the load")
+    if facts.workload_failure:
+        found.append(f"WORKLOAD_FAILED: {facts.workload_failure}")
+    if facts.safety_stop:
+        found.append(f"SAFETY_STOP: the load was stopped early: {facts.safety_stop}")
+    found += _throttle_failures(analysis)
+    peak, max_op = m.get("peak_c"), limits.max_operating_c or limits.slowdown_c
+    if peak is not None and max_op is not None and peak > max_op:
+        which = "max operating" if limits.max_operating_c else "slowdown"
+        found.append(f"TEMPERATURE: peak {peak:.1f} °C is above the {which} temperature {max_op:.0f} °C")
+    return found
+
+
+def _throttle_failures(analysis: ThermalAnalysis) -> list[str]:
+    """DCGM's failure reasons (HW slowdown, SW/HW thermal, power brake), seen at any time in the load."""
+    first_seen: Mapping[str, float] = analysis.details.get("reasons_first_seen_s", {})  # type: ignore[assignment]
+    shares = _shares(analysis)
+    found = []
+    for name in sorted(set(first_seen) & (FAILURE_REASONS | {THERMAL_COUNTER})):
+        share = shares.get(name)
+        part = f", {share:.1f} % of load time" if share is not None else ""
+        label = "NVML's thermal violation counter" if name == THERMAL_COUNTER else name
+        found.append(f"{_REASON_WORDS[name]}: {label} from {first_seen[name]:.0f} s into the load{part}")
+    return found
+
+
+def _shares(analysis: ThermalAnalysis) -> dict[str, float]:
+    throttle: Mapping[str, object] = analysis.details.get("throttle", {})  # type: ignore[assignment]
+    by_reason: Mapping[str, Mapping[str, float]] = throttle.get("by_reason", {})  # type: ignore[assignment]
+    return {name: share["percent"] for name, share in by_reason.items()}
+
+
+def _warnings(analysis: ThermalAnalysis, limits: ThermalLimits) -> list[str]:
+    m, found = analysis.metrics, []
+    peak = m.get("peak_c")
+    for label, threshold in (("slowdown", limits.slowdown_c), ("max operating", limits.max_operating_c)):
+        if peak is not None and threshold is not None and 0 <= threshold - peak < NEAR_LIMIT_C:
+            found.append(
+                f"NEAR_LIMIT: peak {peak:.1f} °C is {threshold - peak:.1f} °C below the {label} {threshold:.0f} °C"
+            )
+    ratio = m.get("sustained_ratio")
+    if ratio is not None and ratio < SUSTAINED_MIN:
+        found.append(f"SUSTAINED_PERFORMANCE: worst interval {ratio * 100:.1f} % of the best (under 97 %)")
+    drop = m.get("clock_drop_percent")
+    if drop is not None and drop > CLOCK_DROP_MAX_PERCENT:
+        found.append(f"CLOCK_DROP: SM clock fell {drop:.1f} % from the start of the load to its end (over 10 %)")
+    found += _fan_warning(analysis, limits)
+    if m.get("time_to_steady_s") is None and m.get("peak_c") is not None and "load" in _phases_seen(analysis):
+        slope = analysis.details.get("end_slope_c_per_min")
+        rising = f"; still {slope:+.2f} °C/min in the last minute" if isinstance(slope, float) else ""
+        found.append(f"NO_STEADY_STATE: the temperature did not settle during the load{rising}")
+    return found
+
+
+def _phases_seen(analysis: ThermalAnalysis) -> set[str]:
+    missing: Mapping[str, str] = analysis.details.get("missing", {})  # type: ignore[assignment]
+    return set() if missing.get("time_to_steady_s") == "no load phase" else {"load"}
+
+
+def _fan_warning(analysis: ThermalAnalysis, limits: ThermalLimits) -> list[str]:
+    fan: Mapping[str, float | None] = analysis.details.get("fan", {})  # type: ignore[assignment]
+    steady_pct, steady_c = fan.get("steady_percent"), analysis.metrics.get("steady_c")
+    target = limits.target_c if limits.target_c is not None else limits.max_operating_c
+    if steady_pct is None or steady_c is None or target is None:
+        return []
+    if steady_pct >= FAN_PINNED_PERCENT and steady_c >= target:
+        return [
+            f"FAN_AT_MAX: fans at {steady_pct:.0f} % and still {steady_c:.1f} °C,"
+            f" at or above the target {target:.0f} °C"
+        ]
+    return []
+
+
+def _doubts(analysis: ThermalAnalysis, is_gpu: bool) -> list[str]:
+    m, found = analysis.metrics, []
+    if m.get("peak_c") is None:
+        found.append("NO_TEMPERATURE: the device's temperature could not be read")
+    busy = analysis.details.get("idle_compute_processes")
+    if isinstance(busy, float | int) and busy > 0:
+        found.append(
+            f"BUSY_GPU: {busy:.0f} compute process(es) ran on the GPU during the idle baseline:"
+            " its idle temperature and power are not the card's idle"
+        )
+    fraction = m.get("power_fraction")
+    if is_gpu and fraction is not None and fraction < LIGHT_LOAD_RATIO and POWER_CAP not in _shares(analysis):
+        found.append(
+            f"LIGHT_LOAD: steady power {fraction * 100:.0f} % of the power limit (under 75 %, never power-capped):"
+            " the load did not heat the card fully"
+        )
+    return found
+
+
+def _notes(analysis: ThermalAnalysis) -> list[str]:
+    share = _shares(analysis).get(POWER_CAP)
+    if share:
+        return [f"POWER_LIMITED (normal): held at the power limit {share:.1f} % of load time"]
+    return []

@@ -1,0 +1,192 @@
+"""The cooling test's metrics on hand-made curves whose answers are worked out in the comments."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from app.stress.records import PhaseSpan
+from app.stress.thermal.analysis import analyse, cooldown_time_s, time_to_steady_s
+from app.stress.thermal.series import ThermalLimits, ThermalSeries
+from tests.stress.thermal.curves import phases, series_of
+
+IDLE, LOAD, COOL = 120, 600, 300
+LIMITS = ThermalLimits(slowdown_c=90.0, max_operating_c=85.0, target_c=83.0)
+
+
+def _first_order(t: float) -> float:
+    """30 °C idle; a step to 80 °C with τ = 90 s during the load; back to 30 °C with τ = 60 s after."""
+    if t <= IDLE:
+        return 30.0
+    if t <= IDLE + LOAD:
+        return 80.0 - 50.0 * math.exp(-(t - IDLE) / 90.0)
+    end = 80.0 - 50.0 * math.exp(-LOAD / 90.0)
+    return 30.0 + (end - 30.0) * math.exp(-(t - IDLE - LOAD) / 60.0)
+
+
+def _clock(load_s: float) -> float:
+    """A boost of 2100 MHz for the first 20 s (start-up, left out), 2000 MHz until 100 s, then 1700 MHz."""
+    return 2100.0 if load_s < 20 else 2000.0 if load_s < 100 else 1700.0
+
+
+def _throughput(load_s: float) -> float:
+    """0 while the workload starts (first 5 s), 100 with a dip to 50 from 100 s to 130 s, 90 after 300 s."""
+    if load_s < 5:
+        return 0.0
+    if 100 <= load_s < 130:
+        return 50.0
+    return 100.0 if load_s < 300 else 90.0
+
+
+def _card() -> ThermalSeries:
+    def loaded(t: float) -> bool:
+        return IDLE < t <= IDLE + LOAD
+
+    return series_of(
+        IDLE + LOAD + COOL,
+        _first_order,
+        power_w=lambda t: 320.0 if loaded(t) else 20.0,
+        power_limit_w=lambda t: 400.0,
+        sm_clock_mhz=lambda t: _clock(t - IDLE) if loaded(t) else 210.0,
+        fan_percent=lambda t: min(80.0, 30.0 + (t - IDLE)) if loaded(t) else 30.0,
+        throughput=lambda t: _throughput(t - IDLE) if loaded(t) else None,
+        throughput_times_s=lambda t: t,
+    )
+
+
+@pytest.fixture(scope="module")
+def card() -> dict[str, object]:
+    result = analyse(_card(), phases(IDLE, LOAD, COOL), LIMITS)
+    return {**result.metrics, "details": result.details}
+
+
+def test_idle_peak_and_steady_temperatures(card: dict[str, object]) -> None:
+    assert card["idle_c"] == pytest.approx(30.0)
+    # peak at the load's end: 80 − 50·e^(−600/90) = 79.936
+    assert card["peak_c"] == pytest.approx(79.936, abs=0.001)
+    # mean of the last 60 s: 80 − 50·(90/60)(e^(−540/90) − e^(−600/90)) = 79.910 (integral; 1 Hz rows within 0.01)
+    assert card["steady_c"] == pytest.approx(79.910, abs=0.01)
+    assert card["details"]["steady_method"] == "mean of the last 60 s of load"  # type: ignore[index]
+
+
+def test_time_constant_of_the_load_curve_within_1_percent(card: dict[str, object]) -> None:
+    assert card["time_constant_s"] == pytest.approx(90.0, rel=0.01)
+
+
+def test_time_to_steady_state_of_a_first_order_curve(card: dict[str, object]) -> None:
+    # slope at time t is (50/90)·e^(−t/90) °C/s = 33.3·e^(−t/90) °C/min; a 60-s least-squares slope is
+    # that at the window's middle (t − 30), 1 % steeper for this curvature. Below 0.5 °C/min when
+    # t − 30 > 90·ln(33.3·1.011/0.5) = 379 s, so the first calm window ends at about 409 s.
+    assert card["time_to_steady_s"] == pytest.approx(409.0, abs=2.0)
+
+
+def test_headroom_power_fraction_and_degrees_per_watt(card: dict[str, object]) -> None:
+    assert card["headroom_to_slowdown_c"] == pytest.approx(90.0 - 79.936, abs=0.001)
+    assert card["headroom_to_max_operating_c"] == pytest.approx(85.0 - 79.936, abs=0.001)
+    assert card["power_fraction"] == pytest.approx(320.0 / 400.0)
+    # (T_ss − T_idle)/(P_ss − P_idle) = (79.910 − 30)/(320 − 20) = 0.16637 °C/W
+    assert card["c_per_w"] == pytest.approx(0.16637, abs=0.0001)
+
+
+def test_cooldown_time_to_idle_plus_5_c(card: dict[str, object]) -> None:
+    # 30 + 49.936·e^(−s/60) ≤ 35 from s = 60·ln(49.936/5) = 138.07 s: the first 1-Hz row is 139 s
+    assert card["cooldown_s"] == pytest.approx(139.0)
+
+
+def test_clock_drop_from_early_load_to_its_last_minute(card: dict[str, object]) -> None:
+    # rows 10–30 s into the load: 10 at 2100, 11 at 2000 → median 2000; last minute 1700:
+    # (2000 − 1700)/2000 = 15 %
+    assert card["clock_drop_percent"] == pytest.approx(15.0)
+
+
+def test_sustained_ratio_is_worst_over_best_30_s_interval_after_start_up(card: dict[str, object]) -> None:
+    # intervals [10, 40), [40, 70), [70, 100), [100, 130) … from 10 s into the load: the dip fills
+    # [100, 130) exactly (mean 50), the best intervals are 100: 50/100. The start-up zeros are left out.
+    assert card["sustained_ratio"] == pytest.approx(0.5)
+
+
+def test_fan_response_idle_steady_and_ramp_delay(card: dict[str, object]) -> None:
+    # the fan rises 1 point a second from its 30 % idle: 10 points up after 10 s, 80 % from 50 s
+    fan = card["details"]["fan"]  # type: ignore[index]
+    assert fan == {"idle_percent": 30.0, "steady_percent": 80.0, "ramp_delay_s": 10.0}
+
+
+def test_one_throughput_interval_gives_no_sustained_ratio() -> None:
+    short = series_of(IDLE + 45, _first_order, throughput=lambda t: 100.0, throughput_times_s=lambda t: t)
+    result = analyse(short, (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 45)), LIMITS)
+    assert result.metrics["sustained_ratio"] is None  # only [10, 40) fits in 45 s after start-up
+
+
+def test_a_load_that_draws_under_a_watt_more_than_idle_has_no_degrees_per_watt() -> None:
+    flat = series_of(IDLE + LOAD, _first_order, power_w=lambda t: 20.5 if t > IDLE else 20.0)
+    result = analyse(flat, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.metrics["c_per_w"] is None
+
+
+def test_a_load_that_never_settles_reports_the_fitted_asymptote_and_says_so() -> None:
+    short = series_of(IDLE + 200, _first_order)  # 200 s of a τ = 90 s rise: still 5 °C/min at the end
+    result = analyse(short, (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 200)), LIMITS)
+    assert result.metrics["time_to_steady_s"] is None
+    assert result.metrics["steady_c"] == pytest.approx(80.0, abs=0.05)
+    assert result.details["steady_method"] == "fitted asymptote (the load never settled)"
+    assert result.metrics["cooldown_s"] is None
+    assert result.details["missing"]["cooldown_s"] == "no cooldown phase"  # type: ignore[index]
+
+
+def test_missing_power_leaves_power_metrics_none_with_a_reason() -> None:
+    result = analyse(series_of(IDLE + LOAD, _first_order), phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.metrics["c_per_w"] is None and result.metrics["power_fraction"] is None
+    assert "power" in result.details["missing"]["c_per_w"]  # type: ignore[index]
+
+
+def test_unknown_thresholds_leave_headroom_none() -> None:
+    result = analyse(series_of(IDLE + LOAD, _first_order), phases(IDLE, LOAD, 0)[:2], ThermalLimits())
+    assert result.metrics["headroom_to_slowdown_c"] is None
+    assert result.details["missing"]["headroom_to_slowdown_c"] == "the slowdown temperature is not known"  # type: ignore[index]
+
+
+def _steady(temps: list[float]) -> float | None:
+    t = np.arange(float(len(temps)))
+    return time_to_steady_s(t, np.array(temps))
+
+
+def test_steady_state_after_a_step_is_the_end_of_the_first_window_past_it() -> None:
+    # 30 °C until 100 s, then 70 °C: a window holding even one 30 °C row has a slope of 3.8 °C/min,
+    # the first window wholly after the step ends at 160 s, and all later ones are flat
+    temps = [30.0 if t < 100 else 70.0 for t in range(400)]
+    assert _steady(temps) == 160.0
+
+
+def test_a_slow_drift_under_half_a_degree_a_minute_is_steady_from_the_first_window() -> None:
+    assert _steady([40.0 + 0.45 * t / 60 for t in range(300)]) == 60.0
+
+
+def test_a_drift_over_half_a_degree_a_minute_never_settles() -> None:
+    assert _steady([40.0 + 0.55 * t / 60 for t in range(600)]) is None
+
+
+def test_a_calm_minute_that_does_not_last_another_minute_is_not_steady() -> None:
+    # flat for 90 s (the window ending at 60 s is calm), then rising 2 °C/min: by the window ending
+    # at 120 s the slope is 1 °C/min, so the calm did not hold for 60 s; it never settles after
+    temps = [40.0 if t < 90 else 40.0 + 2.0 * (t - 90) / 60 for t in range(600)]
+    assert _steady(temps) is None
+
+
+def test_steady_state_needs_a_whole_minute_after_the_calm_window() -> None:
+    assert _steady([50.0] * 100) is None  # the first calm window ends at 60 s, but the data stop at 99 s
+
+
+def test_cooldown_ends_at_the_first_reading_at_or_below_idle_plus_5_c() -> None:
+    times = [100.0, 110.0, 120.0, 130.0]
+    assert cooldown_time_s(times, [80.0, 50.0, 35.0, 34.0], 100.0, 130.0, idle_c=30.0) == 20.0
+    assert cooldown_time_s(times, [80.0, 50.0, None, 35.1], 100.0, 130.0, idle_c=30.0) is None
+
+
+def test_compute_processes_are_counted_over_the_idle_phase_only() -> None:
+    busy = series_of(IDLE + LOAD, _first_order, compute_processes=lambda t: 2.0 if 50 <= t < 60 or t > IDLE else 0.0)
+    result = analyse(busy, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.details["idle_compute_processes"] == 0.0  # the last minute of idle was clean: 60–120 s
+    late = series_of(IDLE + LOAD, _first_order, compute_processes=lambda t: 1.0 if 100 <= t < 110 else 0.0)
+    assert analyse(late, phases(IDLE, LOAD, 0)[:2], LIMITS).details["idle_compute_processes"] == 1.0

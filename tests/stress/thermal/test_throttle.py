@@ -1,0 +1,95 @@
+"""Throttle time per reason: NVML's counters where present, the sampled bitmask otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.stress.records import PhaseSpan
+from app.stress.thermal.analysis import analyse
+from app.stress.thermal.series import ThermalLimits, ThermalSeries
+from app.stress.thermal.throttle import throttle_breakdown
+
+LOAD = PhaseSpan("load", 0.0, 99.0)
+
+
+def _reasons(t: float) -> tuple[str, ...]:
+    """Power cap in rows 0–24, HW thermal slowdown in rows 20–29 (overlapping 20–24), sync boost and
+    display clocks in 50–59, idle at 99."""
+    found = []
+    if t < 25:
+        found.append("sw_power_cap")
+    if 20 <= t < 30:
+        found.append("hw_thermal_slowdown")
+    if 50 <= t < 60:
+        found.append("sync_boost" if t < 55 else "display_clock_setting")  # settings, not limits
+    if t == 99:
+        found.append("gpu_idle")
+    return tuple(found)
+
+
+def _series(counters: dict[str, tuple[float | None, ...]] | None = None) -> ThermalSeries:
+    times = tuple(float(t) for t in range(100))
+    return ThermalSeries(
+        times_s=times,
+        temperature_c=(60.0,) * 100,
+        clock_event_reasons=tuple(_reasons(t) for t in times),
+        reason_counters_s=counters or {},
+    )
+
+
+def test_without_counters_each_reason_is_its_share_of_samples_and_the_total_their_union() -> None:
+    result = throttle_breakdown(_series(), range(100), LOAD)
+    assert result.by_reason["sw_power_cap"].percent == pytest.approx(25.0)
+    assert result.by_reason["sw_power_cap"].source == "sampled"
+    assert result.by_reason["hw_thermal_slowdown"].percent == pytest.approx(10.0)
+    assert result.total_percent == pytest.approx(30.0)  # rows 0–29 had a limit; gpu_idle is not one
+    assert "gpu_idle" not in result.by_reason
+    assert result.first_seen_s["sw_power_cap"] == 0.0 and result.first_seen_s["hw_thermal_slowdown"] == 20.0
+
+
+def test_rows_without_a_bitmask_reading_are_not_counted_as_unthrottled() -> None:
+    full = _series()
+    half = ThermalSeries(
+        times_s=full.times_s,
+        temperature_c=full.temperature_c,
+        clock_event_reasons=full.clock_event_reasons[:50] + (None,) * 50,  # NVML stopped answering at 50 s
+    )
+    result = throttle_breakdown(half, range(100), LOAD)
+    assert result.by_reason["sw_power_cap"].percent == pytest.approx(50.0)  # 25 of the 50 rows read
+    assert result.total_percent == pytest.approx(60.0)
+
+
+def test_a_counter_wins_over_the_samples_for_its_reason() -> None:
+    # the power-cap counter grew 0.4 s per second: 39.6 s over the 99 s between first and last row = 40 %
+    counter = tuple(0.4 * t for t in range(100))
+    result = throttle_breakdown(_series({"sw_power_cap": counter}), range(100), LOAD)
+    assert result.by_reason["sw_power_cap"].percent == pytest.approx(40.0)
+    assert result.by_reason["sw_power_cap"].source == "counter"
+    assert result.by_reason["hw_thermal_slowdown"].source == "sampled"  # no counter for it
+
+
+def test_a_counter_with_unread_rows_uses_the_first_and_last_reading() -> None:
+    # read only at 10 s (5.0 s) and 60 s (20.0 s): 15 s of 50 s = 30 %
+    counter = tuple(5.0 if t == 10 else 20.0 if t == 60 else None for t in range(100))
+    result = throttle_breakdown(_series({"thermal": counter}), range(100), LOAD)
+    assert result.by_reason["thermal"].percent == pytest.approx(30.0)
+    assert result.first_seen_s["thermal"] == 60.0
+
+
+def test_without_a_bitmask_the_total_is_the_largest_counter_and_says_it_is_a_lower_bound() -> None:
+    times = tuple(float(t) for t in range(100))
+    series = ThermalSeries(
+        times_s=times,
+        temperature_c=(60.0,) * 100,
+        reason_counters_s={"sw_power_cap": tuple(0.2 * t for t in times), "thermal": tuple(0.05 * t for t in times)},
+    )
+    result = throttle_breakdown(series, range(100), LOAD)
+    assert result.total_percent == pytest.approx(20.0)
+    assert result.total_source == "counters (lower bound)"
+
+
+def test_the_analysis_reports_the_total_as_throttle_percent_and_the_breakdown_in_details() -> None:
+    result = analyse(_series(), (LOAD,), ThermalLimits())
+    assert result.metrics["throttle_percent"] == pytest.approx(30.0)
+    breakdown = result.details["throttle"]["by_reason"]  # type: ignore[index]
+    assert breakdown["hw_thermal_slowdown"] == {"percent": pytest.approx(10.0), "source": "sampled"}
