@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 from app.core.sampling.monitor import MonitorState
 from app.ui.pages.base import Page, PageContext
 from app.ui.pages.dashboard.page import DashboardPage
+from app.ui.pages.tests.entry import TestsEntry
 
 PageFactory = Callable[[PageContext], Page]
 
@@ -41,4 +42,4 @@ class DashboardEntry:
         self.view.refresh(state, end_s)
 
 
-PAGES: tuple[PageFactory, ...] = (DashboardEntry,)
+PAGES: tuple[PageFactory, ...] = (DashboardEntry, TestsEntry)
