@@ -46,6 +46,8 @@ CPU_DEVICE = "cpu"
 class TestChoices(QWidget):
     """Radio buttons for the test, the device, the folder for a disk test, and the duration."""
 
+    __test__ = False  # pytest must not collect it, though its name starts with "Test"
+
     changed = Signal()
 
     def __init__(self, gpus: tuple[GpuInfo, ...], no_gpu_reason: str) -> None:

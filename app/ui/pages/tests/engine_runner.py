@@ -1,6 +1,6 @@
 """What the Tests page asks of the engine: run one test, keep its result, list earlier results.
 
-The page talks to a `TestRunner`; `EngineRunner` is the real one over the window's live session
+The page talks to a `Runner`; `EngineRunner` is the real one over the window's live session
 (the workload factory, the safety guard, the runner or cooling test, the results store). Tests of
 the page give it a fake. Everything here runs on a worker thread, never on the GUI thread.
 """
@@ -53,7 +53,7 @@ class Finished:
     save_problem: str | None = None
 
 
-class TestRunner(Protocol):
+class Runner(Protocol):
     """Runs tests for the page (on a worker thread) and reads the stored results."""
 
     def run(self, request: TestRequest, cancel: threading.Event, on_progress: ProgressListener) -> Finished:

@@ -12,6 +12,8 @@ from app.ui.pages.tests.page import TestsPage
 class TestsEntry:
     """Stress and cooling tests, their live graphs and results."""
 
+    __test__ = False  # pytest must not collect it, though its name starts with "Test"
+
     title = "Tests"
 
     def __init__(self, context: PageContext) -> None:

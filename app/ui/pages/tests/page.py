@@ -35,7 +35,7 @@ from app.stress.records import Phase, PhaseSpan, Progress
 from app.ui.background import BackgroundTask
 from app.ui.pages.base import PageContext
 from app.ui.pages.tests.choices import TestChoices
-from app.ui.pages.tests.engine_runner import EngineRunner, Finished, TestRequest, TestRunner, ThermalRequest
+from app.ui.pages.tests.engine_runner import EngineRunner, Finished, Runner, TestRequest, ThermalRequest
 from app.ui.pages.tests.past_runs import PastRuns
 from app.ui.pages.tests.result_card import ResultCard
 from app.ui.pages.tests.run_plots import RunPlots, watched_for
@@ -66,9 +66,11 @@ class _Run:
 class TestsPage(QWidget):
     """Choices, Start / Cancel, progress, live graphs, the result card and the past runs."""
 
+    __test__ = False  # pytest must not collect it, though its name starts with "Test"
+
     run_finished = Signal(object)  # the `Finished` of a run, after the page has shown it
 
-    def __init__(self, context: PageContext, runner: TestRunner | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, context: PageContext, runner: Runner | None = None, clock: Clock | None = None) -> None:
         super().__init__()
         self._context = context
         live = context.live
