@@ -346,7 +346,7 @@ class _CountingPage:
 
 
 def test_a_registered_page_gets_a_sidebar_entry_and_new_samples_while_shown(qtbot, make_window, monkeypatch) -> None:
-    monkeypatch.setattr("app.ui.main_window.PAGES", (*PAGES, _CountingPage))
+    monkeypatch.setattr("app.ui.main_window.PAGES", (DashboardEntry, _CountingPage))
     window = make_window()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == ["Dashboard", "Counting"]
     page = window.page_list[1]
