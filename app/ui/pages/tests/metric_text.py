@@ -86,4 +86,4 @@ def missing_reason(key: str, details: Mapping[str, object], aborted: bool) -> st
         return str(missing[key])
     if aborted:
         return "the test stopped before this was measured"
-    return "not measured in this run (the result gives no reason)"
+    return "not measured in this run; the result gives no reason"

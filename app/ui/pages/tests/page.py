@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +43,7 @@ from app.ui.pages.tests.run_plots import RunPlots, watched_for
 
 log = logging.getLogger(__name__)
 PROGRESS_STEPS = 1000
+DRAW_INTERVAL_S = 0.25
 SHUTDOWN_WAIT_S = 15.0  # a cancelled runner stops its workload within seconds; closing waits this long at most
 
 
@@ -61,6 +63,7 @@ class _Run:
     total_s: float
     simulated: bool
     spans: list[PhaseSpan] = field(default_factory=list)
+    drawn_at: float = -math.inf  # time.monotonic() when the graphs were last drawn from progress
 
 
 class TestsPage(QWidget):
@@ -125,28 +128,25 @@ class TestsPage(QWidget):
         controls.addWidget(self.start_button)
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.progress, 1)
-        lower = QHBoxLayout()
-        lower.addWidget(self.card, 3)
-        past = QVBoxLayout()
-        past.addWidget(QLabel("<b>Past runs</b>"))
-        past.addWidget(self.past_note)
-        past.addWidget(self.past_runs)
-        lower.addLayout(past, 2)
-        content = QWidget()
-        column = QVBoxLayout(content)
+        run = QVBoxLayout()  # left: what to run and how it goes
+        run.addWidget(self.choices)
+        run.addLayout(controls)
+        run.addWidget(self.phase_label)
+        run.addWidget(self.message)
+        run.addWidget(self.plots, 1)
+        results = QVBoxLayout()  # right: how it ended, and the runs before
+        results.addWidget(self.card, 3)
+        results.addWidget(QLabel("<b>Past runs</b>"))
+        results.addWidget(self.past_note)
+        results.addWidget(self.past_runs, 2)
+        row = QHBoxLayout()
+        row.addLayout(run, 5)
+        row.addLayout(results, 2)
+        # No scroll area: the graphs share the height they get (at least 620 x 480 in all), and a
+        # scroll area would size them to their preferred height and push the result out of view.
+        column = QVBoxLayout(self)
         column.addWidget(self.simulated_label)
-        column.addWidget(self.choices)
-        column.addLayout(controls)
-        column.addWidget(self.phase_label)
-        column.addWidget(self.message)
-        column.addWidget(self.plots, 3)
-        column.addLayout(lower, 2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        column.addLayout(row, 1)
 
     # -- starting and stopping -----------------------------------------------------------------
 
@@ -237,9 +237,18 @@ class TestsPage(QWidget):
             message = f": {progress.message}" if progress.message else ""
             self.phase_label.setText(f"Phase: {progress.phase}{message}{found}")
         _extend_spans(run.spans, progress.phase, progress.elapsed_s)
+        self.plots.add_throughput(progress.elapsed_s, progress.status.metrics)
+        # Progress may come faster than a screen needs (a simulated run at a time scale): the
+        # graphs are redrawn at most every DRAW_INTERVAL_S, and once more when the run ends.
+        now = time.monotonic()
+        if now - run.drawn_at >= DRAW_INTERVAL_S:
+            run.drawn_at = now
+            self._draw_progress(run)
+
+    def _draw_progress(self, run: _Run) -> None:
+        self.plots.draw_throughput()
         if isinstance(run.request, ThermalRequest):
             self.plots.shade(run.spans)
-        self.plots.add_throughput(progress.elapsed_s, progress.status.metrics)
 
     def refresh(self, state: MonitorState, end_s: float) -> None:
         """New samples: extend the sensor curves of the test under way."""
@@ -251,8 +260,11 @@ class TestsPage(QWidget):
     def _on_finished(self, finished: Finished) -> None:
         run, self.run = self.run, None
         result = finished.result
-        if run is not None and self._state is not None:
-            self.plots.show_sensors(self._state.history, run.start_wall_s, self.clock.to_wall(self.clock.monotonic()))
+        if run is not None:
+            self._draw_progress(run)
+            if self._state is not None:
+                end_s = self.clock.to_wall(self.clock.monotonic())
+                self.plots.show_sensors(self._state.history, run.start_wall_s, end_s)
         phases = getattr(result, "phases", None)
         if phases:
             self.plots.shade(phases)

@@ -10,20 +10,21 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from app.core.units import NA
 from app.stress.records import THERMAL_SCHEMA
-from app.ui.pages.tests.metric_text import label, value_text
+from app.ui.pages.tests.metric_text import value_text
 from app.ui.pages.tests.result_card import TEST_NAMES, verdict_color
 from app.ui.theme import Theme
 
-# The one number that sums up a run of each kind, shown in the list.
+# The one number that sums up a run of each kind, with a short word before it where the unit alone
+# does not say what it is.
 HEADLINE = {
-    "gpu": "tflops",
-    "vram": "bytes_tested",
-    "cpu": "gflops",
-    "ram": "bytes_tested",
-    "disk": "seq_read_bytes_per_s",
-    "thermal": "steady_c",
+    "gpu": ("tflops", ""),
+    "vram": ("bytes_tested", "tested"),
+    "cpu": ("gflops", ""),
+    "ram": ("bytes_tested", "tested"),
+    "disk": ("seq_read_bytes_per_s", "read"),
+    "thermal": ("steady_c", "steady"),
 }
-COLUMNS = ("Started (UTC)", "Test", "Device", "Verdict", "Result")
+COLUMNS = ("Started (UTC)", "Test", "Verdict", "Result")
 
 
 class PastRuns(QTableWidget):
@@ -52,16 +53,25 @@ class PastRuns(QTableWidget):
 
     def _cells(self, document: Mapping[str, Any]) -> list[tuple[str, str | None]]:
         kind = "thermal" if document.get("schema") == THERMAL_SCHEMA else str(document.get("kind") or NA)
-        test = TEST_NAMES.get(kind, kind) + (" (SIMULATED)" if document.get("simulated") else "")
+        device = document.get("device")
+        test = TEST_NAMES.get(kind, kind) + (f" · {device}" if device else "")
+        test += " (SIMULATED)" if document.get("simulated") else ""
         verdict = str(document.get("verdict") or NA)
         metrics = document.get("metrics")
-        key = HEADLINE.get(kind)
+        key, word = HEADLINE.get(kind, ("", ""))
         value = metrics.get(key) if isinstance(metrics, Mapping) and key else None
-        headline = f"{label(key)} {value_text(key, value if isinstance(value, int | float) else None)}" if key else NA
+        number = value_text(key, value if isinstance(value, int | float) else None)
+        headline = f"{word} {number}".strip() if key else NA
         return [
-            (str(document.get("started_at") or NA), None),
+            (_minutes(document.get("started_at")), None),
             (test, self._theme.simulated if document.get("simulated") else None),
-            (str(document.get("device") or NA), None),
             (verdict.upper(), verdict_color(verdict, self._theme)),
             (headline, None),
         ]
+
+
+def _minutes(started_at: object) -> str:
+    """ "2026-11-02T09:12:00Z" as "2026-11-02 09:12": the list needs the minute, not the second."""
+    if not isinstance(started_at, str) or len(started_at) < 16:
+        return str(started_at) if started_at else NA
+    return started_at[:16].replace("T", " ")

@@ -136,10 +136,11 @@ class ResultCard(QFrame):
         for row, (key, value) in enumerate(metrics.items()):
             text = value_text(key, value)
             shown = QLabel(text if text != NA else f"{NA} ({missing_reason(key, details, aborted)})")
-            shown.setWordWrap(True)
-            self.metrics.addWidget(QLabel(label(key)), row // 2, 2 * (row % 2))
-            self.metrics.addWidget(shown, row // 2, 2 * (row % 2) + 1)
+            shown.setWordWrap(text == NA)  # a value with its unit stays on one line; a reason may wrap
+            self.metrics.addWidget(QLabel(label(key)), row, 0)
+            self.metrics.addWidget(shown, row, 1)
             self.metric_values[key] = shown
+        self.metrics.setColumnStretch(1, 1)
 
 
 def _bullets(title: str, lines: Sequence[str]) -> str:

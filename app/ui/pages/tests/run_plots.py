@@ -21,6 +21,7 @@ from app.core.units import NA
 from app.stress.records import PhaseSpan
 from app.ui.pages.tests.metric_text import label, value_text
 from app.ui.theme import Theme
+from app.ui.widgets.time_plot import TOP_HEADROOM
 
 PHASE_ALPHA = 45  # of 255: the shading stays behind the curves
 SECONDS_PER_MINUTE = 60.0
@@ -144,23 +145,27 @@ class RunPlot(QWidget):
         self.title.setText(text + (f" <span style='color:{self._theme.muted}'>({note})</span>" if note else ""))
 
     def shade(self, spans: Sequence[PhaseSpan], colors: Mapping[str, str]) -> None:
-        """One shaded region per phase span, behind the curves."""
-        for region in self.regions:
-            self.plot.removeItem(region)
-        self.regions = []
-        for span in spans:
+        """One shaded region per phase span, behind the curves; the regions already there are moved."""
+        while len(self.regions) > len(spans):
+            self.plot.removeItem(self.regions.pop())
+        for number, span in enumerate(spans):
+            minutes = (span.start_s / SECONDS_PER_MINUTE, span.end_s / SECONDS_PER_MINUTE)
+            if number < len(self.regions) and self.regions[number].phase == span.phase:
+                self.regions[number].setRegion(minutes)
+                continue
+            if number < len(self.regions):
+                self.plot.removeItem(self.regions[number])
             color = QColor(colors.get(span.phase, self._theme.muted))
             color.setAlpha(PHASE_ALPHA)
-            region = pg.LinearRegionItem(
-                values=(span.start_s / SECONDS_PER_MINUTE, span.end_s / SECONDS_PER_MINUTE),
-                movable=False,
-                brush=pg.mkBrush(color),
-                pen=pg.mkPen(None),
-            )
+            region = pg.LinearRegionItem(values=minutes, movable=False, brush=pg.mkBrush(color), pen=pg.mkPen(None))
+            region.phase = span.phase
             region.setZValue(-10)
-            region.setToolTip(f"{span.phase}: {span.start_s:.0f}–{span.end_s:.0f} s")
+            region.setToolTip(f"{span.phase} phase")
             self.plot.addItem(region, ignoreBounds=True)
-            self.regions.append(region)
+            if number < len(self.regions):
+                self.regions[number] = region
+            else:
+                self.regions.append(region)
 
 
 class RunPlots(QWidget):
@@ -175,12 +180,21 @@ class RunPlots(QWidget):
         self.power = RunPlot("Power", theme, None)
         self.throughput = RunPlot("Throughput", theme, None)
         self.plots = (self.temperature, self.clock, self.power, self.throughput)
+        self.legend = QLabel(
+            "Shaded phases: "
+            + " · ".join(f"<span style='color:{c}'>■</span> {phase}" for phase, c in self.phase_colors.items())
+        )
+        self.legend.hide()
         self.watched = Watched(None, None, None, ())
         self._throughput_points: dict[str, list[tuple[float, float]]] = {}
+        self._throughput_now: dict[str, float | None] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.legend, 0, 0, 1, 2)
         for number, plot in enumerate(self.plots):
-            grid.addWidget(plot, number // 2, number % 2)
+            grid.addWidget(plot, 1 + number // 2, number % 2)
+        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
 
     def begin(self, watched: Watched, total_s: float, simulated: bool = False) -> None:
         """A new run: empty curves for what it watches, the x axis over its planned length."""
@@ -188,8 +202,10 @@ class RunPlots(QWidget):
         for plot in self.plots:
             plot.tag = f" <b style='color:{self._theme.simulated}'>SIMULATED</b>" if simulated else ""
         self._throughput_points = {key: [] for key in watched.throughput}
-        top = max(110.0, (watched.slowdown_c or 90.0) + 10.0)
-        self.temperature.plot.getPlotItem().setYRange(20.0, top, padding=0)
+        self._throughput_now = {}
+        top = max(100.0, (watched.slowdown_c or 90.0) + 10.0)
+        # Room above the top so its tick label is not cut off (as the Dashboard's plots do).
+        self.temperature.plot.getPlotItem().setYRange(20.0, top + TOP_HEADROOM * (top - 20.0), padding=0)
         self.temperature.set_curves([(watched.temperature, "temperature")] if watched.temperature else [])
         self.temperature.set_reference(
             watched.slowdown_c, f"slowdown at {value_text('slowdown_c', watched.slowdown_c)}"
@@ -209,6 +225,7 @@ class RunPlots(QWidget):
         for plot in self.plots:
             plot.set_span(total_s)
             plot.shade((), self.phase_colors)
+        self.legend.hide()
             plot.show_title({})
         self.power.show_title({}, watched.no_power_reason)
 
@@ -232,18 +249,21 @@ class RunPlots(QWidget):
             plot.show_title({metric: value_text(fmt_key, newest)}, note if newest is None else "")
 
     def add_throughput(self, elapsed_s: float, metrics: Mapping[str, float | None]) -> None:
-        """One `Progress` worth of the workload's throughput."""
-        shown: dict[str, str] = {}
+        """Keep one `Progress` worth of the workload's throughput (drawn by `draw_throughput`)."""
         for key, points in self._throughput_points.items():
             value = metrics.get(key)
             if value is not None:
                 points.append((elapsed_s, float(value)))
+            self._throughput_now[key] = value
+
+    def draw_throughput(self) -> None:
+        for key, points in self._throughput_points.items():
             if points:
                 array = np.asarray(points)
                 self.throughput.show_data(key, array[:, 0], array[:, 1])
-            shown[key] = value_text(key, value)
-        self.throughput.show_title(shown)
+        self.throughput.show_title({key: value_text(key, v) for key, v in self._throughput_now.items()})
 
     def shade(self, spans: Sequence[PhaseSpan]) -> None:
+        self.legend.setVisible(bool(spans))
         for plot in self.plots:
             plot.shade(spans, self.phase_colors)

@@ -49,4 +49,4 @@ def test_the_reason_for_a_missing_metric_is_the_results_own_when_given() -> None
     details = {"missing": {"c_per_w": "power did not rise under load"}}
     assert missing_reason("c_per_w", details, aborted=False) == "power did not rise under load"
     assert missing_reason("peak_c", details, aborted=True) == "the test stopped before this was measured"
-    assert missing_reason("peak_c", {}, aborted=False) == "not measured in this run (the result gives no reason)"
+    assert missing_reason("peak_c", {}, aborted=False) == "not measured in this run; the result gives no reason"
