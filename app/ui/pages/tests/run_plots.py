@@ -225,8 +225,8 @@ class RunPlots(QWidget):
         for plot in self.plots:
             plot.set_span(total_s)
             plot.shade((), self.phase_colors)
-        self.legend.hide()
             plot.show_title({})
+        self.legend.hide()
         self.power.show_title({}, watched.no_power_reason)
 
     def show_sensors(self, history: History, start_wall_s: float, end_wall_s: float) -> None:
