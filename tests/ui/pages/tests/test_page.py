@@ -40,6 +40,18 @@ def test_progress_bar_and_phase_label_follow_the_runners_progress(qtbot, make_pa
     assert page.progress.value() == 1000 and page.progress.format() == "pass"
 
 
+def test_the_runners_planned_total_wins_over_the_pages_estimate(qtbot, make_page) -> None:
+    hold = threading.Event()
+    # A 5-minute cooling test is 60 + 300 + 180 = 540 s by the page's plan; this runner says 600 s.
+    page = make_page(FakeRunner(result=thermal_result(), steps=[progress("load", 300.0, 600.0)], hold=hold))
+    page.choices.choose("thermal")
+    page.start()
+    qtbot.waitUntil(lambda: page.progress.value() == 500, timeout=5000)
+    assert page.progress.format().startswith("load · 5 min 00 s left")
+    hold.set()
+    _finish(qtbot, page)
+
+
 def test_errors_found_during_the_run_show_in_the_phase_line(qtbot, make_page) -> None:
     hold = threading.Event()
     step = replace(progress("load", 10.0, 300.0), status=WorkloadStatus(True, errors=3), message="FP32 burn")
