@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -32,7 +30,7 @@ from app.core.clock import Clock, SystemClock
 from app.core.errors import UserError
 from app.core.gpu.status_advice import advise
 from app.core.sampling.monitor import MonitorState
-from app.stress.records import Phase, PhaseSpan, Progress
+from app.stress.records import Progress
 from app.ui.background import BackgroundTask
 from app.ui.pages.base import PageContext
 from app.ui.pages.tests.choices import TestChoices
@@ -40,6 +38,7 @@ from app.ui.pages.tests.engine_runner import EngineRunner, Finished, Runner, Tes
 from app.ui.pages.tests.past_runs import PastRuns
 from app.ui.pages.tests.result_card import ResultCard
 from app.ui.pages.tests.run_plots import RunPlots, watched_for
+from app.ui.pages.tests.run_state import ActiveRun, duration_text, extend_spans, kind_and_device, planned_length_s
 
 log = logging.getLogger(__name__)
 PROGRESS_STEPS = 1000
@@ -51,19 +50,6 @@ class _ProgressRelay(QObject):
     """Carries `Progress` from the worker thread to the GUI thread (a queued Qt signal)."""
 
     reported = Signal(object)
-
-
-@dataclass
-class _Run:
-    """The test under way: what it is, when it began on the engine's clock, the phases seen so far."""
-
-    request: TestRequest
-    cancel: threading.Event
-    start_wall_s: float
-    total_s: float
-    simulated: bool
-    spans: list[PhaseSpan] = field(default_factory=list)
-    drawn_at: float = -math.inf  # time.monotonic() when the graphs were last drawn from progress
 
 
 class TestsPage(QWidget):
@@ -80,7 +66,7 @@ class TestsPage(QWidget):
         self.runner = runner if runner is not None else (EngineRunner(live) if live is not None else None)
         self.clock = clock or (live.engine.clock if live is not None else SystemClock())
         self.simulated_engine = live.engine.simulated if live is not None else context.inventory.nvidia.simulated
-        self.run: _Run | None = None
+        self.run: ActiveRun | None = None
         self._state: MonitorState | None = None
         self._past_loaded = False
         gpus = context.inventory.gpus
@@ -168,10 +154,12 @@ class TestsPage(QWidget):
             self.message.setText(str(error))
             return False
         now_s = self.clock.monotonic()
-        run = _Run(request, threading.Event(), self.clock.to_wall(now_s), _total_s(request), self._simulated(request))
+        run = ActiveRun(
+            request, threading.Event(), self.clock.to_wall(now_s), planned_length_s(request), self._simulated(request)
+        )
         self.run = run
         self.message.clear()
-        kind, device = _kind_and_device(request)
+        kind, device = kind_and_device(request)
         self.plots.begin(watched_for(kind, device, self._context.inventory.gpus), run.total_s, run.simulated)
         self._show_running()
         runner, relay = self.runner, self._relay
@@ -215,7 +203,7 @@ class TestsPage(QWidget):
             self.load_past_results()
 
     def _simulated(self, request: TestRequest) -> bool:
-        _kind, device = _kind_and_device(request)
+        _kind, device = kind_and_device(request)
         return self.simulated_engine and device is not None and device.startswith("gpu")
 
     # -- while it runs -------------------------------------------------------------------------
@@ -228,7 +216,7 @@ class TestsPage(QWidget):
         total_s = progress.total_s if progress.total_s > 0 else run.total_s
         fraction = min(max(progress.elapsed_s / total_s, 0.0), 1.0) if total_s > 0 else 0.0
         self.progress.setValue(round(fraction * PROGRESS_STEPS))
-        left = _duration_text(max(total_s - progress.elapsed_s, 0.0))
+        left = duration_text(max(total_s - progress.elapsed_s, 0.0))
         simulated = " · SIMULATED" if run.simulated else ""
         self.progress.setFormat(f"{progress.phase} · {left} left{simulated}")
         if not run.cancel.is_set():
@@ -236,7 +224,7 @@ class TestsPage(QWidget):
             found = f" · {errors} error{'s' if errors != 1 else ''} found so far" if errors else ""
             message = f": {progress.message}" if progress.message else ""
             self.phase_label.setText(f"Phase: {progress.phase}{message}{found}")
-        _extend_spans(run.spans, progress.phase, progress.elapsed_s)
+        extend_spans(run.spans, progress.phase, progress.elapsed_s)
         self.plots.add_throughput(progress.elapsed_s, progress.status.metrics)
         # Progress may come faster than a screen needs (a simulated run at a time scale): the
         # graphs are redrawn at most every DRAW_INTERVAL_S, and once more when the run ends.
@@ -245,7 +233,7 @@ class TestsPage(QWidget):
             run.drawn_at = now
             self._draw_progress(run)
 
-    def _draw_progress(self, run: _Run) -> None:
+    def _draw_progress(self, run: ActiveRun) -> None:
         self.plots.draw_throughput()
         if isinstance(run.request, ThermalRequest):
             self.plots.shade(run.spans)
@@ -324,38 +312,3 @@ def _relay(relay: _ProgressRelay, progress: Progress) -> None:
     """From the worker thread; a page already gone (the window closed) must not break the runner."""
     with contextlib.suppress(RuntimeError):
         relay.reported.emit(progress)
-
-
-def _kind_and_device(request: TestRequest) -> tuple[str, str | None]:
-    if isinstance(request, ThermalRequest):
-        return "thermal", request.plan.device
-    if request.gpu_index is not None:
-        return request.kind, f"gpu{request.gpu_index}"
-    return request.kind, str(request.folder) if request.folder is not None else "cpu"
-
-
-def _total_s(request: TestRequest) -> float:
-    if isinstance(request, ThermalRequest):
-        plan = request.plan
-        return plan.idle_s + plan.load_s + plan.cooldown_s
-    return request.duration_s
-
-
-def _extend_spans(spans: list[PhaseSpan], phase: Phase, elapsed_s: float) -> None:
-    """Grow the current phase's span to `elapsed_s`, or end it there and begin the next phase.
-
-    Progress comes about once a second, so a phase seen here begins up to a second late; the
-    result's own `PhaseSpan`s replace these when the test ends.
-    """
-    if spans and spans[-1].phase == phase:
-        spans[-1] = replace(spans[-1], end_s=max(elapsed_s, spans[-1].end_s))
-        return
-    if spans:
-        spans[-1] = replace(spans[-1], end_s=elapsed_s)
-    if phase != "done":
-        spans.append(PhaseSpan(phase, elapsed_s if spans else 0.0, elapsed_s))
-
-
-def _duration_text(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
