@@ -1,0 +1,1 @@
+"""The Tests page: stress and cooling tests started from the window, their live graphs and results."""
