@@ -10,6 +10,7 @@ from app.core.sampling.monitor import MonitorState
 from app.ui.pages.base import Page, PageContext
 from app.ui.pages.dashboard.page import DashboardPage
 from app.ui.pages.doctor.entry import DoctorEntry
+from app.ui.pages.planner.entry import PlannerEntry
 
 PageFactory = Callable[[PageContext], Page]
 
@@ -42,4 +43,4 @@ class DashboardEntry:
         self.view.refresh(state, end_s)
 
 
-PAGES: tuple[PageFactory, ...] = (DashboardEntry, DoctorEntry)
+PAGES: tuple[PageFactory, ...] = (DashboardEntry, DoctorEntry, PlannerEntry)
