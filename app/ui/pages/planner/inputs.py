@@ -35,14 +35,16 @@ def parse_amount(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def amount_problem(text: str, what: str, lowest: float = 0.0, highest: float = math.inf) -> str | None:
+def amount_problem(
+    text: str, what: str, lowest: float = 0.0, highest: float = math.inf, examples: str = SIZE_EXAMPLES
+) -> str | None:
     """Why `text` is not a number above `lowest` (exclusive at zero) and at most `highest`; None if it is.
 
     An empty text is not checked here: whether a field is optional is the caller's business.
     """
     value = parse_amount(text)
     if value is None:
-        return f"{what}: “{text.strip()}” is not a number ({SIZE_EXAMPLES})"
+        return f"{what}: “{text.strip()}” is not a number ({examples})"
     if value <= 0:
         return f"{what} must be more than zero"
     if value < lowest:
@@ -52,9 +54,11 @@ def amount_problem(text: str, what: str, lowest: float = 0.0, highest: float = m
     return None
 
 
-def optional_amount_problem(text: str, what: str, highest: float = math.inf) -> str | None:
+def optional_amount_problem(
+    text: str, what: str, highest: float = math.inf, examples: str = SIZE_EXAMPLES
+) -> str | None:
     """Like `amount_problem`, but an empty field is fine (no deadline, no budget, …)."""
-    return None if not text.strip() else amount_problem(text, what, highest=highest)
+    return None if not text.strip() else amount_problem(text, what, highest=highest, examples=examples)
 
 
 def whole_number(text: str) -> int | None:

@@ -60,9 +60,9 @@ class LimitsPage(CheckedPage):
             optional_amount_problem(self.tokens.text(), "training data", MAX_TOKENS)
             if self.tokens.isEnabled()
             else None,
-            optional_amount_problem(self.deadline_hours.text(), "deadline", MAX_DEADLINE_HOURS),
-            optional_amount_problem(self.budget_usd.text(), "budget", MAX_BUDGET_USD),
-            optional_amount_problem(self.months.text(), "project length", MAX_MONTHS),
+            optional_amount_problem(self.deadline_hours.text(), "deadline", MAX_DEADLINE_HOURS, "hours, e.g. 48"),
+            optional_amount_problem(self.budget_usd.text(), "budget", MAX_BUDGET_USD, "US dollars, e.g. $5,000"),
+            optional_amount_problem(self.months.text(), "project length", MAX_MONTHS, "months, e.g. 6"),
         )
         return next((p for p in checks if p is not None), None)
 
