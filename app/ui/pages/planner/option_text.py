@@ -41,7 +41,7 @@ def missing_reason(option: Option) -> str:
         return "the work does not fit here"
     if option.gpu is None:
         return "no GPU: no speed to estimate from"
-    return "the planner gave no estimate (see the notes)"
+    return "the planner gave no estimate; see the notes"
 
 
 def hours_text(option: Option) -> str:

@@ -49,6 +49,9 @@ class OptionsTable(QTableWidget):
         for column in range(NOTES_COLUMN):
             self.resizeColumnToContents(column)
         self.resizeRowsToContents()
+        # As high as its rows, no empty box below them (the chart takes the rest).
+        rows = sum(self.rowHeight(row) for row in range(self.rowCount()))
+        self.setMaximumHeight(self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth() + 2)
 
     def _cell(self, text: str, option: Option, recommended: bool, column: int) -> QTableWidgetItem:
         item = QTableWidgetItem(text)

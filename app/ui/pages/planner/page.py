@@ -11,9 +11,8 @@ from app.core.units import format_bytes
 from app.ui.pages.planner.planner_port import Planner
 from app.ui.pages.planner.wizard import PlanWizard
 from app.ui.theme import Theme
-from app.ui.widgets.tiles import Banner
 
-SIMULATED_GPUS = "SIMULATED: this machine's GPUs below are simulated (--demo); the local options are for them"
+SIMULATED_GPUS = "SIMULATED (--demo): the GPUs below are simulated, not this machine's hardware. "
 
 
 def plannable_gpus(gpus: Sequence[GpuInfo]) -> list[tuple[str, int]]:
@@ -39,14 +38,12 @@ class PlannerPage(QWidget):
 
     def __init__(self, theme: Theme, planner: Planner, gpus: Sequence[GpuInfo], simulated: bool) -> None:
         super().__init__()
-        self.simulated_banner = Banner(theme.simulated, SIMULATED_GPUS)
-        self.simulated_banner.setVisible(simulated)
-        self.machine = QLabel(machine_line(gpus))
+        # The window's own banner already says the session is simulated; this line says it of the GPUs planned on.
+        self.machine = QLabel((SIMULATED_GPUS if simulated else "") + machine_line(gpus))
         self.machine.setWordWrap(True)
-        self.machine.setStyleSheet("font-weight: bold;")
+        self.machine.setStyleSheet(f"font-weight: bold; color: {theme.simulated if simulated else theme.text};")
         self.wizard = PlanWizard(theme, planner, plannable_gpus(gpus), simulated)
         column = QVBoxLayout(self)
-        column.addWidget(self.simulated_banner)
         column.addWidget(self.machine)
         column.addWidget(self.wizard, 1)
 

@@ -122,7 +122,7 @@ class ResultPage(QWizardPage):
         column = QVBoxLayout(self)
         for widget in (self.simulated_banner, self.busy_bar, self.status, self.summary):
             column.addWidget(widget)
-        column.addWidget(self.table, 2)
+        column.addWidget(self.table, 1)
         column.addLayout(lower, 3)
 
     # -- planning -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from app.ui.pages.doctor.entry import DoctorEntry
 from app.ui.pages.planner.entry import PlannerEntry
 from app.ui.pages.planner.page import PlannerPage
 from app.ui.pages.registry import PAGES
-from tests.ui.pages.planner.conftest import FakePlanner
+from tests.ui.pages.planner.fake_planner import FakePlanner
 from tests.ui.pages.planner.plans import NOTHING_FITS
 from tests.ui.pages.planner.walk import choose_catalog_model, click_next
 
@@ -33,8 +33,8 @@ def test_the_window_lists_the_planner_and_plans_against_its_simulated_gpus(qtbot
     window.sidebar.setCurrentRow(row)
     assert window.pages.currentWidget() is entry.widget
     page = entry.view
-    assert page.simulated_banner.isVisible()
     assert page.machine.text() == (
+        "SIMULATED (--demo): the GPUs below are simulated, not this machine's hardware. "
         "This machine: GPU 0 NVIDIA GeForce RTX 4090 [SIMULATED], 23.99 GiB; "
         "GPU 1 NVIDIA A100-SXM4-80GB [SIMULATED], 80.00 GiB"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSpinBox
 
-from tests.ui.pages.planner.conftest import FakePlanner
+from tests.ui.pages.planner.fake_planner import FakePlanner
 from tests.ui.pages.planner.walk import choose_catalog_model, click_next, next_button_enabled
 
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QWizard
 
 from app.core.errors import UserError
 from app.planner.records import ModelSpec, PlanRequest
-from tests.ui.pages.planner.conftest import RTX_4090, SAVED_TO, FakePlanner, gpu
+from app.ui.theme import LIGHT
+from tests.ui.pages.planner.fake_planner import RTX_4090, SAVED_TO, FakePlanner, gpu
 from tests.ui.pages.planner.plans import LLAMA_31_8B, LORA_PLAN, NOTHING_FITS
 from tests.ui.pages.planner.walk import choose_catalog_model, click_next, next_button_enabled, walk_to_result
 
@@ -80,6 +81,10 @@ def test_the_chart_places_each_option_with_hours_and_cost_and_names_the_rest(qtb
         ("4 dedicated: A100 80GB × 1", 10.7, 1500.0, 1500.0, 1500.0, False),
     ]
     assert chart.left_out.text() == "Not drawn: 5 vps: CPU only (the work does not fit here)"
+    # Costs from $6.80 to $1,500 (more than 20 times): a log cost axis; hours 3.4 to 20.2 stay linear.
+    assert (chart.log_x, chart.log_y) == (False, True)
+    x, y, low, high = chart.placed(chart.points[1])
+    assert (x, round(y, 4), round(low, 4), round(high, 4)) == (3.4, 0.9708, 0.8325, 1.0755)  # log10 9.35, 6.8, 11.9
     labels = [item.toPlainText() for item in chart.plot.getPlotItem().items if hasattr(item, "toPlainText")]
     assert "★ 1 local: NVIDIA GeForce RTX 4090 × 1" in labels and "2 rent: H100 SXM 80GB × 1" in labels
 
@@ -155,13 +160,14 @@ def test_the_machines_gpus_are_named_and_simulated_ones_marked(make_page) -> Non
     unreadable = gpu(1, None, None)
     page = make_page(FakePlanner(), gpus=(RTX_4090, unreadable), simulated=True)
     assert page.machine.text() == (
+        "SIMULATED (--demo): the GPUs below are simulated, not this machine's hardware. "
         "This machine: GPU 0 NVIDIA GeForce RTX 4090, 23.99 GiB; "
         "GPU 1 left out of the plan (its name or memory could not be read)"
     )
-    assert page.simulated_banner.isVisible() and page.simulated_banner.text().startswith("SIMULATED")
+    assert LIGHT.simulated in page.machine.styleSheet()
     real = make_page(FakePlanner(), gpus=(), simulated=False)
-    assert not real.simulated_banner.isVisible()
     assert real.machine.text() == "This machine: no NVIDIA GPU found; the plan has no local GPU option"
+    assert LIGHT.simulated not in real.machine.styleSheet()
 
 
 def test_a_custom_model_is_sent_with_its_architecture_and_head_size(qtbot, make_page) -> None:
