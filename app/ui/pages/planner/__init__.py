@@ -1,0 +1,1 @@
+"""The Planner page: a wizard that sizes a project and shows where it could run (issue 10)."""
