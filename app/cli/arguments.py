@@ -187,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="list every metric: name pattern, unit, kind, meaning, DCGM name")
     metrics.add_argument("--json", action="store_true", help="print the aiwm.metrics/1 JSON document")
 
+    from app.cli.stress import add_stress_parser
+
+    add_stress_parser(commands, _add_demo, _seconds)
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")
