@@ -50,9 +50,11 @@ class _Run:
     duration_s: float
     status: WorkloadStatus
     failure: str | None = None
+    ended_s: float | None = None  # when the load ended, before the workload was stopped
 
     def elapsed_s(self) -> float:
-        return self.clock.monotonic() - self.started_s
+        end = self.ended_s if self.ended_s is not None else self.clock.monotonic()
+        return end - self.started_s
 
 
 def run_stress(
@@ -78,6 +80,7 @@ def run_stress(
         if run.failure is None:
             _poll_until_done(workload, run, cancel, wake, watch, on_progress)
     finally:
+        run.ended_s = clock.monotonic()
         final = _stop(workload, run)
         if session is not None and watch is not None:
             session.unsubscribe(on_sample=watch)
@@ -148,7 +151,7 @@ def _result(
     guard: SafetyGuard | None,
     session: LiveSession | None,
 ) -> StressResult:
-    elapsed = min(run.elapsed_s(), run.duration_s) if not cancel.is_set() else run.elapsed_s()
+    elapsed = run.elapsed_s()  # how long the load ran, on the engine's clock, stopping not counted
     metrics = {**run.status.metrics, **final.metrics}
     outcome = Outcome(
         kind=workload.kind,
