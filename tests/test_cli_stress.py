@@ -210,3 +210,56 @@ def test_help_documents_the_exit_statuses_and_bounds(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "{gpu,vram,cpu,ram,disk}" in out
     assert "at most 86400" in out
+
+
+def test_a_result_that_cannot_be_saved_is_still_shown_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.errors import UserError
+    from app.stress import store
+
+    def full_disk(_document: dict[str, Any]) -> Path:
+        raise UserError("cannot write /data/tests/stress/x.json: No space left on device")
+
+    monkeypatch.setattr(store, "save_result", full_disk)
+    status = main(["stress", "gpu", "--demo", "--time-scale", "100", "--duration", "10", "--json"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert json.loads(captured.out)["verdict"] in ("pass", "warn")
+    assert captured.err.strip().splitlines()[-1] == (
+        "aiwm: error: the result was not saved: cannot write /data/tests/stress/x.json: No space left on device"
+    )
+
+
+def test_a_time_scaled_run_says_the_host_guards_saw_no_readings(capsys: pytest.CaptureFixture[str]) -> None:
+    _, doc, _ = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "10")
+    assert any(
+        line.startswith("time scale 100: only the simulated GPUs are sampled")
+        for line in doc["details"]["guards_inactive"]
+    )
+
+
+def test_progress_line_goes_to_stderr_only_on_a_terminal(private_home: Path) -> None:
+    import pty
+
+    env = {**os.environ, "AIWM_NVML_LIBRARY": NO_NVML, "AIWM_HOME": str(private_home)}
+    command = [sys.executable, "-m", "app", "stress", "gpu", "--demo", "--time-scale", "10", "--duration", "25"]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, env=env, timeout=60, check=False)
+        os.close(follower)
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all was read
+                break
+            if not chunk:
+                break
+            terminal += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert re.search(rb"\raiwm: \d+/25 s, 0 errors", terminal.replace(b"\x1b[2K", b""))
+    piped = subprocess.run(command, capture_output=True, env=env, timeout=60, check=False, text=True)
+    assert "/25 s" not in piped.stderr

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.cli.arguments import EXIT_USAGE
 from app.cli.checks import engine_options, open_engine
 from app.cli.output import print_out, say
 from app.core.errors import UserError
@@ -105,31 +106,47 @@ def _check_folder(path: Path | None) -> None:
 def stress_command(args: argparse.Namespace) -> int:
     """Run the test, print its result, save it; the exit status says the verdict."""
     check_stress_arguments(args)
+    from app.stress.documents import stress_document
+    from app.stress.store import save_result
+
+    result, signum = _run_test(args)
+    document = stress_document(result)
+    _show(args, document, result)  # first: a result that cannot be saved is still seen
+    try:
+        path = save_result(document)
+    except UserError as error:
+        say(f"aiwm: error: the result was not saved: {error}")
+        return EXIT_USAGE
+    say(f"aiwm: result saved to {path}")
+    return _exit_status(result, signum)
+
+
+def _run_test(args: argparse.Namespace) -> tuple[StressResult, int | None]:
+    """The test under the guard, with the live session sampling; a signal cancels it. Returns the
+    result and the signal that stopped it, if one did."""
     from app.core.sampling.live import LiveSession
     from app.core.settings import AlertSettings
-    from app.stress.documents import stress_document
     from app.stress.factory import make_workload
     from app.stress.guard import SafetyGuard
     from app.stress.runner import run_stress
-    from app.stress.store import save_result
 
     with open_engine(args) as engine:
         workload = make_workload(args.test, engine, args.device, args.path, args.size)
         session = LiveSession(engine, AlertSettings())
         label = " on SIMULATED GPUs" if engine.simulated else ""
         say(f"aiwm: stress {args.test}{label} for {args.duration:g} s (Ctrl+C stops it)")
+        progress = _progress_printer()
         with _cancel_on_signals() as stop:
             session.start()
             try:
-                guard = SafetyGuard(engine.inventory())
-                result = run_stress(workload, args.duration, session, guard, stop.event, _progress_printer())
+                result = run_stress(
+                    workload, args.duration, session, SafetyGuard(engine.inventory()), stop.event, progress
+                )
             finally:
                 session.stop()
-    document = stress_document(result)
-    path = save_result(document)
-    _show(args, document, result)
-    say(f"aiwm: result saved to {path}")
-    return _exit_status(result, stop.signum)
+        if progress is not None:
+            say_inline("")  # clear the progress line before the result
+    return result, stop.signum
 
 
 def _exit_status(result: StressResult, signum: int | None) -> int:

@@ -190,6 +190,11 @@ def _details(
     inactive = list(guard.inactive()) if guard is not None else ["no safety guard was used"]
     if session is None and guard is not None:
         inactive.append("no live session: the guard saw no readings")
+    elif session is not None and session.simulated_only:
+        inactive.append(
+            f"time scale {session.engine.options.time_scale:g}: only the simulated GPUs are sampled, so the"
+            " CPU, RAM and NVMe guards saw no readings"
+        )
     details["guards_inactive"] = inactive
     if session is not None:
         details["time_scale"] = session.engine.options.time_scale

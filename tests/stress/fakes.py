@@ -65,6 +65,7 @@ class FakeSession:
     hands a sample to the listeners as the sampler thread would."""
 
     sources_label = "all"
+    simulated_only = False
 
     def __init__(self, time_scale: float = 1.0, simulated: bool = False) -> None:
         clock = ScaledClock(time_scale) if time_scale != 1.0 else SystemClock()
