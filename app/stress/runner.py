@@ -24,8 +24,9 @@ POLL_S = 0.25  # real seconds between polls: a cancel is seen within this
 PROGRESS_S = 1.0  # real seconds between progress reports
 
 
-class _GuardWatch:
-    """The guard, called on the sampler thread: keeps the first reason to stop and sets an event."""
+class GuardWatch:
+    """The guard as a live-session listener (called on the sampler thread): keeps the first reason
+    to stop and sets `wake`, so a waiting loop ends at once. The cooling test uses it too."""
 
     def __init__(self, guard: SafetyGuard, wake: threading.Event) -> None:
         self._guard = guard
@@ -70,7 +71,7 @@ def run_stress(
         raise ValueError(f"duration must be positive, not {duration_s}")
     clock = session.engine.clock if session is not None else SystemClock()
     wake = threading.Event()
-    watch = _GuardWatch(guard, wake) if guard is not None else None
+    watch = GuardWatch(guard, wake) if guard is not None else None
     if session is not None and watch is not None:
         session.subscribe(on_sample=watch)
     run = _Run(clock, clock.monotonic(), duration_s, WorkloadStatus(running=False))
@@ -101,7 +102,7 @@ def _poll_until_done(
     run: _Run,
     cancel: threading.Event,
     wake: threading.Event,
-    watch: _GuardWatch | None,
+    watch: GuardWatch | None,
     on_progress: Callable[[Progress], None] | None,
 ) -> None:
     next_progress = time.monotonic()
@@ -147,7 +148,7 @@ def _result(
     final: WorkloadStatus,
     started_at: str,
     cancel: threading.Event,
-    watch: _GuardWatch | None,
+    watch: GuardWatch | None,
     guard: SafetyGuard | None,
     session: LiveSession | None,
 ) -> StressResult:
