@@ -210,6 +210,9 @@ def test_help_documents_the_exit_statuses_and_bounds(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "{gpu,vram,cpu,ram,disk}" in out
     assert "at most 86400" in out
+    flat = " ".join(out.split())
+    assert "exit status: 0 pass, warn or inconclusive; 1 fail; 2 bad input; 3 aborted" in flat
+    assert "130 Ctrl+C" in flat
 
 
 def test_a_result_that_cannot_be_saved_is_still_shown_and_exits_2(

@@ -38,7 +38,14 @@ def add_stress_parser(commands: Any, add_demo: Any, seconds: Any) -> None:
     """The `stress` subcommand's arguments (called by `arguments.build_parser`)."""
     from app.stress.records import KINDS
 
-    stress = commands.add_parser("stress", help="run one stress test (GPU compute, VRAM, CPU, RAM or disk)")
+    stress = commands.add_parser(
+        "stress",
+        help="run one stress test (GPU compute, VRAM, CPU, RAM or disk)",
+        description="Run one stress test under the safety guard and save its aiwm.stress/1 result in the"
+        " data folder (tests/stress/).",
+        epilog="exit status: 0 pass, warn or inconclusive; 1 fail; 2 bad input; 3 aborted (the safety guard"
+        " stopped it); 130 Ctrl+C (stopped, saved as aborted)",
+    )
     stress.add_argument("test", choices=KINDS, help="what to stress")
     stress.add_argument(
         "--duration",
