@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.clock import Clock
+from app.core.gpu.catalog import GpuSpec
 from app.core.gpu.simulated_backend import SimulatedBackend
 from app.stress.records import Kind, WorkloadStatus
 
@@ -23,6 +24,18 @@ BURN_VRAM_BYTES = 2 * GIB  # the compute burn's matrices
 # moving inversions, random): about a tenth of a ~1 TB/s card's bandwidth is a plausible net rate.
 VRAM_TEST_BYTES_PER_S = 100e9
 SIMULATED = "SIMULATED"
+
+
+def catalog_peak_tflops(spec: GpuSpec) -> float | None:
+    """The catalog's published FP32 peak for the simulated card, by the name the driver gives it;
+    None where the catalog has none (percent of peak is then n/a, never against a guess)."""
+    from app.core.gpu import catalog
+
+    # `peak_tflops(name)` arrives with the GPU workloads (issue 9, merged separately); until then
+    # a spec's own `fp32_tflops`, if any. After the merge this is a plain import.
+    lookup = getattr(catalog, "peak_tflops", None)
+    value = lookup(spec.name) if callable(lookup) else getattr(spec, "fp32_tflops", None)
+    return None if value is None else float(value)
 
 
 @dataclass
@@ -61,8 +74,7 @@ class SimulatedGpuWorkload:
         self.corrupt_after_s = corrupt_after_s
         self.fail_after_s = fail_after_s
         spec = backend.gpus[index].profile.spec
-        # The catalog's fp32_tflops arrives with the GPU workloads; until then the peak is unknown.
-        self.peak_tflops = peak_tflops if peak_tflops is not None else getattr(spec, "fp32_tflops", None)
+        self.peak_tflops = peak_tflops if peak_tflops is not None else catalog_peak_tflops(spec)
         self._boost_clock_mhz = spec.boost_clock_mhz
         self._vram_bytes = int(spec.vram_total_bytes * VRAM_SHARE) if kind == "vram" else BURN_VRAM_BYTES
         self._progress: _Progress | None = None

@@ -88,17 +88,28 @@ def test_thermal_throttling_on_a_degraded_card_shows_as_lost_tflops() -> None:
     assert {"sw_thermal_slowdown", "hw_thermal_slowdown"} & set(degraded[1])
 
 
-def test_peak_comes_from_the_catalog_and_unknown_peak_is_said() -> None:
+def test_peak_comes_from_the_catalog_by_the_cards_name_and_unknown_peak_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.core.gpu import catalog
+
+    asked: list[str] = []
+
+    def published(name: str) -> float | None:  # the catalog's table as the GPU workloads bring it
+        asked.append(name)
+        return {"NVIDIA GeForce RTX 4090": 82.6}.get(name)
+
+    monkeypatch.setattr(catalog, "peak_tflops", published, raising=False)
     backend, clock = _backend()
-    workload = SimulatedGpuWorkload(backend, 0, "gpu")
-    spec_peak = getattr(backend.gpus[0].profile.spec, "fp32_tflops", None)
-    workload.start()
-    _run_for(workload, clock, 10.0)
-    status = workload.stop()
-    assert status.metrics["peak_tflops"] == spec_peak
-    if spec_peak is None:
-        assert status.metrics["percent_of_peak"] is None and status.metrics["tflops"] is None
-        assert "peak_unknown" in status.details
+    known = SimulatedGpuWorkload(backend, 0, "gpu")
+    assert (known.peak_tflops, asked) == (82.6, ["NVIDIA GeForce RTX 4090"])
+    monkeypatch.setattr(catalog, "peak_tflops", lambda _name: None, raising=False)
+    unknown = SimulatedGpuWorkload(backend, 0, "gpu")
+    unknown.start()
+    _run_for(unknown, clock, 10.0)
+    status = unknown.stop()
+    assert status.metrics == {"tflops": None, "peak_tflops": None, "percent_of_peak": None}
+    assert "peak_unknown" in status.details
 
 
 def test_vram_test_holds_most_of_the_memory_and_counts_bytes_tested() -> None:
