@@ -43,7 +43,7 @@ def judge(outcome: Outcome) -> tuple[Verdict, tuple[str, ...], str | None]:
     if abort_reason is not None:
         return "aborted", (f"aborted: {abort_reason}",), abort_reason
     if outcome.iterations == 0:
-        return "inconclusive", (f"the workload completed no iteration in {outcome.elapsed_s:.1f} s",), None
+        return "inconclusive", _inconclusive_reasons(outcome), None
     warn = _warn_reasons(outcome)
     if warn:
         return "warn", warn, None
@@ -66,6 +66,15 @@ def _fail_reasons(outcome: Outcome) -> tuple[str, ...]:
         )
     if outcome.failure is not None:
         reasons.append(f"the workload failed: {outcome.failure}")
+    return tuple(reasons)
+
+
+def _inconclusive_reasons(outcome: Outcome) -> tuple[str, ...]:
+    """Not one full pass (a disk test's four phases, a VRAM pattern pass) in the time: say what is missing."""
+    reasons = [f"the workload did not complete one full pass in {outcome.elapsed_s:.1f} s"]
+    unmeasured = [name for name, value in outcome.metrics.items() if value is None]
+    if unmeasured:
+        reasons.append(f"not measured: {', '.join(unmeasured)} (a longer --duration gives the workload time)")
     return tuple(reasons)
 
 

@@ -169,10 +169,12 @@ def test_gpu_with_unknown_peak_passes_and_says_percent_of_peak_is_not_known() ->
     assert "percent of peak n/a: no FP32 peak is known for this GPU" in result.reasons
 
 
-def test_a_workload_that_did_no_work_is_inconclusive() -> None:
-    result = _run(ScriptedWorkload([WorkloadStatus(running=True, iterations=0)]), 0.3)
+def test_a_workload_that_did_not_finish_one_pass_is_inconclusive_and_names_what_is_missing() -> None:
+    partial = {"seq_write_bytes_per_s": 1.9e8, "rand_read_iops": None, "small_files_per_s": None}
+    result = _run(ScriptedWorkload([WorkloadStatus(running=True, iterations=0, metrics=partial)], kind="disk"), 0.3)
     assert result.verdict == "inconclusive"
-    assert result.reasons[0].startswith("the workload completed no iteration in 0.3 s")
+    assert result.reasons[0].startswith("the workload did not complete one full pass in 0.3 s")
+    assert result.reasons[1].startswith("not measured: rand_read_iops, small_files_per_s (a longer --duration")
 
 
 def test_a_workload_that_finishes_its_passes_early_ends_the_test_then() -> None:
