@@ -16,6 +16,7 @@ from app.cli.checks import check_before_any_file
 from app.cli.commands import export_command, gui_command, metrics_command, snapshot_command
 from app.cli.output import StdoutFailed, drop_standard_output, writing_standard_output
 from app.cli.record import record_command
+from app.cli.stress import stress_command
 from app.cli.thermal import thermal_command
 from app.core.errors import UserError
 
@@ -60,4 +61,6 @@ def _run(args: argparse.Namespace) -> int:
         return doctor_command(args)
     if args.command == "thermal":
         return thermal_command(args)
+    if args.command == "stress":
+        return stress_command(args)
     return gui_command(args)

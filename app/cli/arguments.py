@@ -247,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_demo(doctor)
     _add_thermal(commands.add_parser("thermal", help="cooling test: idle, full load, cooldown; verdict and metrics"))
+    from app.cli.stress import add_stress_parser
+
+    add_stress_parser(commands, _add_demo, _seconds)
 
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)

@@ -293,6 +293,31 @@ _GPU = (
         "DCGM_FI_DEV_THERMAL_VIOLATION",
         dcgm_scale=1e9,
     ),
+    *(
+        MetricSpec(f"gpu{{gpu}}.throttle_{name}_s", "s", "counter", label, description, 6)
+        for name, label, description in (
+            (
+                "sw_power_cap",
+                "Power-cap time",
+                "Cumulative time the software power cap held clocks down (NVML field 74).",
+            ),
+            (
+                "sw_thermal",
+                "SW thermal slowdown time",
+                "Cumulative time the driver slowed clocks to stay below max operating temperature (NVML field 269).",
+            ),
+            (
+                "hw_thermal",
+                "HW thermal slowdown time",
+                "Cumulative time the hardware halved clocks or more at the slowdown temperature (NVML field 270).",
+            ),
+            (
+                "hw_power_brake",
+                "HW power brake time",
+                "Cumulative time an external power brake halved clocks or more (NVML field 271).",
+            ),
+        )
+    ),
     _gpu(
         "pcie_gen",
         "1",

@@ -499,10 +499,30 @@ nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsig
     return processes(gpu, "graphics_procs", count, infos);
 }
 
-/* Field values: only the instantaneous power draw (NVML_FI_DEV_POWER_INSTANT), from gpuN.power_instant_mw. */
+/* Field values: the instantaneous power draw (NVML_FI_DEV_POWER_INSTANT, from gpuN.power_instant_mw)
+ * and the per-reason throttle counters in ns (fields 74, 269, 270, 271, from gpuN.throttle_*_ns).
+ * A field whose key is absent answers NVML_ERROR_NOT_SUPPORTED in its own nvmlReturn. */
+static const char *throttle_key(unsigned int field) {
+    switch (field) {
+    case NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP: return "throttle_power_cap_ns";
+    case NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN: return "throttle_sw_thermal_ns";
+    case NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN: return "throttle_hw_thermal_ns";
+    case NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN: return "throttle_power_brake_ns";
+    default: return NULL;
+    }
+}
+
 nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count, nvmlFieldValue_t *values) {
     DEVICE_CALL("nvmlDeviceGetFieldValues");
     for (int i = 0; i < count; i++) {
+        const char *key = throttle_key(values[i].fieldId);
+        if (key) {
+            const char *v = gpu_get(gpu, key);
+            values[i].nvmlReturn = v ? NVML_SUCCESS : NVML_ERROR_NOT_SUPPORTED;
+            values[i].valueType = NVML_VALUE_TYPE_UNSIGNED_LONG_LONG;
+            values[i].value.ullVal = v ? strtoull(v, NULL, 0) : 0;
+            continue;
+        }
         const char *v = values[i].fieldId == NVML_FI_DEV_POWER_INSTANT ? gpu_get(gpu, "power_instant_mw") : NULL;
         values[i].nvmlReturn = v ? NVML_SUCCESS : NVML_ERROR_NOT_SUPPORTED;
         values[i].valueType = NVML_VALUE_TYPE_UNSIGNED_INT;

@@ -68,6 +68,27 @@ def _violation_s(handle: Any, policy: int) -> float:
     return float(pynvml.nvmlDeviceGetViolationStatus(handle, policy).violationTime) / 1e9
 
 
+# NVML's per-reason throttle counters, nanoseconds since the driver loaded (nvml.h: "All counters
+# are in nanoseconds"). Field 74 is NVML_FI_DEV_PERF_POLICY_POWER, which nvml.h also names
+# NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP; 269-271 as numbered in nvidia-ml-py 13.x / nvml.h.
+THROTTLE_FIELDS = {
+    "throttle_sw_power_cap_s": 74,  # NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP
+    "throttle_sw_thermal_s": 269,  # NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN
+    "throttle_hw_thermal_s": 270,  # NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN
+    "throttle_hw_power_brake_s": 271,  # NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN
+}
+_FIELD_VALUE_MEMBERS = ("dVal", "uiVal", "ulVal", "ullVal", "sllVal", "siVal", "usVal")  # by nvmlValueType_t
+
+
+def _throttle_counter_s(handle: Any, field_id: int) -> float:
+    """One clocks-event-reason counter in seconds; a field the driver lacks raises its NVML error."""
+    (value,) = pynvml.nvmlDeviceGetFieldValues(handle, [field_id])
+    if value.nvmlReturn != pynvml.NVML_SUCCESS:
+        raise pynvml.NVMLError(value.nvmlReturn)
+    member = _FIELD_VALUE_MEMBERS[value.valueType] if value.valueType < len(_FIELD_VALUE_MEMBERS) else "ullVal"
+    return float(getattr(value.value, member)) / 1e9
+
+
 class NvidiaBackend:
     """Owns the NVML session and the GPU handles for the program's life.
 
@@ -306,8 +327,14 @@ def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNa
         pcie_gen=f.get("pcie_gen", (pynvml.nvmlDeviceGetCurrPcieLinkGeneration, h)),
         pcie_width=f.get("pcie_width", (pynvml.nvmlDeviceGetCurrPcieLinkWidth, h)),
         processes=merge_processes(compute, graphics, names) if compute is not None or graphics is not None else (),
+        **_throttle_counters(h, f),
         missing=tuple(f.missing),
     )
+
+
+def _throttle_counters(h: Any, f: _Fields) -> dict[str, float | None]:
+    """Each per-reason throttle counter, or None with the reason where the GPU or driver lacks it."""
+    return {name: _float(f.get(name, (_throttle_counter_s, h, field_id))) for name, field_id in THROTTLE_FIELDS.items()}
 
 
 def _float(value: Any) -> float | None:

@@ -115,6 +115,13 @@ class GpuReading:
     pcie_width: int | None
     processes: tuple[GpuProcess, ...]
     missing: Missing = ()
+    # Cumulative time clocks were held down, per reason, since the driver loaded (NVML's
+    # nanosecond counters NVML_FI_DEV_CLOCKS_EVENT_REASON_*, field ids 74, 269, 270, 271): the
+    # stress and cooling tests take before/after differences. None where the driver lacks them.
+    throttle_sw_power_cap_s: float | None = None
+    throttle_sw_thermal_s: float | None = None
+    throttle_hw_thermal_s: float | None = None
+    throttle_hw_power_brake_s: float | None = None
 
     @staticmethod
     def lost_gpu(info: GpuInfo, why: str) -> GpuReading:
@@ -149,6 +156,10 @@ class GpuReading:
             "pstate": self.pstate,
             "power_violation_s": self.power_violation_s,
             "thermal_violation_s": self.thermal_violation_s,
+            "throttle_sw_power_cap_s": self.throttle_sw_power_cap_s,
+            "throttle_sw_thermal_s": self.throttle_sw_thermal_s,
+            "throttle_hw_thermal_s": self.throttle_hw_thermal_s,
+            "throttle_hw_power_brake_s": self.throttle_hw_power_brake_s,
             "pcie_gen": self.pcie_gen,
             "pcie_width": self.pcie_width,
         }

@@ -50,6 +50,8 @@ class SimulatedGpu:
         self.reasons: tuple[str, ...] = ("gpu_idle",)
         self.power_violation_s = 0.0
         self.thermal_violation_s = 0.0
+        self.sw_thermal_s = 0.0  # the thermal violation time split by reason, as NVML's counters are
+        self.hw_thermal_s = 0.0
         self._hw_slowdown = False
         self._now_s = start_s
         self._rng = np.random.default_rng(seed * 1000 + index)
@@ -95,6 +97,10 @@ class SimulatedGpu:
             self.power_violation_s += dt
         if thermal_reason:
             self.thermal_violation_s += dt
+            if thermal_reason == "hw_thermal_slowdown":
+                self.hw_thermal_s += dt
+            else:
+                self.sw_thermal_s += dt
         if self.load < 0.01:
             reasons.append("gpu_idle")
         self.reasons = decode(encode(tuple(reasons)))
@@ -178,6 +184,10 @@ class SimulatedGpu:
             clock_event_reasons=self.reasons,
             power_violation_s=round(self.power_violation_s, 3),
             thermal_violation_s=round(self.thermal_violation_s, 3),
+            throttle_sw_power_cap_s=round(self.power_violation_s, 3),
+            throttle_sw_thermal_s=round(self.sw_thermal_s, 3),
+            throttle_hw_thermal_s=round(self.hw_thermal_s, 3),
+            throttle_hw_power_brake_s=0.0,  # the model has no external power brake
             ecc_corrected=0 if spec.ecc else None,
             ecc_uncorrected=0 if spec.ecc else None,
             pcie_gen=spec.pcie_gen_max if busy else 1,

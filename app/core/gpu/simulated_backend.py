@@ -67,6 +67,11 @@ class SimulatedBackend:
         )
 
     @property
+    def clock(self) -> Clock:
+        """The engine's clock the GPUs advance on (a stress test times its simulated run by it)."""
+        return self._clock
+
+    @property
     def gpu_count(self) -> int:
         return len(self.gpus)
 

@@ -1,0 +1,268 @@
+"""`aiwm stress` end to end: simulated GPU tests at a time scale, the guard stopping a degraded
+card, host tests through a stand-in workload, bad input in one line, and Ctrl+C.
+
+The CPU, RAM and disk workloads are built by another developer in parallel (their modules are
+placeholders here), so the host kinds run with `make_workload` replaced by a scripted workload.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.cli import main
+from app.stress import factory
+from app.stress.records import WorkloadStatus
+from app.stress.simulated_load import SimulatedGpuWorkload
+from tests.stress.fakes import ScriptedWorkload
+
+NO_NVML = "/nonexistent/libnvidia-ml.so.1"
+
+
+@pytest.fixture(autouse=True)
+def no_real_nvml(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIWM_NVML_LIBRARY", NO_NVML)
+
+
+def _stored(home: Path) -> list[Path]:
+    folder = home / "tests" / "stress"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def _json_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any], str]:
+    status = main(["stress", *args, "--json"])
+    captured = capsys.readouterr()
+    return status, json.loads(captured.out), captured.err
+
+
+def test_demo_gpu_burn_runs_at_a_time_scale_and_is_saved_labelled_simulated(
+    capsys: pytest.CaptureFixture[str], private_home: Path
+) -> None:
+    began = time.monotonic()
+    status, doc, err = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "120")
+    assert time.monotonic() - began < 10.0  # 120 simulated seconds in about 1.2 real ones
+    assert status == 0
+    assert doc["schema"] == "aiwm.stress/1" and doc["kind"] == "gpu" and doc["device"] == "gpu0"
+    assert doc["verdict"] in ("pass", "warn") and doc["errors"] == 0 and doc["abort_reason"] is None
+    assert set(doc["metrics"]) == {"tflops", "peak_tflops", "percent_of_peak"}
+    assert 120.0 <= doc["duration_s"] < 130.0
+    assert doc["simulated"] is True and "SIMULATED" in doc["details"]["workload"]
+    (saved,) = _stored(private_home)
+    assert json.loads(saved.read_text(encoding="utf-8")) == doc
+    assert f"aiwm: result saved to {saved}" in err
+    assert "SIMULATED" in err.splitlines()[0]
+
+
+def test_demo_vram_test_counts_bytes_tested(capsys: pytest.CaptureFixture[str]) -> None:
+    status, doc, _ = _json_run(capsys, "vram", "--demo", "rtx3090", "--time-scale", "100", "--duration", "60")
+    assert status == 0 and doc["verdict"] == "pass"
+    assert doc["metrics"]["bytes_tested"] > 1e9
+
+
+def test_a_degraded_demo_card_is_stopped_by_the_thermal_guard_exit_3(
+    capsys: pytest.CaptureFixture[str], private_home: Path
+) -> None:
+    """The degraded RTX 4090 (clogged fins) would settle far above its 90 °C max operating
+    temperature under full load; the guard stops the test when it gets there."""
+    status, doc, _ = _json_run(capsys, "gpu", "--demo", "rtx4090-degraded", "--time-scale", "300", "--duration", "1800")
+    assert status == 3
+    assert doc["verdict"] == "aborted"
+    assert re.fullmatch(r"safety guard: GPU 0 at 9\d(\.\d)? °C ≥ max operating 90 °C", doc["abort_reason"])
+    assert doc["duration_s"] < 1800
+    assert json.loads(_stored(private_home)[0].read_text())["verdict"] == "aborted"
+
+
+def test_readable_output_names_the_verdict_metrics_and_unguarded_limits(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stress", "gpu", "--demo", "--time-scale", "100", "--duration", "30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"stress gpu on gpu0 \[SIMULATED\]: (PASS|WARN)", lines[0])
+    assert lines[1].startswith("  ran 3") and lines[1].endswith(", 0 errors")
+    assert any(line.startswith("  percent_of_peak: ") for line in lines)
+    assert "  not guarded: CPU: no critical temperature is known" in "\n".join(lines)
+
+
+def test_errors_found_on_a_demo_card_fail_the_test_exit_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def corrupting(kind: str, engine: Any, device_index: int = 0, *_: Any) -> SimulatedGpuWorkload:
+        return SimulatedGpuWorkload(engine.gpu_backend, device_index, kind, corrupt_after_s=10.0)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(factory, "make_workload", corrupting)
+    status, doc, _ = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "60")
+    assert status == 1
+    assert doc["verdict"] == "fail" and doc["errors"] > 0
+    assert doc["reasons"][0].startswith(f"{doc['errors']} errors found")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_call"),
+    [
+        (["cpu", "--duration", "1"], ("cpu", 0, None, None)),
+        (["ram", "--duration", "1", "--size", "1048576"], ("ram", 0, None, 1048576)),
+        (["disk", "--duration", "1", "--size", "4096", "--path", "{tmp}"], ("disk", 0, "{tmp}", 4096)),
+    ],
+)
+def test_host_tests_run_the_factorys_workload_with_the_given_options(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    args: list[str],
+    expected_call: tuple[Any, ...],
+) -> None:
+    calls: list[tuple[Any, ...]] = []
+    kind = args[0]
+
+    def scripted(kind_: str, _engine: Any, device_index: int, path: Path | None, size: int | None) -> ScriptedWorkload:
+        calls.append((kind_, device_index, None if path is None else str(path), size))
+        return ScriptedWorkload([WorkloadStatus(True, 4, 0, {"gflops": 350.0})], kind=kind, device=kind)
+
+    monkeypatch.setattr(factory, "make_workload", scripted)
+    status, doc, _ = _json_run(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert status == 0 and doc["verdict"] == "pass" and doc["kind"] == kind
+    assert doc["simulated"] is False
+    assert calls == [tuple(str(tmp_path) if x == "{tmp}" else x for x in expected_call)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gpu", "--duration", "0"], "--duration 0 must be more than 0 and at most 86400 s"),
+        (["gpu", "--duration", "-5"], "--duration -5 must be more than 0 and at most 86400 s"),
+        (["gpu", "--duration", "86401"], "--duration 86401 must be more than 0 and at most 86400 s"),
+        (["gpu", "--duration", "nan"], "nan is not a number of seconds"),
+        (["gpu", "--device", "-1"], "-1 is not a GPU index (0 or more)"),
+        (["gpu", "--demo", "--device", "2"], "--device 2: no such GPU; this machine has 2 (0 to 1)"),
+        (["vram", "--size", "0"], "0 must be a positive number of bytes"),
+        (["ram", "--size", "lots"], "'lots' is not a number of bytes"),
+        (["disk"], "the disk test needs --path DIR"),
+        (["disk", "--path", "/nonexistent/scratch"], "--path /nonexistent/scratch: no such folder"),
+        (["cpu", "--path", "/tmp"], "--path is for the disk test, not cpu"),
+        (["gpu", "--size", "10"], "--size is for the vram, ram and disk tests, not gpu"),
+        (["gpu", "--time-scale", "10"], "--time-scale needs --demo"),
+        (["gpu", "--demo", "rtx9999"], "unknown demo GPU rtx9999"),
+        (["gpu"], "no NVIDIA GPU: "),
+        (["vram"], "no NVIDIA GPU: "),
+        (["burn"], "invalid choice: 'burn'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_runs_or_is_saved(
+    capsys: pytest.CaptureFixture[str], private_home: Path, args: list[str], message: str
+) -> None:
+    status = _exit_status(["stress", *args])
+    err = capsys.readouterr().err
+    assert status == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("aiwm: error: ") and message in lines[0], err
+    assert _stored(private_home) == []
+
+
+def _exit_status(argv: list[str]) -> int:
+    """main's status; argparse's own errors exit by themselves (one line, status 2)."""
+    try:
+        return main(argv)
+    except SystemExit as exited:
+        return int(exited.code or 0)
+
+
+def test_no_gpu_message_suggests_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stress", "gpu"]) == 2
+    assert "(try --demo" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_the_test_saves_it_aborted_and_exits_130(private_home: Path) -> None:
+    env = {**os.environ, "AIWM_NVML_LIBRARY": NO_NVML, "AIWM_HOME": str(private_home)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "app", "stress", "gpu", "--demo", "--duration", "600", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as process:
+        assert process.stderr is not None and process.stdout is not None
+        assert "SIMULATED" in process.stderr.readline()  # printed just before the load starts
+        time.sleep(1.0)
+        process.send_signal(signal.SIGINT)
+        signalled = time.monotonic()
+        out, rest = process.communicate(timeout=30)
+        stopped_in_s = time.monotonic() - signalled
+    assert process.returncode == 130
+    assert stopped_in_s < 3.0
+    assert "Traceback" not in rest
+    doc = json.loads(out)
+    assert doc["verdict"] == "aborted" and doc["abort_reason"].startswith("cancelled after")
+    (saved,) = _stored(private_home)
+    assert json.loads(saved.read_text())["verdict"] == "aborted"
+    assert rest.strip().splitlines() == [f"aiwm: result saved to {saved}"]
+
+
+def test_help_documents_the_exit_statuses_and_bounds(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["stress", "--help"])
+    out = capsys.readouterr().out
+    assert "{gpu,vram,cpu,ram,disk}" in out
+    assert "at most 86400" in out
+    flat = " ".join(out.split())
+    assert "exit status: 0 pass, warn or inconclusive; 1 fail; 2 bad input; 3 aborted" in flat
+    assert "130 Ctrl+C" in flat
+
+
+def test_a_result_that_cannot_be_saved_is_still_shown_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.errors import UserError
+    from app.stress import store
+
+    def full_disk(_document: dict[str, Any]) -> Path:
+        raise UserError("cannot write /data/tests/stress/x.json: No space left on device")
+
+    monkeypatch.setattr(store, "save_result", full_disk)
+    status = main(["stress", "gpu", "--demo", "--time-scale", "100", "--duration", "10", "--json"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert json.loads(captured.out)["verdict"] in ("pass", "warn")
+    assert captured.err.strip().splitlines()[-1] == (
+        "aiwm: error: the result was not saved: cannot write /data/tests/stress/x.json: No space left on device"
+    )
+
+
+def test_a_time_scaled_run_says_the_host_guards_saw_no_readings(capsys: pytest.CaptureFixture[str]) -> None:
+    _, doc, _ = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "10")
+    assert any(
+        line.startswith("time scale 100: only the simulated GPUs are sampled")
+        for line in doc["details"]["guards_inactive"]
+    )
+
+
+def test_progress_line_goes_to_stderr_only_on_a_terminal(private_home: Path) -> None:
+    import pty
+
+    env = {**os.environ, "AIWM_NVML_LIBRARY": NO_NVML, "AIWM_HOME": str(private_home)}
+    command = [sys.executable, "-m", "app", "stress", "gpu", "--demo", "--time-scale", "10", "--duration", "25"]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, env=env, timeout=60, check=False)
+        os.close(follower)
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all was read
+                break
+            if not chunk:
+                break
+            terminal += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert re.search(rb"\raiwm: \d+/25 s, 0 errors", terminal.replace(b"\x1b[2K", b""))
+    piped = subprocess.run(command, capture_output=True, env=env, timeout=60, check=False, text=True)
+    assert "/25 s" not in piped.stderr
