@@ -17,8 +17,21 @@ from app.core.sampling.sample import Sample
 from app.stress.guard import SafetyGuard
 from app.stress.thermal.series import ThermalSeries
 
-# NVML's cumulative violation counters on GpuReading, named by what they count (research §7)
-COUNTER_FIELDS = {"sw_power_cap": "power_violation_s", "thermal": "thermal_violation_s"}
+# NVML's cumulative counters on GpuReading, named by the reason they count (research §7): the
+# per-reason clock-event counters (field ids 74, 269, 270, 271) first, the older violation
+# counters (NVML_PERF_POLICY_POWER / _THERMAL) where a GPU lacks them.
+COUNTER_FIELDS: dict[str, tuple[str, ...]] = {
+    "sw_power_cap": ("throttle_sw_power_cap_s", "power_violation_s"),
+    "sw_thermal_slowdown": ("throttle_sw_thermal_s",),
+    "hw_thermal_slowdown": ("throttle_hw_thermal_s",),
+    "hw_power_brake": ("throttle_hw_power_brake_s",),
+    "thermal": ("thermal_violation_s",),
+}
+
+
+def _counter(gpu: GpuReading, attributes: tuple[str, ...]) -> float | None:
+    """The first of `attributes` the GPU reports."""
+    return next((value for a in attributes if (value := getattr(gpu, a, None)) is not None), None)
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,7 @@ def _gpu_row(gpu: GpuReading, time_s: float) -> Row:
         gpu.power_limit_w,
         gpu.fan_percent,
         gpu.clock_event_reasons,
-        tuple((name, getattr(gpu, attribute, None)) for name, attribute in COUNTER_FIELDS.items()),
+        tuple((name, _counter(gpu, attributes)) for name, attributes in COUNTER_FIELDS.items()),
         float(sum("compute" in p.kind for p in gpu.processes)),
     )
 

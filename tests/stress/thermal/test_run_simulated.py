@@ -168,3 +168,14 @@ def test_a_guard_that_raises_stops_the_test_instead_of_being_ignored() -> None:
     run = _run("rtx4090", ThermalPlan("gpu0", 30.0, 600.0, 60.0), scale=100.0, guard=FakeGuard(broken))
     assert run.result.verdict == "aborted"
     assert "the safety guard failed (KeyError" in (run.result.abort_reason or "")
+
+
+def test_the_degraded_cards_thermal_slowdown_is_timed_by_its_own_nvml_counter() -> None:
+    """The per-reason counters (NVML field ids 269, 270) time SW and HW thermal slowdown; the
+    simulated card reports them, so the breakdown says "counter" rather than a sampled guess."""
+    run = _run("rtx4090-degraded", ThermalPlan("gpu0", 30.0, 600.0, 30.0), scale=200.0)
+    throttle = run.result.details["throttle"]
+    assert isinstance(throttle, dict)
+    by_reason = throttle["by_reason"]
+    thermal = by_reason["sw_thermal_slowdown"]
+    assert thermal["source"] == "counter" and thermal["percent"] > 50, by_reason
