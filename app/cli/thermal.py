@@ -7,7 +7,6 @@ Ctrl+C cancelled it (the aborted result is still saved); 2 for bad input, said i
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
@@ -74,12 +73,11 @@ def check_device(engine: Engine, device: str) -> None:
 
 def make_thermal_workload(engine: Engine, device: str) -> Workload:
     """The full-load workload for the device, from the stress tests' factory (GPU burn or CPU matrices)."""
+    from app.stress.factory import make_workload
     from app.stress.thermal.collect import gpu_index
 
-    factory: Any = importlib.import_module("app.stress.factory")  # the stress runner's module
     index = gpu_index(device)
-    workload: Workload = factory.make_workload("cpu" if index is None else "gpu", engine, index, None, None)
-    return workload
+    return make_workload("cpu", engine) if index is None else make_workload("gpu", engine, index)
 
 
 def _run(plan: ThermalPlan, workload: Workload, session: LiveSession, guard: Any) -> tuple[ThermalResult, bool]:

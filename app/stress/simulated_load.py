@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.clock import Clock
-from app.core.gpu.catalog import GpuSpec
+from app.core.gpu.catalog import GpuSpec, peak_tflops
 from app.core.gpu.simulated_backend import SimulatedBackend
 from app.stress.records import Kind, WorkloadStatus
 
@@ -29,13 +29,7 @@ SIMULATED = "SIMULATED"
 def catalog_peak_tflops(spec: GpuSpec) -> float | None:
     """The catalog's published FP32 peak for the simulated card, by the name the driver gives it;
     None where the catalog has none (percent of peak is then n/a, never against a guess)."""
-    from app.core.gpu import catalog
-
-    # `peak_tflops(name)` arrives with the GPU workloads (issue 9, merged separately); until then
-    # a spec's own `fp32_tflops`, if any. After the merge this is a plain import.
-    lookup = getattr(catalog, "peak_tflops", None)
-    value = lookup(spec.name) if callable(lookup) else getattr(spec, "fp32_tflops", None)
-    return None if value is None else float(value)
+    return peak_tflops(spec.name, "fp32")
 
 
 @dataclass

@@ -91,19 +91,12 @@ def test_thermal_throttling_on_a_degraded_card_shows_as_lost_tflops() -> None:
 def test_peak_comes_from_the_catalog_by_the_cards_name_and_unknown_peak_is_said(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from app.core.gpu import catalog
+    from app.stress import simulated_load
 
-    asked: list[str] = []
-
-    def published(name: str) -> float | None:  # the catalog's table as the GPU workloads bring it
-        asked.append(name)
-        return {"NVIDIA GeForce RTX 4090": 82.6}.get(name)
-
-    monkeypatch.setattr(catalog, "peak_tflops", published, raising=False)
     backend, clock = _backend()
     known = SimulatedGpuWorkload(backend, 0, "gpu")
-    assert (known.peak_tflops, asked) == (82.6, ["NVIDIA GeForce RTX 4090"])
-    monkeypatch.setattr(catalog, "peak_tflops", lambda _name: None, raising=False)
+    assert known.peak_tflops == 82.6  # RTX 4090: 128 SMs x 128 lanes x 2 x 2.52 GHz (resources/gpu_catalog.json)
+    monkeypatch.setattr(simulated_load, "peak_tflops", lambda _name, _kind="fp32": None)
     unknown = SimulatedGpuWorkload(backend, 0, "gpu")
     unknown.start()
     _run_for(unknown, clock, 10.0)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from app import __version__
-from app.core.json_values import to_json_value
 from app.core.sampling.live import LiveSession
 from app.stress.records import STRESS_SCHEMA, THERMAL_SCHEMA, Kind, Progress, StressResult, ThermalResult
 from app.stress.thermal.run import ThermalPlan
@@ -105,9 +103,11 @@ class EngineRunner:
 
 
 def result_document(result: StressResult | ThermalResult) -> dict[str, Any]:
-    """The `aiwm.stress/1` or `aiwm.thermal/1` document of a result: the record's own field names."""
-    schema = THERMAL_SCHEMA if isinstance(result, ThermalResult) else STRESS_SCHEMA
-    return {"schema": schema, **to_json_value(result), "program_version": __version__}
+    """The `aiwm.stress/1` or `aiwm.thermal/1` document of a result, as `aiwm stress` / `aiwm thermal` save it."""
+    from app.stress.documents import stress_document
+    from app.stress.thermal.document import thermal_document
+
+    return thermal_document(result) if isinstance(result, ThermalResult) else stress_document(result)
 
 
 def _describe(error: Exception) -> str:
