@@ -57,4 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         from app.cli.doctor import doctor_command
 
         return doctor_command(args)
+    if args.command == "plan":
+        from app.cli.plan import plan_command
+
+        return plan_command(args)
     return gui_command(args)
