@@ -135,10 +135,22 @@ def _merge(doc: dict[str, Any], extra: dict[str, Any], where: Path) -> dict[str,
         rows = extra.get(section, [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get(key), str) for r in rows):
             raise UserError(f"{where}: {section} must be a list of objects, each with a {key}")
-        mine = {r[key].lower(): {"source": f"your {OVERRIDES_NAME}", "checked": "yours", **r} for r in rows}
-        kept = [r for r in doc.get(section, []) if str(r.get(key, "")).lower() not in mine]
-        merged[section] = kept + list(mine.values())
+        merged[section] = _merge_rows(doc.get(section, []), rows, key)
     return merged
+
+
+def _merge_rows(shipped: list[dict[str, Any]], mine: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Shipped rows with the user's fields laid over the row of the same name; new names are added.
+    A changed row's source and date become the user's (their figures, not the cited ones)."""
+    yours = {"source": f"your {OVERRIDES_NAME}", "checked": "yours"}
+    out = [dict(row) for row in shipped]
+    for row in mine:
+        same = [i for i, old in enumerate(out) if str(old.get(key, "")).lower() == row[key].lower()]
+        if same:
+            out[same[0]] = {**out[same[0]], **yours, **row}
+        else:
+            out.append({**yours, **row})
+    return out
 
 
 def _catalog(doc: dict[str, Any], overrides: Path) -> HardwareCatalog:
