@@ -96,7 +96,11 @@ def add_plan_arguments(plan: argparse.ArgumentParser) -> None:
     plan.add_argument("--sensitive-data", action="store_true", help="the data must not go to shared rented GPUs")
     plan.add_argument("--facts", type=Path, metavar="FILE", help="an aiwm.snapshot/1 or aiwm.facts/1 file's GPUs")
     plan.add_argument("--mfu", type=share, default=0.40, help="share of peak FLOPS reached (default 0.40)")
-    plan.add_argument("--checkpointing", action="store_true", help="training: recompute activations to save memory")
+    plan.add_argument(
+        "--no-checkpointing",
+        action="store_true",
+        help="training: keep every activation instead of recomputing them (faster, much more memory)",
+    )
     plan.add_argument("--save", action="store_true", help="also keep the plan in the data folder's plans/")
 
 
@@ -150,7 +154,7 @@ def _request(args: argparse.Namespace) -> tuple[PlanRequest, tuple[str, ...]]:
         months=args.months,
         sensitive_data=args.sensitive_data,
         mfu=args.mfu,
-        activation_checkpointing=args.checkpointing,
+        activation_checkpointing=not args.no_checkpointing,
     )
     return request, notes
 

@@ -23,15 +23,14 @@ def local_option(sizing: Sizing, local_gpus: Sequence[tuple[str, int]], simulate
     gpus = sorted(local_gpus, key=lambda gpu: -gpu[1])
     label = " (SIMULATED)" if simulated else ""
     for count in range(1, len(gpus) + 1):
-        checkpointed = sizing.layout(count, gpus[count - 1][1])
-        if checkpointed is not None:
-            return _fitting(sizing, gpus[:count], simulated, checkpointed)
+        if sizing.fits_on(count, gpus[count - 1][1]):
+            return _fitting(sizing, gpus[:count], simulated)
     smallest = gpus[-1][1]
     notes = [f"this machine{label}: {len(gpus)} GPU(s)", *misfit_notes(sizing, smallest, len(gpus))]
     return Option("local", gpus[0][0], len(gpus), smallest, False, None, None, tuple(notes))
 
 
-def _fitting(sizing: Sizing, gpus: Sequence[tuple[str, int]], simulated: bool, checkpointed: bool) -> Option:
+def _fitting(sizing: Sizing, gpus: Sequence[tuple[str, int]], simulated: bool) -> Option:
     count, name, vram = len(gpus), gpus[0][0], gpus[-1][1]
     label = " (SIMULATED)" if simulated else ""
     notes = [f"this machine{label}: {', '.join(g[0] for g in gpus)}"]
@@ -42,7 +41,7 @@ def _fitting(sizing: Sizing, gpus: Sequence[tuple[str, int]], simulated: bool, c
         notes.append("a GPU here is not in the hardware catalog: no hours or cost (add it to planner_overrides.json)")
         return Option("local", name, count, vram, True, None, None, tuple(notes))
     slowest = min(known, key=lambda spec: spec.bf16_tflops or spec.fp32_tflops)
-    hours, more = hours_on(sizing, slowest, count, checkpointed)
+    hours, more = hours_on(sizing, slowest, count)
     notes += more
     cost, cost_notes = _running_cost(sizing, known, hours)
     notes += cost_notes

@@ -20,9 +20,9 @@ HOURS_PER_MONTH = 730  # 8,760 hours a year / 12
 INFERENCE_MAX_GPUS = 8  # tensor parallelism stays inside one server's NVLink domain
 TRAINING_MAX_GPUS = 1024
 VPS_OS_RESERVE_BYTES = 1 * GB  # the operating system and the runtime keep about this much RAM
-# Recomputing the forward pass in the backward one: 8·N·D instead of 6·N·D (Transformer Math 101).
-RECOMPUTE_FACTOR = 8 / 6
-CHECKPOINT_NOTE = "with activation checkpointing (layer inputs kept, forward recomputed: ~8·N·D FLOPs, +33 %)"
+# MFU counts model FLOPs only (6·N·D), not the recomputed forward pass (PaLM, Chowdhery et al. 2022,
+# appendix B), so checkpointing changes the memory, not the hours at a given MFU.
+CHECKPOINT_NOTE = "activation checkpointing on: layer inputs kept, the forward pass recomputed (--no-checkpointing)"
 
 
 @dataclass(frozen=True)
@@ -36,20 +36,12 @@ class Sizing:
     total_bytes: int  # the plan's memory total: `count` GPUs together always hold at least this
 
     def per_gpu(self, count: int, checkpointed: bool | None = None) -> int:
-        forced = self.request.activation_checkpointing if checkpointed is None else checkpointed
-        return per_gpu_bytes(self.parts, count, forced)
+        chosen = self.request.activation_checkpointing if checkpointed is None else checkpointed
+        return per_gpu_bytes(self.parts, count, chosen)
 
-    def layout(self, count: int, vram_bytes: int) -> bool | None:
-        """Whether the work fits on `count` GPUs of `vram_bytes`: None when it does not, else whether it
-        needs activation checkpointing (tried for training only when it does not fit without)."""
-        if count * vram_bytes < self.total_bytes:
-            return None
-        forced = self.request.activation_checkpointing
-        if self.per_gpu(count, forced) <= vram_bytes:
-            return forced and self.parts.training
-        if self.parts.training and self.per_gpu(count, True) <= vram_bytes:
-            return True
-        return None
+    def fits_on(self, count: int, vram_bytes: int) -> bool:
+        """Whether `count` GPUs of `vram_bytes` hold the work: each its share, all of them the plan's total."""
+        return self.per_gpu(count) <= vram_bytes and count * vram_bytes >= self.total_bytes
 
     def split_note(self, count: int) -> str | None:
         if count == 1:
@@ -67,20 +59,18 @@ def _counts(sizing: Sizing) -> list[int]:
     return [2**k for k in range(int(math.log2(limit)) + 1)]
 
 
-def hours_on(sizing: Sizing, gpu: GpuSpec, count: int, checkpointed: bool = False) -> tuple[float | None, list[str]]:
+def hours_on(sizing: Sizing, gpu: GpuSpec, count: int) -> tuple[float | None, list[str]]:
     """Hours of work on `count` of `gpu`, with notes; None when the token count is unknown."""
     request, notes = sizing.request, []
     _, why = peak_flops(gpu, request.precision)
     if why:
         notes.append(why)
     if sizing.parts.training:
-        flops = sizing.compute.total_flops
-        if checkpointed:
+        if request.activation_checkpointing:
             notes.append(CHECKPOINT_NOTE)
-            flops *= RECOMPUTE_FACTOR
         if sizing.compute.tokens is None:
             return None, notes
-        return training_hours(flops, gpu, count, request.precision, request.mfu), notes
+        return training_hours(sizing.compute.total_flops, gpu, count, request.precision, request.mfu), notes
     if request.tokens is None:
         if request.months is not None:
             notes.append(f"serving for {request.months:g} months ({HOURS_PER_MONTH} h a month)")
@@ -91,21 +81,15 @@ def hours_on(sizing: Sizing, gpu: GpuSpec, count: int, checkpointed: bool = Fals
     return request.tokens / rate / 3600, notes
 
 
-def fewest_gpus(sizing: Sizing, vram_bytes: int, counts: Sequence[int]) -> tuple[int, bool] | None:
-    """The fewest GPUs that hold the work, and whether they need activation checkpointing."""
-    for count in counts:
-        checkpointed = sizing.layout(count, vram_bytes)
-        if checkpointed is not None:
-            return count, checkpointed
-    return None
+def fewest_gpus(sizing: Sizing, vram_bytes: int, counts: Sequence[int]) -> int | None:
+    return next((count for count in counts if sizing.fits_on(count, vram_bytes)), None)
 
 
 def misfit_notes(sizing: Sizing, vram_bytes: int, count: int) -> list[str]:
     notes = [f"does not fit: needs {gb_text(sizing.per_gpu(count))} per GPU on {count}, has {gb_text(vram_bytes)}"]
     request = sizing.request
     if sizing.parts.training and not request.activation_checkpointing:
-        checkpointed = sizing.per_gpu(count, True)
-        notes.append(f"with activation checkpointing: {gb_text(checkpointed)} per GPU")
+        notes.append(f"with activation checkpointing: {gb_text(sizing.per_gpu(count, True))} per GPU")
     return notes
 
 
@@ -135,19 +119,15 @@ def _rent_option(sizing: Sizing, price: RentPrice) -> Option:
 
 
 def _meet_deadline(
-    sizing: Sizing, gpu: GpuSpec, fit: tuple[int, bool], counts: Sequence[int]
+    sizing: Sizing, gpu: GpuSpec, count: int, counts: Sequence[int]
 ) -> tuple[int, float | None, list[str]]:
     """The fewest GPUs that fit and, for training with a deadline, enough more to meet it."""
-    count, checkpointed = fit
-    hours, notes = hours_on(sizing, gpu, count, checkpointed)
+    hours, notes = hours_on(sizing, gpu, count)
     deadline = sizing.request.deadline_hours
     if deadline is None or hours is None or hours <= deadline or not sizing.parts.training:
         return count, hours, [*filter(None, [sizing.split_note(count)]), *notes]
-    for more in (n for n in counts if n > count):
-        more_checkpointed = sizing.layout(more, gpu.vram_bytes)
-        if more_checkpointed is None:
-            continue
-        more_hours, more_notes = hours_on(sizing, gpu, more, more_checkpointed)
+    for more in (n for n in counts if n > count and sizing.fits_on(n, gpu.vram_bytes)):
+        more_hours, more_notes = hours_on(sizing, gpu, more)
         if more_hours is not None and more_hours <= deadline:
             note = f"{more} GPUs to finish within the {deadline:g} h deadline ({count} would fit)"
             return more, more_hours, [note, *filter(None, [sizing.split_note(more)]), *more_notes]
@@ -180,14 +160,13 @@ def dedicated_options(sizing: Sizing) -> list[Option]:
     for server in sizing.catalog.dedicated:
         gpu = sizing.catalog.gpu(server.gpu)
         assert gpu is not None
-        checkpointed = sizing.layout(server.gpu_count, gpu.vram_bytes)
-        if checkpointed is None:
+        if not sizing.fits_on(server.gpu_count, gpu.vram_bytes):
             notes = [server.name, *misfit_notes(sizing, gpu.vram_bytes, server.gpu_count)]
             options.append(
                 Option("dedicated", gpu.name, server.gpu_count, gpu.vram_bytes, False, None, None, tuple(notes))
             )
             continue
-        hours, notes = hours_on(sizing, gpu, server.gpu_count, checkpointed)
+        hours, notes = hours_on(sizing, gpu, server.gpu_count)
         months = _billed_months(sizing.request.months, hours)
         cost = months * server.monthly_usd
         notes = [server.name, *filter(None, [sizing.split_note(server.gpu_count)]), *notes]

@@ -102,9 +102,9 @@ def _nothing_fits(request: PlanRequest, options: Sequence[Option]) -> str:
     largest = max((o.vram_bytes_per_gpu or 0 for o in options if o.gpu), default=0)
     hint = "more GPUs or GPUs with more memory"
     if request.workload in ("full-finetune", "pretrain"):
-        hint = "--workload lora or qlora, --checkpointing, a smaller --batch or --context, or " + hint
+        hint = "--workload lora or qlora, a smaller --batch or --context, or " + hint
     elif request.workload == "inference":
         hint = "a lower --precision (int8, int4, q4_k_m), a shorter --context, or " + hint
     elif request.workload == "lora":
-        hint = "--workload qlora, --checkpointing, or " + hint
+        hint = "--workload qlora, a smaller --batch or --context, or " + hint
     return f"no option fits (largest GPU here: {largest / 1e9:.0f} GB); what would: {hint}"

@@ -48,7 +48,7 @@ class PlanRequest:
     months: float | None = None  # how long the project runs (rent vs buy)
     sensitive_data: bool = False
     mfu: float = 0.40  # utilisation of peak
-    activation_checkpointing: bool = False  # training: recompute activations (2·s·b·h·L kept, not 34·s·b·h·L)
+    activation_checkpointing: bool = True  # training: keep layer inputs only (2·s·b·h·L, not 34·s·b·h·L)
 
 
 @dataclass(frozen=True)

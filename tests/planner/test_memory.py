@@ -72,12 +72,22 @@ def test_gguf_weights_match_llama_quantize_sizes_for_llama_3_8b(precision: str, 
     assert weights / GIB == pytest.approx(published_gib, rel=0.01)
 
 
+def test_training_checkpoints_activations_unless_told_not_to() -> None:
+    model = find_model("llama-3.1-8b")
+    default = estimate_memory(_request(model, "lora"))
+    assert default == estimate_memory(_request(model, "lora", activation_checkpointing=True))
+    assert (
+        default.activations_bytes
+        < estimate_memory(_request(model, "lora", activation_checkpointing=False)).activations_bytes
+    )
+
+
 def test_activations_with_and_without_checkpointing_follow_transformer_math() -> None:
     # s = 2048, b = 1, h = 4096, L = 32, no vocabulary given (no logits term):
     # without recomputation (FlashAttention): 34 * s*b*h * L = 9,126,805,504 bytes;
     # full recomputation: 2 * s*b*h * L + one layer's 34 * s*b*h = 536,870,912 + 285,212,672.
     model = _custom(6.74e9, layers=32, hidden=4096, heads=32, kv_heads=32, head_dim=128)
-    plain = estimate_memory(_request(model, "full-finetune", context=2048))
+    plain = estimate_memory(_request(model, "full-finetune", context=2048, activation_checkpointing=False))
     checkpointed = estimate_memory(_request(model, "full-finetune", context=2048, activation_checkpointing=True))
     assert plain.activations_bytes == 9_126_805_504
     assert checkpointed.activations_bytes == 822_083_584
@@ -85,7 +95,9 @@ def test_activations_with_and_without_checkpointing_follow_transformer_math() ->
 
 def test_training_adds_fp32_logits_for_the_loss() -> None:
     # Llama-3.1-8B at context 1: 34 * 4096 * 32 layers = 4,456,448 plus 4 bytes x 128,256 logits = 513,024.
-    memory = estimate_memory(_request(find_model("llama-3.1-8b"), "full-finetune", context=1))
+    memory = estimate_memory(
+        _request(find_model("llama-3.1-8b"), "full-finetune", context=1, activation_checkpointing=False)
+    )
     assert memory.activations_bytes == 4_456_448 + 513_024
 
 
