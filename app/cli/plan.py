@@ -95,11 +95,16 @@ def add_plan_arguments(plan: argparse.ArgumentParser) -> None:
     plan.add_argument("--months", type=positive_number, metavar="M", help="how long the project runs")
     plan.add_argument("--sensitive-data", action="store_true", help="the data must not go to shared rented GPUs")
     plan.add_argument("--facts", type=Path, metavar="FILE", help="an aiwm.snapshot/1 or aiwm.facts/1 file's GPUs")
-    plan.add_argument("--mfu", type=share, default=0.40, help="share of peak FLOPS reached (default 0.40)")
+    plan.add_argument(
+        "--mfu",
+        type=share,
+        default=0.40,
+        help="model FLOPs utilisation, the share of peak reached (default 0.40; 0.35-0.45 is typical)",
+    )
     plan.add_argument(
         "--no-checkpointing",
         action="store_true",
-        help="training: keep every activation instead of recomputing them (faster, much more memory)",
+        help="training: keep every activation instead of recomputing them (no recomputation, much more memory)",
     )
     plan.add_argument("--save", action="store_true", help="also keep the plan in the data folder's plans/")
 

@@ -106,6 +106,20 @@ def test_sensitive_data_prefers_a_dedicated_server_over_cheaper_shared_rent() ->
     assert any("sensitive" in reason for reason in plan.recommendation.reasons)
 
 
+def test_sensitive_data_with_no_dedicated_server_that_fits_rents_with_a_caution() -> None:
+    big_job = PlanRequest(
+        ModelSpec("big", 30e9, layers=48, hidden=7168, heads=56, kv_heads=8, head_dim=128),
+        "full-finetune",
+        context=1024,
+        tokens=1e9,
+        sensitive_data=True,
+    )  # 480 GB of training state: no single 80 GB dedicated server holds it
+    plan = _plan(big_job)
+    assert not _option(plan, "dedicated").fits
+    assert plan.recommendation is not None and plan.recommendation.kind == "rent"
+    assert any("sensitive data on shared rented GPUs" in reason for reason in plan.recommendation.reasons)
+
+
 def test_long_running_serving_goes_to_a_dedicated_server_when_its_months_cost_less() -> None:
     seven_b = ModelSpec("seven-b", 7e9, layers=32, hidden=4096, heads=32, kv_heads=8, head_dim=128)
     request = PlanRequest(seven_b, "inference", months=12)  # 8,760 h: rent Small 13,140; dedicated 12 x 500
