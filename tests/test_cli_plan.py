@@ -163,6 +163,7 @@ def test_a_broken_override_file_is_one_line_exit_2_and_untouched(
         (["--workload", "lora"], "give --model"),
         (["--model", "gpt2"], "give --workload"),
         (["--model", "gpt2", "--workload", "lora", "--facts", "/nonexistent/facts.json"], "No such file"),
+        (["--model", "gpt2", "--workload", "lora", "--facts", "pyproject.toml"], "not JSON"),
         (["--model", "gpt2", "--workload", "lora", "--demo", "nosuchgpu"], "nosuchgpu"),
         (["--model", "gpt2", "--workload", "lora", "--facts", "f.json", "--demo"], "cannot go with --facts"),
         (["--model", "gpt2", "--workload", "lora", "--time-scale", "10"], "--time-scale needs --demo"),
@@ -184,13 +185,25 @@ def _bad(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str,
     return status, out, err
 
 
-def test_a_facts_file_with_an_unknown_gpu_and_no_vram_is_one_line(
+def test_a_facts_gpu_of_unknown_memory_is_left_out_with_a_warning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"schema": "aiwm.facts/1", "gpus": [{"name": "Mystery Card"}]}))
-    status, _, err = _bad(capsys, ["--model", "gpt2", "--workload", "lora", "--facts", str(facts)])
-    assert status == 2 and "Mystery Card" in err and err.count("\n") == 1
+    doc = _json(capsys, "--model", "gpt2", "--workload", "lora", "--facts", str(facts))
+    assert not [o for o in doc["options"] if o["kind"] == "local"]
+    assert any("Mystery Card" in w and "left out" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(
+    "fixture", sorted((Path(__file__).parent / "data" / "facts").glob("*.json")), ids=lambda p: p.stem
+)
+def test_every_recorded_facts_file_plans(capsys: pytest.CaptureFixture[str], fixture: Path) -> None:
+    doc = _json(capsys, "--model", "llama-3.2-1b", "--workload", "qlora", "--facts", str(fixture))
+    names = [g["name"] for g in json.loads(fixture.read_text())["gpus"]]
+    local = [o for o in doc["options"] if o["kind"] == "local"]
+    assert len(local) == (1 if names else 0)
+    assert not any("left out" in w for w in doc["warnings"])  # every recorded GPU is in the hardware catalog
 
 
 def test_a_real_doctor_facts_file_is_read(capsys: pytest.CaptureFixture[str]) -> None:

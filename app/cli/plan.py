@@ -114,8 +114,8 @@ def plan_command(args: argparse.Namespace) -> int:
         return _list_models(args.json)
     request, notes = _request(args)
     hardware = load_hardware()
-    local_gpus, simulated = _local_gpus(args)
-    plan = make_plan(request, local_gpus, simulated, hardware, notes)
+    local_gpus, simulated, left_out = _local_gpus(args)
+    plan = make_plan(request, local_gpus, simulated, hardware, (*notes, *left_out))
     print_out(json.dumps(plan_document(plan), indent=2) if args.json else plan_text(plan))
     if args.save:
         say(f"plan saved to {save_plan(plan)}")
@@ -178,8 +178,9 @@ def _model(args: argparse.Namespace) -> tuple[ModelSpec, tuple[str, ...]]:
     return custom_model(args.params, **shape)
 
 
-def _local_gpus(args: argparse.Namespace) -> tuple[list[tuple[str, int]], bool]:
-    """This machine's GPUs as (name, VRAM bytes), or those of a --facts file; and whether simulated."""
+def _local_gpus(args: argparse.Namespace) -> tuple[list[tuple[str, int]], bool, tuple[str, ...]]:
+    """This machine's GPUs as (name, VRAM bytes), or those of a --facts file; whether they are
+    simulated; and a warning for each GPU left out because its memory is unknown."""
     if args.facts is not None:
         if args.demo is not None:
             raise UserError("--demo simulates this machine's GPUs; it cannot go with --facts")
@@ -192,12 +193,15 @@ def _local_gpus(args: argparse.Namespace) -> tuple[list[tuple[str, int]], bool]:
     with open_engine(args) as engine:
         inventory = engine.inventory()
     gpus = [(g.name, g.vram_total_bytes) for g in inventory.gpus if g.name and g.vram_total_bytes]
-    return gpus, inventory.simulated or args.demo is not None
+    left_out = tuple(
+        f"GPU {g.index} left out: its memory could not be read" for g in inventory.gpus if not g.vram_total_bytes
+    )
+    return gpus, inventory.simulated or args.demo is not None, left_out
 
 
-def gpus_from_file(path: Path) -> tuple[list[tuple[str, int]], bool]:
-    """The GPUs of an aiwm.snapshot/1 file (name, vram_total_bytes) or an aiwm.facts/1 file (names:
-    the VRAM comes from the hardware catalog)."""
+def gpus_from_file(path: Path) -> tuple[list[tuple[str, int]], bool, tuple[str, ...]]:
+    """The GPUs of an aiwm.snapshot/1 file (name, vram_total_bytes) or an aiwm.facts/1 file (names: the
+    VRAM comes from the hardware catalog; a GPU it lacks is left out, with a warning)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -209,15 +213,19 @@ def gpus_from_file(path: Path) -> tuple[list[tuple[str, int]], bool]:
     rows = doc.get("gpus")
     if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str) for r in rows):
         raise UserError(f"--facts {path}: gpus must be a list of objects with a name")
-    simulated = doc.get("simulated") is True
-    return [_gpu_row(row, path) for row in rows], simulated
+    gpus, left_out = [], []
+    for row in rows:
+        vram = _vram(row)
+        if vram is None:
+            left_out.append(f"{row['name']} from --facts left out: no vram_total_bytes and not in the hardware catalog")
+        else:
+            gpus.append((row["name"], vram))
+    return gpus, doc.get("simulated") is True, tuple(left_out)
 
 
-def _gpu_row(row: dict[str, Any], path: Path) -> tuple[str, int]:
+def _vram(row: dict[str, Any]) -> int | None:
     vram = row.get("vram_total_bytes")
     if isinstance(vram, int) and not isinstance(vram, bool) and vram > 0:
-        return row["name"], vram
+        return vram
     spec = load_hardware().gpu(row["name"])
-    if spec is None:
-        raise UserError(f"--facts {path}: {row['name']!r} has no vram_total_bytes and is not in the hardware catalog")
-    return row["name"], spec.vram_bytes
+    return None if spec is None else spec.vram_bytes
