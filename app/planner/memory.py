@@ -23,6 +23,7 @@ CUDA_CONTEXT_BYTES = 650 * 2**20  # per GPU: RahulSChand/gpu_poor's fixed CUDA o
 ACTIVATION_BYTES_PER_SBH = 34  # 10 + 24 per layer (Transformer Math 101, selective recomputation, t = 1)
 CHECKPOINT_BYTES_PER_SBH = 2  # full recomputation keeps each layer's 2-byte input
 LOGIT_BYTES = 4  # fp32 logits for the loss: batch·context·vocab·4
+PREFILL_CHUNK_TOKENS = 2048  # inference reads a long prompt in chunks (llama.cpp -b default 2048)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def memory_parts(request: PlanRequest) -> MemoryParts:
         weights=model.params * bits / 8,
         gradients=0.0,
         optimizer=0.0,
-        activations=float(ACTIVATION_BYTES_PER_SBH * request.batch * request.context * _hidden(model)),  # one layer
+        activations=float(inference_activation_bytes(request)),
         activations_checkpointed=None,
         kv_cache=float(kv_cache_bytes(model, request.context, request.batch, kv_bytes_per_element(request.precision))),
         training=False,
@@ -89,6 +90,13 @@ def _adapter_training(request: PlanRequest, base_bits: float) -> MemoryParts:
         kv_cache=0.0,
         training=True,
     )
+
+
+def inference_activation_bytes(request: PlanRequest) -> int:
+    """One layer's working set while the prompt is read: 34·s·b·h bytes, with s at most one prefill
+    chunk (llama.cpp's default logical batch of 2,048 tokens; vLLM's chunked prefill does the same)."""
+    tokens = min(request.context, PREFILL_CHUNK_TOKENS)
+    return ACTIVATION_BYTES_PER_SBH * request.batch * tokens * _hidden(request.model)
 
 
 def training_activation_bytes(request: PlanRequest, checkpointed: bool) -> float:

@@ -173,3 +173,12 @@ def test_full_finetuning_a_quantised_model_is_refused() -> None:
 def test_unknown_precision_is_refused() -> None:
     with pytest.raises(UserError, match="unknown precision"):
         estimate_memory(_request(find_model("gpt2"), precision="fp8"))
+
+
+def test_inference_activations_are_one_layer_of_one_prefill_chunk() -> None:
+    # Llama-3.1-8B, hidden 4096: 34 x 1024 x 4096 = 142,606,336 bytes at context 1024; a 131,072-token
+    # prompt is read 2,048 tokens at a time (llama.cpp's default batch): 34 x 2048 x 4096 = 285,212,672.
+    llama = find_model("llama-3.1-8b")
+    assert estimate_memory(_request(llama, context=1024)).activations_bytes == 142_606_336
+    assert estimate_memory(_request(llama, context=131072)).activations_bytes == 285_212_672
+    assert estimate_memory(_request(llama, context=131072, batch=2)).activations_bytes == 2 * 285_212_672
