@@ -25,6 +25,7 @@ _OPTION_KEYS = (
     "cost_low_usd",
     "cost_high_usd",
     "break_even_utilisation",
+    "usd_per_hour",
 )
 
 

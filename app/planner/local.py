@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from app.planner.hardware import GpuSpec
 from app.planner.options import (
@@ -45,8 +46,16 @@ def _fitting(sizing: Sizing, gpus: Sequence[tuple[str, int]], simulated: bool) -
     notes += more
     cost, cost_notes = _running_cost(sizing, known, hours)
     notes += cost_notes
-    break_even = _break_even(sizing, slowest)
-    return Option("local", name, count, vram, True, hours, cost, tuple(notes), break_even_utilisation=break_even)
+    option = Option("local", name, count, vram, True, hours, cost, tuple(notes))
+    return replace(option, break_even_utilisation=_break_even(sizing, slowest), usd_per_hour=_hourly(sizing, known))
+
+
+def _hourly(sizing: Sizing, specs: Sequence[GpuSpec]) -> float:
+    """Electricity for an hour of work, plus an hour's share of the purchase where it is known."""
+    s = sizing.catalog.settings
+    power = sum(spec.tdp_w for spec in specs) / 1000 * s.pue * s.electricity_usd_per_kwh
+    purchase = sum(spec.purchase_usd or 0.0 for spec in specs)
+    return power + purchase / (s.amortisation_months * HOURS_PER_MONTH)
 
 
 def _running_cost(sizing: Sizing, specs: Sequence[GpuSpec], hours: float | None) -> tuple[float | None, list[str]]:

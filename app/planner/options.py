@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.planner.compute import decode_tokens_per_s, peak_flops, training_hours
 from app.planner.hardware import GB, GpuSpec, HardwareCatalog, RentPrice
@@ -115,7 +115,10 @@ def _rent_option(sizing: Sizing, price: RentPrice) -> Option:
     break_even = break_even_utilisation(sizing.catalog, gpu, mid_rate)
     if break_even is not None:
         notes.append(_break_even_note(sizing.catalog, gpu, break_even))
-    return Option("rent", gpu.name, count, gpu.vram_bytes, True, hours, cost, tuple(notes), low, high, break_even)
+    hourly = count * mid_rate
+    return Option(
+        "rent", gpu.name, count, gpu.vram_bytes, True, hours, cost, tuple(notes), low, high, break_even, hourly
+    )
 
 
 def _meet_deadline(
@@ -171,7 +174,9 @@ def dedicated_options(sizing: Sizing) -> list[Option]:
         cost = months * server.monthly_usd
         notes = [server.name, *filter(None, [sizing.split_note(server.gpu_count)]), *notes]
         notes.append(f"USD {server.monthly_usd:g} a month x {months:g} months ({server.source})")
-        options.append(Option("dedicated", gpu.name, server.gpu_count, gpu.vram_bytes, True, hours, cost, tuple(notes)))
+        hourly = server.monthly_usd / HOURS_PER_MONTH
+        fitting = Option("dedicated", gpu.name, server.gpu_count, gpu.vram_bytes, True, hours, cost, tuple(notes))
+        options.append(replace(fitting, usd_per_hour=hourly))
     return options
 
 
@@ -199,5 +204,8 @@ def vps_options(sizing: Sizing) -> list[Option]:
             "CPU only: speed depends on the CPU's memory bandwidth, no estimate of hours",
             f"USD {plan.monthly_usd:g} a month x {months:g} months ({plan.source})",
         ]
-        options.append(Option("vps", None, 0, None, fits, None, cost if fits else None, tuple(notes)))
+        hourly = plan.monthly_usd / HOURS_PER_MONTH if fits else None
+        options.append(
+            Option("vps", None, 0, None, fits, None, cost if fits else None, tuple(notes), usd_per_hour=hourly)
+        )
     return options

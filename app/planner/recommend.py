@@ -34,10 +34,14 @@ def _meets_limits(request: PlanRequest, option: Option) -> bool:
 
 
 def _cheapest(options: Sequence[Option], indexes: Sequence[int]) -> int | None:
+    """The option of least estimated cost; when the hours (so the costs) are unknown, the least per hour."""
     priced = [i for i in indexes if options[i].estimated_cost_usd is not None]
-    if not priced:
-        return indexes[0] if indexes else None
-    return min(priced, key=lambda i: options[i].estimated_cost_usd or 0.0)
+    if priced:
+        return min(priced, key=lambda i: options[i].estimated_cost_usd or 0.0)
+    hourly = [i for i in indexes if options[i].usd_per_hour is not None]
+    if hourly:
+        return min(hourly, key=lambda i: options[i].usd_per_hour or 0.0)
+    return indexes[0] if indexes else None
 
 
 def _of_kind(options: Sequence[Option], indexes: Sequence[int], kind: str) -> list[int]:
@@ -63,19 +67,26 @@ def _choose(request: PlanRequest, options: Sequence[Option], usable: Sequence[in
         return vps, ["a small model: a CPU-only VPS runs it for a fixed monthly price", *_cost(options[vps])]
     rent = _cheapest(options, _of_kind(options, usable, "rent"))
     dedicated = _cheapest(options, _of_kind(options, usable, "dedicated"))
-    if dedicated is not None and (rent is None or _cost_of(options[dedicated]) <= _cost_of(options[rent])):
-        reasons = ["long-running: the fixed monthly price costs no more than renting by the hour"]
-        return dedicated, [*reasons, *_cost(options[dedicated])]
+    if dedicated is not None and (rent is None or _costs_no_more(options[dedicated], options[rent])):
+        why = "long-running: the fixed monthly price costs no more than renting by the hour"
+        if rent is None:
+            why = "the only kind of server that fits: a dedicated one"
+        return dedicated, [why, *_cost(options[dedicated])]
     if rent is not None:
         reasons = ["rented GPUs: pay only for the hours the work takes, the cheapest that fits"]
+        if options[rent].estimated_cost_usd is None:
+            reasons = ["rented GPUs, the lowest price per hour that fits; give --tokens or --months to cost the work"]
         if request.sensitive_data:
             reasons.append("sensitive data on shared rented GPUs: check the provider's isolation and data terms")
         return rent, [*reasons, *_cost(options[rent])]
     return usable[0], ["the only option that fits"]
 
 
-def _cost_of(option: Option) -> float:
-    return option.estimated_cost_usd if option.estimated_cost_usd is not None else float("inf")
+def _costs_no_more(option: Option, other: Option) -> bool:
+    """Whether `option` costs no more than `other`; unknown costs compare as neither."""
+    if option.estimated_cost_usd is None or other.estimated_cost_usd is None:
+        return False
+    return option.estimated_cost_usd <= other.estimated_cost_usd
 
 
 def _cost(option: Option) -> list[str]:

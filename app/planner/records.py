@@ -85,6 +85,7 @@ class Option:
     cost_low_usd: float | None = None  # rental prices are ranges
     cost_high_usd: float | None = None
     break_even_utilisation: float | None = None  # share of hours at which buying beats renting
+    usd_per_hour: float | None = None  # what an hour of this option costs, all its GPUs (for cost-vs-time)
 
 
 @dataclass(frozen=True)

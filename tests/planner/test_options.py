@@ -204,3 +204,22 @@ def test_every_fitting_option_has_enough_vram_across_its_gpus() -> None:
                         )
                         checked += 1
     assert checked > 100
+
+
+def test_without_hours_rent_is_not_called_dearer_than_a_months_dedicated_server() -> None:
+    # No --tokens and no --months: rent has no total to compare with one month of the dedicated server, so
+    # the plan picks the rented GPU of the lowest price per hour (Small: USD 1.50 midpoint) and says why.
+    seven_b = ModelSpec("seven-b", 7e9, layers=32, hidden=4096, heads=32, kv_heads=8, head_dim=128)
+    plan = _plan(PlanRequest(seven_b, "inference"), dedicated_monthly=100.0)
+    assert plan.recommendation is not None and plan.recommendation.kind == "rent"
+    chosen = plan.options[plan.recommendation.option_index]
+    assert chosen.gpu == "Small 24" and chosen.usd_per_hour == pytest.approx(1.5)
+    assert any("--tokens or --months" in reason for reason in plan.recommendation.reasons)
+
+
+def test_each_fitting_option_says_what_an_hour_costs() -> None:
+    plan = _plan(TRAIN, [("Small 24", 24 * GB)])
+    # local: 0.4 kW x 1.5 x USD 0.2 = 0.12 + 2000 / (36 x 730) = 0.0761; dedicated 1500 / 730; rent Big: 1 GPU x USD 3 (midpoint).
+    assert _option(plan, "local").usd_per_hour == pytest.approx(0.12 + 2000 / 26280)
+    assert _option(plan, "dedicated").usd_per_hour == pytest.approx(1500 / 730)
+    assert _option(plan, "rent", "Big 80").usd_per_hour == pytest.approx(3.0)
