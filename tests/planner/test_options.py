@@ -219,7 +219,8 @@ def test_without_hours_rent_is_not_called_dearer_than_a_months_dedicated_server(
 
 def test_each_fitting_option_says_what_an_hour_costs() -> None:
     plan = _plan(TRAIN, [("Small 24", 24 * GB)])
-    # local: 0.4 kW x 1.5 x USD 0.2 = 0.12 + 2000 / (36 x 730) = 0.0761; dedicated 1500 / 730; rent Big: 1 GPU x USD 3 (midpoint).
+    # local: 0.4 kW x 1.5 x USD 0.2 = 0.12 + 2000 / (36 x 730) = 0.0761; dedicated 1500 / 730;
+    # rent Big: 1 GPU x USD 3 (the midpoint of 2-4).
     assert _option(plan, "local").usd_per_hour == pytest.approx(0.12 + 2000 / 26280)
     assert _option(plan, "dedicated").usd_per_hour == pytest.approx(1500 / 730)
     assert _option(plan, "rent", "Big 80").usd_per_hour == pytest.approx(3.0)
