@@ -63,4 +63,8 @@ def _run(args: argparse.Namespace) -> int:
         return thermal_command(args)
     if args.command == "stress":
         return stress_command(args)
+    if args.command == "plan":
+        from app.cli.plan import plan_command
+
+        return plan_command(args)
     return gui_command(args)

@@ -251,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_stress_parser(commands, _add_demo, _seconds)
 
+    plan = commands.add_parser("plan", help="size a model's memory, compute and cost, and say where it should run")
+    from app.cli.plan import add_plan_arguments
+
+    add_plan_arguments(plan)
+    _add_demo(plan)
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")

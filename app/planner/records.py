@@ -48,6 +48,7 @@ class PlanRequest:
     months: float | None = None  # how long the project runs (rent vs buy)
     sensitive_data: bool = False
     mfu: float = 0.40  # utilisation of peak
+    activation_checkpointing: bool = True  # training: keep layer inputs only (2·s·b·h·L, not 34·s·b·h·L)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class ComputeEstimate:
     total_flops: float
     tokens: float | None = None  # D used for training
     note: str | None = None
+    flops_per_token: float | None = None  # 2·N (inference) or 6·N (training), N the active parameters
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Option:
     cost_low_usd: float | None = None  # rental prices are ranges
     cost_high_usd: float | None = None
     break_even_utilisation: float | None = None  # share of hours at which buying beats renting
+    usd_per_hour: float | None = None  # what an hour of this option costs, all its GPUs (for cost-vs-time)
 
 
 @dataclass(frozen=True)
