@@ -18,21 +18,28 @@ from app.planner.records import Option
 
 
 def local_option(sizing: Sizing, local_gpus: Sequence[tuple[str, int]], simulated: bool) -> Option | None:
-    """The fewest of this machine's GPUs (largest first) that hold the work; None without GPUs."""
+    """The fewest of this machine's GPUs that hold the work, the fastest of those that can; None without GPUs."""
     if not local_gpus:
         return None
     gpus = sorted(local_gpus, key=lambda gpu: -gpu[1])
     label = " (SIMULATED)" if simulated else ""
     for count in range(1, len(gpus) + 1):
-        if sizing.fits_on(count, gpus[count - 1][1]):
-            return _fitting(sizing, gpus[:count], simulated)
+        able = [gpu for gpu in gpus if sizing.fits_on(count, gpu[1])]
+        if len(able) >= count:
+            return _fitting(sizing, sorted(able, key=lambda gpu: -_speed(sizing, gpu[0]))[:count], simulated)
     smallest = gpus[-1][1]
     notes = [f"this machine{label}: {len(gpus)} GPU(s)", *misfit_notes(sizing, smallest, len(gpus))]
     return Option("local", gpus[0][0], len(gpus), smallest, False, None, None, tuple(notes))
 
 
+def _speed(sizing: Sizing, name: str) -> float:
+    """A GPU's dense BF16 (else FP32) peak from the catalog; 0 for a card the catalog lacks."""
+    spec = sizing.catalog.gpu(name)
+    return 0.0 if spec is None else (spec.bf16_tflops or spec.fp32_tflops or 0.0)
+
+
 def _fitting(sizing: Sizing, gpus: Sequence[tuple[str, int]], simulated: bool) -> Option:
-    count, name, vram = len(gpus), gpus[0][0], gpus[-1][1]
+    count, name, vram = len(gpus), gpus[0][0], min(gpu[1] for gpu in gpus)
     label = " (SIMULATED)" if simulated else ""
     notes = [f"this machine{label}: {', '.join(g[0] for g in gpus)}"]
     notes += filter(None, [sizing.split_note(count)])

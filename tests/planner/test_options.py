@@ -224,3 +224,15 @@ def test_each_fitting_option_says_what_an_hour_costs() -> None:
     assert _option(plan, "local").usd_per_hour == pytest.approx(0.12 + 2000 / 26280)
     assert _option(plan, "dedicated").usd_per_hour == pytest.approx(1500 / 730)
     assert _option(plan, "rent", "Big 80").usd_per_hour == pytest.approx(3.0)
+
+
+def test_of_two_local_gpus_that_both_hold_the_work_the_faster_one_runs_it() -> None:
+    """An RTX 4090 and an RTX 3090 both hold a 1B fine-tune; the 4090 (here: Small 24 at 100 TFLOPS
+    against a slower 25 GB card) must be chosen even though the slower card has a little more memory."""
+    slow = GpuSpec("Slow 25", ("slow",), 25 * GB, 900e9, 35.0, 35.0, 350, "8.6", 1500.0, "test", "2026-11-28")
+    catalog = _catalog()
+    catalog = HardwareCatalog((*catalog.gpus, slow), catalog.rent, catalog.dedicated, catalog.vps, catalog.settings)
+    plan = make_plan(TRAIN, [("Slow 25", 25 * GB), ("Small 24", 24 * GB)], hardware=catalog)
+    local = _option(plan, "local")
+    assert (local.gpu, local.gpu_count) == ("Small 24", 1)
+    assert local.estimated_hours == pytest.approx(416.667, rel=1e-4)  # 6e19 / (100 TFLOPS x 0.40)
