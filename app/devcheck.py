@@ -1,15 +1,19 @@
 """`make device-check`: on a machine with a real NVIDIA GPU, check our readings against nvidia-smi.
 
 Prints `aiwm snapshot --json`, compares it with `nvidia-smi -q -x` taken right after, runs the
-real-GPU tests (tests/device), and exits non-zero on any strict mismatch or failed test.
+real-GPU tests (tests/device), then the commands a user runs (`aiwm stress gpu`, `aiwm stress vram`,
+`aiwm thermal`, `aiwm doctor`) on the real GPU, and exits non-zero on any strict mismatch, failed
+test or failed command. `AIWM_DEVICE_CLI_S` sets the stress commands' seconds (20 by default).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,11 +52,77 @@ def main() -> int:
     STRESS_FIGURES.unlink(missing_ok=True)
     tests = subprocess.run([sys.executable, "-m", "pytest", *DEVICE_PYTEST_ARGS], cwd=ROOT, check=False)
     print_stress_figures()
+    print("== NVML per-reason throttle counters (field ids 74, 269, 270, 271) ==")
+    print(json.dumps(throttle_counters()))
+    failed_commands = run_user_commands()
     print(
         f"device-check: {len(checks) - len(mismatches)}/{len(checks)} comparisons ok, "
-        f"{len(mismatches)} mismatches; tests exit status {tests.returncode}"
+        f"{len(mismatches)} mismatches; tests exit status {tests.returncode}; "
+        f"{len(failed_commands)} failed commands {failed_commands}"
     )
-    return 1 if mismatches or tests.returncode else 0
+    return 1 if mismatches or tests.returncode or failed_commands else 0
+
+
+def throttle_counters() -> dict[str, object]:
+    """GPU 0's cumulative throttle seconds per reason, or why NVML gives none."""
+    backend = NvidiaBackend()
+    try:
+        gpu = backend.read().gpus[0]
+        names = (
+            "throttle_sw_power_cap_s",
+            "throttle_sw_thermal_s",
+            "throttle_hw_thermal_s",
+            "throttle_hw_power_brake_s",
+        )
+        return {name: getattr(gpu, name) for name in names} | {
+            "missing": [m for m in gpu.missing if m[0].startswith("throttle")]
+        }
+    finally:
+        backend.close()
+
+
+USER_COMMANDS = (
+    ("stress", "gpu", "--duration", "{cli_s}", "--json"),
+    ("stress", "vram", "--duration", "{cli_s}", "--json"),
+    ("thermal", "--device", "gpu0", "--idle", "15", "--duration", "90", "--cooldown", "30", "--json"),
+    ("doctor", "--json"),
+)
+
+
+def run_user_commands() -> list[str]:
+    """Each command as a user runs it, on the real GPU, with results kept in a temporary data
+    folder; prints the verdict lines and returns the commands that failed (doctor may say fail)."""
+    cli_s = os.environ.get("AIWM_DEVICE_CLI_S", "20")
+    failed = []
+    with tempfile.TemporaryDirectory() as home:
+        for template in USER_COMMANDS:
+            command = [part.format(cli_s=cli_s) for part in template]
+            print(f"== aiwm {' '.join(command)} ==", flush=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "app", *command],
+                cwd=ROOT,
+                env={**os.environ, "AIWM_HOME": home},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            print(_summary(done.stdout) or done.stdout[-3000:])
+            print(done.stderr[-2000:], end="")
+            if done.returncode not in (0, 1) or (done.returncode == 1 and command[0] != "doctor"):
+                failed.append(f"{command[0]} {command[1]} (exit {done.returncode})")
+    return failed
+
+
+def _summary(stdout: str) -> str | None:
+    """The verdict, metrics and reasons of a stress/thermal document; the findings of a doctor one."""
+    try:
+        doc = json.loads(stdout)
+    except ValueError:
+        return None
+    if doc.get("schema") == "aiwm.doctor/1":
+        return "\n".join(f"[{f['status']}] {f['title']}: {f['detail']}" for f in doc["findings"])
+    keys = ("verdict", "errors", "abort_reason", "duration_s", "metrics", "reasons", "baseline_comparison")
+    return json.dumps({key: doc[key] for key in keys if key in doc}, indent=1)
 
 
 def print_stress_figures() -> None:
