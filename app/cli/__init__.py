@@ -2,22 +2,20 @@
 
 Bad input ends with one line on stderr and exit status 2, never a traceback. One module per job:
 `arguments` (the parser and its limits), `checks` (before any file is created), `output`
-(standard output that can fail), `record`, `commands` (the others) and `text` (readable output).
+(standard output that can fail), `text` (readable output), and one module per command, loaded only
+when that command runs: `record`, `doctor`, `stress`, `thermal`, `plan`, and `commands` (the small ones).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.cli.arguments import EXIT_USAGE, build_parser
 from app.cli.checks import check_before_any_file
-from app.cli.commands import export_command, gui_command, metrics_command, snapshot_command
 from app.cli.output import StdoutFailed, drop_standard_output, writing_standard_output
-from app.cli.record import record_command
-from app.cli.stress import stress_command
-from app.cli.thermal import thermal_command
 from app.core.errors import UserError
 
 
@@ -45,26 +43,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+# Each command's module and function, imported when the command runs, so `aiwm --version` and the
+# quick commands do not load the stress tests, the doctor or the planner.
+COMMANDS = {
+    "snapshot": ("app.cli.commands", "snapshot_command"),
+    "record": ("app.cli.record", "record_command"),
+    "export": ("app.cli.commands", "export_command"),
+    "metrics": ("app.cli.commands", "metrics_command"),
+    "doctor": ("app.cli.doctor", "doctor_command"),
+    "stress": ("app.cli.stress", "stress_command"),
+    "thermal": ("app.cli.thermal", "thermal_command"),
+    "plan": ("app.cli.plan", "plan_command"),
+    "gui": ("app.cli.commands", "gui_command"),
+}
+
+
 def _run(args: argparse.Namespace) -> int:
     """Dispatch to the command's module; `aiwm` with no command opens the window."""
-    if args.command == "snapshot":
-        return snapshot_command(args)
-    if args.command == "record":
-        return record_command(args)
-    if args.command == "export":
-        return export_command(args)
-    if args.command == "metrics":
-        return metrics_command(args)
-    if args.command == "doctor":
-        from app.cli.doctor import doctor_command
-
-        return doctor_command(args)
-    if args.command == "thermal":
-        return thermal_command(args)
-    if args.command == "stress":
-        return stress_command(args)
-    if args.command == "plan":
-        from app.cli.plan import plan_command
-
-        return plan_command(args)
-    return gui_command(args)
+    module, name = COMMANDS.get(args.command, COMMANDS["gui"])
+    command: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return command(args)
