@@ -24,6 +24,7 @@ THRESHOLD_COLOR = "#b91c1c"
 LEFT_AXIS_PT = 40.0
 TITLE_PT = 14.0
 BOTTOM_AXIS_PT = 24.0
+TIME_STEPS_S = (60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0)
 
 
 def nice_step(span: float, target_ticks: int = 5) -> float:
@@ -66,6 +67,11 @@ def time_range(graph: dict[str, Any]) -> tuple[float, float] | None:
         return None
     low, high = min(times), max(times)
     return (low, high) if high > low else (low - 30.0, high + 30.0)
+
+
+def time_step(span_s: float, target_ticks: int = 6) -> float:
+    """A round clock step (1, 2, 5, 10, 15, 30 min; 1, 2, 3, 6, 12 h) giving at most about `target_ticks` ticks."""
+    return next((s for s in TIME_STEPS_S if s * target_ticks >= span_s), TIME_STEPS_S[-1])
 
 
 def clock(epoch_s: float) -> str:
@@ -132,8 +138,7 @@ def _draw_axes(painter: QPainter, mapper: _Mapper, unit: str) -> None:
             label,
         )
     start, end = mapper.times
-    step = nice_step(end - start, 6)
-    step = max(60.0, round(step / 60.0) * 60.0)
+    step = time_step(end - start)
     t = math.ceil(start / step) * step
     while t <= end:
         x = mapper.x(t)
@@ -178,14 +183,14 @@ def _draw_thresholds(painter: QPainter, mapper: _Mapper, thresholds: Sequence[di
 
 
 def _draw_series(painter: QPainter, mapper: _Mapper, series: Sequence[dict[str, Any]]) -> None:
-    legend_x = mapper.plot.left() + 6
+    legend_x = mapper.plot.left()
     for index, line in enumerate(series):
         color = QColor(SERIES_COLORS[index % len(SERIES_COLORS)])
         painter.setPen(QPen(color, 1.2))
         painter.drawPath(_path(mapper, line.get("t") or [], line.get("v") or []))
         label = str(line.get("label") or f"series {index + 1}")
         painter.setFont(font(SMALL))
-        box = QRectF(legend_x, mapper.plot.bottom() - 12, painter.fontMetrics().horizontalAdvance(label) + 16, 10)
+        box = QRectF(legend_x, mapper.plot.bottom() + 12, painter.fontMetrics().horizontalAdvance(label) + 16, 10)
         painter.drawLine(QPointF(box.left(), box.center().y()), QPointF(box.left() + 10, box.center().y()))
         painter.setPen(QColor(TEXT))
         painter.drawText(

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from app.ui.report.graph import draw_graph, nice_step, ticks, value_range
+from app.ui.report.graph import draw_graph, nice_step, ticks, time_step, value_range
 
 # In a 400 x 200 pt rectangle at the origin the plot area is x 40..396 (40 pt for the value axis,
 # 4 pt right margin) and y 18..176 (14 pt title + 4 pt gap above, 24 pt time axis below).
@@ -94,3 +94,12 @@ def test_ticks_and_range_cover_values_and_thresholds_in_round_numbers() -> None:
     # The example's GPU temperature 40..74.7 °C with the slowdown at 96 °C: step 20, so 40..100.
     graph = _graph([40.0, 74.7], [0.0, 1.0], thresholds=[{"label": "slowdown", "value": 96}])
     assert value_range(graph) == (40.0, 100.0)
+
+
+@pytest.mark.parametrize(
+    ("span_s", "step_s"),
+    [(300.0, 60.0), (1800.0, 300.0), (3600.0, 600.0), (24 * 3600.0, 6 * 3600.0), (7 * 24 * 3600.0, 24 * 3600.0)],
+)
+def test_time_ticks_fall_on_round_clock_steps(span_s: float, step_s: float) -> None:
+    # At most 6 ticks: 30 min / 6 = 5 min; 24 h / 6 = 4 h, rounded up to the next clock step, 6 h.
+    assert time_step(span_s) == step_s
