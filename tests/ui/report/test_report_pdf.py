@@ -54,6 +54,12 @@ def test_every_page_has_the_machine_name_in_its_header_and_page_n_of_m_in_its_fo
         assert f"Page {number} of {len(pages)}" in lines[-1], f"page {number}'s last line is its footer"
 
 
+def test_the_header_names_the_machine_even_when_the_title_does_not(example, tmp_path) -> None:
+    document = dict(example, title="System report", machine=dict(example["machine"], hostname="lab-gpu-3"))
+    pages = pdf_pages_text(_written(document, tmp_path))
+    assert all("lab-gpu-3" in page.splitlines()[0] for page in pages)
+
+
 def test_a_long_history_table_flows_onto_further_pages_each_with_header_and_number(example, tmp_path) -> None:
     metric = example["history"]["metrics"][0]
     example["history"]["metrics"] = [dict(metric, name=f"m{i}", label=f"metric number {i}") for i in range(150)]
