@@ -11,6 +11,7 @@ from app.ui.pages.base import Page, PageContext
 from app.ui.pages.dashboard.page import DashboardPage
 from app.ui.pages.doctor.entry import DoctorEntry
 from app.ui.pages.planner.entry import PlannerEntry
+from app.ui.pages.reports.entry import ReportsEntry
 from app.ui.pages.tests.entry import TestsEntry
 
 PageFactory = Callable[[PageContext], Page]
@@ -44,4 +45,4 @@ class DashboardEntry:
         self.view.refresh(state, end_s)
 
 
-PAGES: tuple[PageFactory, ...] = (DashboardEntry, DoctorEntry, TestsEntry, PlannerEntry)
+PAGES: tuple[PageFactory, ...] = (DashboardEntry, DoctorEntry, TestsEntry, PlannerEntry, ReportsEntry)

@@ -1,0 +1,111 @@
+"""The report document (`aiwm.report/1`) as blocks for the pages, section by section.
+
+Each known section has its own layout; a section this version does not know (added later by
+another capability) is still printed, as its keys and values. Graphs follow the section they
+belong to (`graphs[].section`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from app.ui.report.blocks import Banner, Block, Drawing, Heading, Paragraph, Spacer, Table
+from app.ui.report.graph import draw_graph
+from app.ui.report.sections_hw import gpu_blocks, machine_blocks
+from app.ui.report.sections_sw import history_blocks, plan_blocks, software_blocks, test_blocks
+from app.ui.report.text import Values, field, records, verdict
+
+SIMULATED_COLOR = "#b45309"
+REDACTED_COLOR = "#374151"
+GRAPH_PT = 200.0
+VERDICT_COLORS = {"pass": "#15803d", "warn": "#b45309", "fail": "#b91c1c"}
+
+SectionLayout = Callable[[Any, Values], list[Block]]
+
+
+def summary_blocks(summary: Any, values: Values) -> list[Block]:
+    overall = field(summary, "overall")
+    blocks: list[Block] = [Banner(f"Overall: {verdict(overall)}", VERDICT_COLORS.get(str(overall), "#4b5563"))]
+    blocks += [Paragraph(f"• {line}", indent_pt=6) for line in field(summary, "lines") or []]
+    fit_for = field(summary, "fit_for") or []
+    if fit_for:
+        blocks += [Paragraph("Fit for:", bold=True, keep_with_next=True)]
+        blocks += [Paragraph(f"• {line}", indent_pt=6) for line in fit_for]
+    return blocks
+
+
+LAYOUTS: dict[str, SectionLayout] = {
+    "summary": summary_blocks,
+    "machine": machine_blocks,
+    "gpus": gpu_blocks,
+    "software": software_blocks,
+    "tests": test_blocks,
+    "history": history_blocks,
+    "plans": plan_blocks,
+}
+
+
+def document_blocks(document: dict[str, Any]) -> list[Block]:
+    """The whole document in reading order: title, marks, then each listed section and its graphs."""
+    values = Values(document)
+    blocks = _title_blocks(document)
+    for section in records(document.get("sections")):
+        key = str(section.get("id") or "")
+        blocks.append(Heading(str(section.get("title") or key)))
+        layout = LAYOUTS.get(key, generic_blocks)
+        blocks += layout(document.get(key), values)
+        blocks += graph_blocks(document, key)
+    return blocks
+
+
+def _title_blocks(document: dict[str, Any]) -> list[Block]:
+    title = str(document.get("title") or "System report")
+    period = document.get("period")
+    meta = [
+        f"Generated {document.get('generated_at') or 'n/a'} (UTC) by aiwm {document.get('program_version') or 'n/a'}",
+        f"Period: {field(period, 'start') or 'n/a'} to {field(period, 'end') or 'n/a'}"
+        + (f" ({field(period, 'source')})" if field(period, "source") else ""),
+    ]
+    blocks: list[Block] = [Paragraph(title, bold=True, size_pt=18), *(Paragraph(m, muted=True) for m in meta)]
+    if document.get("simulated"):
+        blocks.append(
+            Banner(
+                "SIMULATED: readings in this report come from simulated GPUs (--demo), not real hardware",
+                SIMULATED_COLOR,
+            )
+        )
+    if document.get("redacted"):
+        blocks.append(
+            Banner(
+                "REDACTED: host and user names, paths, serials, UUIDs, MAC and IP addresses are placeholders",
+                REDACTED_COLOR,
+            )
+        )
+    return blocks
+
+
+def graph_blocks(document: dict[str, Any], section: str) -> list[Block]:
+    graphs = [g for g in records(document.get("graphs")) if g.get("section") == section]
+    return [Drawing(partial(_paint_graph, graph=g), GRAPH_PT) for g in graphs]
+
+
+def _paint_graph(painter: Any, rect: Any, graph: dict[str, Any]) -> None:
+    draw_graph(painter, rect, graph)
+
+
+def generic_blocks(content: Any, values: Values) -> list[Block]:
+    """A section this renderer has no layout for: its values flattened into rows (path, value)."""
+    rows = [(path, text) for path, text in _flatten(content, "")]
+    if not rows:
+        return [Paragraph("nothing recorded", muted=True)]
+    return [*Table(("Item", "Value"), (2, 3), [list(r) for r in rows[:200]]).blocks(), Spacer(4)]
+
+
+def _flatten(value: Any, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [row for key, item in value.items() for row in _flatten(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        return [row for i, item in enumerate(value) for row in _flatten(item, f"{path}[{i}]")]
+    return [(path or "value", "n/a" if value is None else Values({}).show(value, path))]
