@@ -21,6 +21,7 @@ from app.core.units import NA, format_bytes, format_rate
 _UNIT_ENDINGS: tuple[tuple[str, str], ...] = (
     ("c_per_w", "°C/W"),
     ("percentage_used", "%"),
+    ("seconds", "s"),
     ("_mbps", "Mbit/s"),
     ("_mhz", "MHz"),
     ("_percent", "%"),
@@ -67,6 +68,7 @@ _LABELS = {
     "media_errors": "Media errors",
     "speed_mbps": "Speed",
     "size_bytes": "Size",
+    "seconds": "Length",
 }
 
 _ISO_UTC = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d(?::\d\d)?)(?:\.\d+)?(?:Z|[+-]00:?00)$")

@@ -32,7 +32,7 @@ class Frame:
     width: float = 720.0
     height: float = 280.0
     left: float = 60.0
-    right: float = 90.0  # room for threshold labels
+    right: float = 20.0
     top: float = 16.0
     bottom: float = 70.0  # time labels, axis title, legend
 
@@ -223,8 +223,8 @@ def _threshold(threshold: Mapping[str, Any], y: Scale, unit: str, frame: Frame) 
     return (
         f'<line class="threshold" x1="{_n(frame.plot_left)}" y1="{at}" x2="{_n(frame.plot_right)}" y2="{at}" '
         f'stroke="#b91c1c" stroke-dasharray="6 4"/>'
-        f'<text class="threshold-label" x="{_n(frame.plot_right + 4)}" y="{at}" dominant-baseline="middle">'
-        f"{esc(label)}</text>"
+        f'<text class="threshold-label" x="{_n(frame.plot_right - 4)}" y="{_n(y.at(value) - 4)}" '
+        f'text-anchor="end">{esc(label)}</text>'
     )
 
 

@@ -258,7 +258,7 @@ def test_history_lists_min_mean_max_with_units_and_the_alerts() -> None:
     text = _page(example()).flat_text()
     assert "GPU 0 temperature gpu0.temperature_c GPU core temperature 40 °C 68.1 °C 75 °C 1800" in text
     assert "2026-11-28 14:52:10 UTC GPU 0 within 5 °C of its slowdown temperature warning" in text
-    assert "Start 2026-11-28 14:30:00 UTC" in text
+    assert "Start 2026-11-28 14:30:00 UTC" in text and "Length 1800 s" in text
 
 
 def test_plans_show_model_work_and_recommendation_with_reasons() -> None:

@@ -1,0 +1,107 @@
+"""Graphs as inline SVG: points, gaps, bands, thresholds, ticks and legend at hand-computed places.
+
+Every case uses the frame below: a 700 × 300 drawing whose plot area runs from x = 50 to 650
+(600 units for the time span) and from y = 220 (the value axis' bottom tick) up to y = 20 (its
+top tick, 200 units higher). Times are epoch seconds from 1970-01-01 00:00:00 UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.report.svg import Frame, render_svg, time_ticks, value_ticks
+from tests.report.html_parsing import Page
+
+FRAME = Frame(width=700, height=300, left=50, right=50, top=20, bottom=80)
+
+
+def _graph(t: list[float], v: list[float | None], **extra: Any) -> dict[str, Any]:
+    return {"id": "g", "title": "Test graph", "unit": "°C", "series": [{"label": "GPU 0", "t": t, "v": v}], **extra}
+
+
+def test_points_of_a_tiny_series_land_at_hand_computed_coordinates() -> None:
+    # values 0..10: ticks every 2 from 0 to 10, so 0 sits at y = 220 and 10 at y = 20;
+    # t 0..60 s maps onto x 50..650, 10 units per second.
+    page = Page(render_svg(_graph([0, 30, 60], [0, 5, 10]), FRAME))
+    assert [p["points"] for p in page.all("polyline")] == ["50,220 350,120 650,20"]
+
+
+def test_a_null_breaks_the_line_and_a_lone_reading_is_a_dot() -> None:
+    # values 0..6: ticks every 2 (6 / 5 = 1.2 → step 2), y = 220 - v / 6 × 200
+    # v = 1 → 186.67, v = 3 → 120, v = 5 → 53.33, v = 6 → 20; x = 50 + 10 t
+    graph = _graph([0, 10, 20, 30, 40, 50, 60], [0, 1, None, 3, None, 5, 6])
+    page = Page(render_svg(graph, FRAME))
+    assert [p["points"] for p in page.all("polyline")] == ["50,220 150,186.67", "550,53.33 650,20"]
+    assert [(c["cx"], c["cy"]) for c in page.all("circle")] == [("350", "120")]
+
+
+def test_a_threshold_widens_the_value_axis_and_is_a_dashed_labelled_line() -> None:
+    # values 0..10 with a threshold at 20: ticks every 5 (20 / 5 = 4 → step 5) from 0 to 20,
+    # so v = 10 sits half-way up (y = 120) and the threshold at the top (y = 20).
+    graph = _graph([0, 60], [0, 10], thresholds=[{"label": "slowdown", "value": 20}])
+    svg = render_svg(graph, FRAME)
+    page = Page(svg)
+    assert [p["points"] for p in page.all("polyline")] == ["50,220 650,120"]
+    lines = [line for line in page.all("line") if line.get("class") == "threshold"]
+    assert [(line["y1"], line["y2"], line["x1"], line["x2"]) for line in lines] == [("20", "20", "50", "650")]
+    assert "stroke-dasharray" in lines[0]
+    assert "slowdown 20 °C" in page.text
+
+
+def test_bands_are_shaded_spans_clipped_to_the_plot_with_their_labels() -> None:
+    bands = [{"label": "load", "start": 15, "end": 45}, {"label": "idle", "start": -30, "end": 30}]
+    page = Page(render_svg(_graph([0, 60], [0, 10], bands=bands), FRAME))
+    rects = [(r["x"], r["width"], r["y"], r["height"]) for r in page.all("rect") if r.get("class") == "band"]
+    assert rects == [("200", "300", "20", "200"), ("50", "300", "20", "200")]
+    labels = [t for t in page.all("text") if t.get("class") == "band-label"]
+    assert [label["x"] for label in labels] == ["204", "54"]
+    assert "load" in page.text and "idle" in page.text
+
+
+def test_time_axis_ticks_fall_on_round_utc_times() -> None:
+    # one hour: 3600 / 7 = 514 s → the next round step is 10 minutes, ticks 00:00 ... 01:00 UTC
+    ticks, step = time_ticks(0, 3600)
+    assert (ticks, step) == ([0, 600, 1200, 1800, 2400, 3000, 3600], 600)
+    page = Page(render_svg(_graph([0, 3600], [1, 2]), FRAME))
+    tick_texts = [t for t in page.text.split() if ":" in t]
+    assert tick_texts == ["00:00", "00:10", "00:20", "00:30", "00:40", "00:50", "01:00"]
+    assert "time (UTC), 1970-01-01" in " ".join(page.text.split())
+    # under a minute apart the seconds show; 50 s / 7 → 10 s steps starting at the next round 10 s
+    assert time_ticks(5, 55) == ([10, 20, 30, 40, 50], 10)
+    seconds = Page(render_svg(_graph([5, 55], [1, 2]), FRAME))
+    assert [t for t in seconds.text.split() if ":" in t] == ["00:00:10", "00:00:20", "00:00:30", "00:00:40", "00:00:50"]
+
+
+def test_value_ticks_are_round_numbers_covering_the_data() -> None:
+    assert value_ticks(40.0, 96.0) == [40, 60, 80, 100]  # 56 / 5 = 11.2 → step 20
+    assert value_ticks(0.1, 0.9) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]  # 0.8 / 5 = 0.16 → step 0.2
+    # a flat line is widened by 10 % each way (4.5..5.5): 1 / 5 = 0.2 → step 0.2, out to 4.4 and 5.6
+    assert value_ticks(5.0, 5.0) == [4.4, 4.6, 4.8, 5.0, 5.2, 5.4, 5.6]
+
+
+def test_value_axis_carries_the_unit_and_the_legend_names_each_line() -> None:
+    graph = _graph([0, 60], [0, 10], thresholds=[{"label": "shutdown", "value": 12}])
+    graph["series"].append({"label": "GPU 1", "t": [0, 60], "v": [2, 3]})
+    page = Page(render_svg(graph, FRAME))
+    titles = [t for t in page.all("text") if t.get("class") == "axis-title"]
+    assert "transform" in titles[0]  # the unit runs up the value axis
+    words = page.text.split()
+    assert "°C" in words
+    legend = page.text[page.text.rindex("GPU 0") :]
+    assert "GPU 1" in legend and "shutdown" in legend
+    colours = {p["stroke"] for p in page.all("polyline")}
+    assert len(colours) == 2
+
+
+def test_a_graph_without_readings_says_so_instead_of_drawing() -> None:
+    svg = render_svg(_graph([0, 10], [None, None]), FRAME)
+    assert "<svg" not in svg
+    assert 'n/a (no readings for the graph "Test graph")' in " ".join(Page(svg).text.split())
+
+
+def test_graph_text_is_escaped() -> None:
+    graph = _graph([0, 60], [0, 10], bands=[{"label": "<b>load</b>", "start": 0, "end": 30}])
+    graph["series"][0]["label"] = "</svg><script>x</script>"
+    page = Page(render_svg(graph, FRAME))
+    assert not page.all("script") and not page.all("b")
+    assert "</svg><script>x</script>" in page.text and "<b>load</b>" in page.text
