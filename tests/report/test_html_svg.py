@@ -105,3 +105,34 @@ def test_graph_text_is_escaped() -> None:
     page = Page(render_svg(graph, FRAME))
     assert not page.all("script") and not page.all("b")
     assert "</svg><script>x</script>" in page.text and "<b>load</b>" in page.text
+
+
+def test_a_long_series_is_thinned_to_the_plot_width_and_keeps_its_spikes() -> None:
+    # a day at 1 Hz, flat at 50 but for one spike to 90 and one dip to 10: the plot is 600
+    # units wide, so at most 2 readings per unit (1,200 points) remain, the spike and dip among them.
+    t = [float(s) for s in range(86_400)]
+    v: list[float | None] = [50.0] * 86_400
+    v[30_000], v[60_000] = 90.0, 10.0
+    page = Page(render_svg(_graph(t, v), FRAME))
+    points = [tuple(map(float, p.split(","))) for p in page.all("polyline")[0]["points"].split()]
+    assert len(points) <= 1_200
+    # values 10..90: ticks every 20 (80 / 5 = 16 → 20) from 0 to 100, y = 220 - 2 v:
+    # the spike (90) at y = 40, the dip (10) at y = 200, the rest (50) at y = 120
+    assert sorted({y for _, y in points}) == [40.0, 120.0, 200.0]
+    # x = 50 + 600 × t / 86399: the spike at t = 30000 is at 258.34, the dip at 466.67
+    spike = next(x for x, y in points if y == 40.0)
+    dip = next(x for x, y in points if y == 200.0)
+    assert (round(spike, 2), round(dip, 2)) == (258.34, 466.67)
+    assert points[0] == (50.0, 120.0) and points[-1] == (650.0, 120.0)
+
+
+def test_a_long_series_broken_by_many_gaps_is_thinned_too() -> None:
+    # 86,400 readings with a null every 1,000: 87 runs of under 1,000 readings each. Thinned run
+    # by run to at most 2 per unit of width, all together stay near 2 × 600 (a run's edge columns
+    # may be shared with its neighbour: at most 2 more per run).
+    t = [float(s) for s in range(86_400)]
+    v: list[float | None] = [None if s % 1000 == 0 else float(s % 7) for s in range(86_400)]
+    page = Page(render_svg(_graph(t, v), FRAME))
+    lines = page.all("polyline")
+    assert len(lines) == 87
+    assert sum(len(p["points"].split()) for p in lines) <= 1_200 + 2 * 87
