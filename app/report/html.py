@@ -45,7 +45,7 @@ def render_html(document: dict[str, Any]) -> str:
     graphs = Graphs(document.get("graphs"))
     sections = section_list(document)
     body = "".join(_section_html(sid, title, document, missing, graphs) for sid, title in sections)
-    title = esc(document.get("title") or "System report")
+    title = esc(report_title(document))
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -54,6 +54,15 @@ def render_html(document: dict[str, Any]) -> str:
         f"{_header_html(document)}{_toc_html(sections)}<main>{body}</main>{_footer_html(document)}"
         f"</body>\n</html>\n"
     )
+
+
+def report_title(document: Mapping[str, Any]) -> str:
+    """The document's title, else one made from the machine's name, so the page is never untitled."""
+    if document.get("title"):
+        return str(document["title"])
+    machine = document.get("machine")
+    hostname = machine.get("hostname") if isinstance(machine, Mapping) else None
+    return f"System report: {hostname}" if hostname else "System report"
 
 
 def section_list(document: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -91,7 +100,7 @@ def _header_html(document: Mapping[str, Any]) -> str:
         banners += f'<p class="banner simulated">{esc(SIMULATED_TEXT)}</p>'
     if document.get("redacted") is True:
         banners += f'<p class="banner redacted">{esc(REDACTED_TEXT)}</p>'
-    title = esc(document.get("title") or "System report")
+    title = esc(report_title(document))
     return f'<header><h1>{title}</h1><p class="meta">{" · ".join(meta)}</p>{banners}</header>\n'
 
 

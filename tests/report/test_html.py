@@ -55,6 +55,29 @@ def test_nothing_is_loaded_from_outside_the_file() -> None:
     assert not re.search(r"https?://", markup)  # not even the SVG namespace: inline SVG in HTML needs none
 
 
+def test_every_string_and_key_of_the_document_is_escaped() -> None:
+    def tainted(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: v if k == "section" else tainted(v) for k, v in value.items()}  # a graph's place
+        if isinstance(value, list):
+            return [tainted(v) for v in value]
+        return f"{value}<x-evil a='1'>" if isinstance(value, str) else value
+
+    document = example()
+    sections = document["sections"]
+    document = tainted(document)
+    document["sections"] = sections  # the ids pick the renderers; their titles are tainted below
+    document["sections"][0] = {"id": "summary", "title": "<x-evil>Summary"}
+    document["machine"]["<x-evil>key"] = "value"
+    document["missing"]["gpus[0].serial"] = "<x-evil>reason"
+    page = _page(document)
+    assert not [tag for tag, _ in page.elements if tag.startswith("x-evil")]
+    text = page.flat_text()
+    assert "<x-evil>Summary" in text and "<x-evil>reason" in text and "<x-evil>key" in text
+    assert text.count("<x-evil a='1'>") > 50
+    assert Page(render_html(document)).all("svg")  # the graphs (titles, labels, unit) were drawn too
+
+
 def test_document_text_is_escaped_and_shows_as_text() -> None:
     document = example()
     document["software"]["findings"][0]["detail"] = "<script>alert('x')</script> & more"
@@ -126,6 +149,7 @@ def test_every_value_of_the_example_may_be_null() -> None:
     page = _page(document)
     assert page.heading_texts("h2") == ["Contents", *SECTION_TITLES]
     assert _page({}).heading_texts("h1") == ["System report"]
+    assert _page({"machine": {"hostname": "ws-2"}}).heading_texts("h1") == ["System report: ws-2"]
 
 
 def test_gpu_table_has_every_inventory_field_with_units() -> None:

@@ -7,12 +7,22 @@ top tick, 200 units higher). Times are epoch seconds from 1970-01-01 00:00:00 UT
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from app.report.svg import Frame, render_svg, time_ticks, value_ticks
 from tests.report.html_parsing import Page
 
 FRAME = Frame(width=700, height=300, left=50, right=50, top=20, bottom=80)
+
+
+@pytest.fixture(autouse=True)
+def _restore_time_zone() -> Iterator[None]:
+    yield
+    time.tzset()  # after monkeypatch has put TZ back
 
 
 def _graph(t: list[float], v: list[float | None], **extra: Any) -> dict[str, Any]:
@@ -58,7 +68,9 @@ def test_bands_are_shaded_spans_clipped_to_the_plot_with_their_labels() -> None:
     assert "load" in page.text and "idle" in page.text
 
 
-def test_time_axis_ticks_fall_on_round_utc_times() -> None:
+def test_time_axis_ticks_fall_on_round_utc_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30: local time would show 05:30, not 00:00
+    time.tzset()
     # one hour: 3600 / 7 = 514 s → the next round step is 10 minutes, ticks 00:00 ... 01:00 UTC
     ticks, step = time_ticks(0, 3600)
     assert (ticks, step) == ([0, 600, 1200, 1800, 2400, 3000, 3600], 600)
