@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.core.units import format_bytes, format_rate
 from app.report.html_values import (
     Missing,
     bullets,
@@ -105,7 +106,7 @@ def _metric_row(metric: Any, path: str, missing: Missing) -> str:
     def stat(key: str) -> str:
         value = metric.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return f'<td class="num">{esc(f"{number_text(value)} {unit}".strip())}</td>'
+            return f'<td class="num">{esc(_with_unit(value, unit))}</td>'
         return f"<td>{value_html(key, value, f'{path}.{key}', missing)}</td>"
 
     name = f"{esc(metric.get('label') or metric.get('name') or '')}<br><code>{esc(metric.get('name') or '')}</code>"
@@ -116,6 +117,15 @@ def _metric_row(metric: Any, path: str, missing: Missing) -> str:
         f"<tr><td>{name}</td><td>{description}{more}</td>{stat('min')}{stat('mean')}{stat('max')}"
         f'<td class="num">{samples}</td></tr>'
     )
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """A statistic in the catalog's unit; bytes and byte rates in readable units (GiB, MB/s)."""
+    if unit == "B":
+        return format_bytes(value)
+    if unit == "B/s":
+        return format_rate(value)
+    return f"{number_text(value)} {unit}".strip()
 
 
 def _plan_html(plan: Any, path: str, missing: Missing) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from app.core.units import BINARY_UNITS, RATE_UNITS
 from app.report.html_values import esc, number_text
 
 SERIES_COLOURS = ("#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#0e7490")
@@ -132,8 +133,12 @@ def render_svg(graph: Mapping[str, Any], frame: Frame = Frame()) -> str:
     if not points:
         return f'<p class="na">n/a <span class="why">(no readings for the graph "{title}")</span></p>'
     thresholds = [h for h in _list(graph.get("thresholds")) if isinstance(h, Mapping) and _finite(h.get("value"))]
+    factor, unit = display_unit(str(graph.get("unit") or ""), max(abs(p[1]) for p in points))
+    if factor != 1.0:
+        drawn = [(s, [[(t, v / factor) for t, v in piece] for piece in pieces]) for s, pieces in drawn]
+        points = [(t, v / factor) for t, v in points]
+        thresholds = [{**h, "value": float(h["value"]) / factor} for h in thresholds]
     x, y, v_ticks = _scales(points, thresholds, frame)
-    unit = str(graph.get("unit") or "")
     parts = [
         _bands(_list(graph.get("bands")), x, frame),
         _value_axis(v_ticks, y, unit, frame),
@@ -146,6 +151,22 @@ def render_svg(graph: Mapping[str, Any], frame: Frame = Frame()) -> str:
         f'<svg class="graph" viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="img" '
         f'aria-label="{title}"><title>{title}</title>{"".join(parts)}</svg>'
     )
+
+
+def display_unit(unit: str, largest: float) -> tuple[float, str]:
+    """The divisor and unit to draw in: bytes in the binary unit of the largest reading (GiB), as
+    the tables show them, byte rates in decimal units (MB/s); any other unit as it is."""
+    units: tuple[str, ...]
+    if unit == "B":
+        units, base = BINARY_UNITS, 1024.0
+    elif unit == "B/s":
+        units, base = RATE_UNITS, 1000.0
+    else:
+        return 1.0, unit
+    index = 0
+    while index < len(units) - 1 and largest >= base ** (index + 1):
+        index += 1
+    return base**index, units[index]
 
 
 def _scales(

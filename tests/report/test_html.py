@@ -285,6 +285,22 @@ def test_history_lists_min_mean_max_with_units_and_the_alerts() -> None:
     assert "Start 2026-11-28 14:30:00 UTC" in text and "Length 1800 s" in text
 
 
+def test_history_shows_bytes_and_byte_rates_in_readable_units() -> None:
+    document = example()
+    document["history"]["metrics"] = [
+        {"name": "gpu0.vram_used_bytes", "label": "VRAM used", "unit": "B", "description": "d",
+         "min": 1073741824, "mean": 1610612736, "max": 2147483648, "samples": 3},
+        {"name": "disk.nvme0n1.read_bytes_per_s", "label": "Read", "unit": "B/s", "description": "d",
+         "min": 0, "mean": 512e6, "max": 1.5e9, "samples": 3},
+        {"name": "host.load_1m", "label": "Load", "unit": "1", "description": "d",
+         "min": 0.5, "mean": 1.25, "max": 2, "samples": 3},
+    ]  # fmt: skip
+    text = _page(document).flat_text()
+    assert "1.00 GiB 1.50 GiB 2.00 GiB 3" in text  # 2**30, 1.5 × 2**30, 2**31 bytes
+    assert "0.0 B/s 512.0 MB/s 1.5 GB/s 3" in text
+    assert "0.5 1.25 2 3" in text  # the catalog's unit "1": a plain number
+
+
 def test_plans_show_model_work_and_recommendation_with_reasons() -> None:
     text = _page(example()).flat_text()
     assert "Llama-3.1-8B: lora" in text

@@ -148,3 +148,20 @@ def test_a_long_series_broken_by_many_gaps_is_thinned_too() -> None:
     lines = page.all("polyline")
     assert len(lines) == 87
     assert sum(len(p["points"].split()) for p in lines) <= 1_200 + 2 * 87
+
+
+def test_bytes_are_drawn_in_gib_and_byte_rates_in_mb_per_s() -> None:
+    # 0..2 GiB (2**31 B): drawn as 0..2 GiB, ticks every 0.5 (2 / 5 = 0.4 → 0.5), so 1 GiB
+    # (2**30 B) sits half-way up, y = 120; a threshold at 1.5 GiB at y = 220 - 0.75 × 200 = 70.
+    graph = _graph([0, 30, 60], [0, 2**30, 2**31], thresholds=[{"label": "limit", "value": 1.5 * 2**30}])
+    graph["unit"] = "B"
+    page = Page(render_svg(graph, FRAME))
+    assert [p["points"] for p in page.all("polyline")] == ["50,220 350,120 650,20"]
+    assert [line["y1"] for line in page.all("line") if line.get("class") == "threshold"] == ["70"]
+    words = page.text.split()
+    ticks = [w for w in words if w[:1].isdigit() and "." in w][:5]
+    assert "GiB" in words and ticks == ["0.0", "0.5", "1.0", "1.5", "2.0"]
+    assert "limit 1.5 GiB" in " ".join(words)
+    rate = _graph([0, 60], [0, 250e6])
+    rate["unit"] = "B/s"
+    assert "MB/s" in Page(render_svg(rate, FRAME)).text.split()
