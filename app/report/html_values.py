@@ -12,7 +12,6 @@ import html
 import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from app.core.units import NA, format_bytes, format_rate
@@ -89,7 +88,7 @@ class Missing:
         return self._reasons.get(path)
 
     def na(self, path: str) -> str:
-        """ "n/a" and, where the document says, why."""
+        """The n/a mark and, where the document says, why the value is missing."""
         reason = self.why(path)
         why = f' <span class="why">({esc(reason)})</span>' if reason else ""
         return f'<span class="na">{NA}</span>{why}'
@@ -130,10 +129,6 @@ def utc_text(value: str) -> str | None:
     """An ISO-8601 UTC time as "2026-11-28 15:00:00 UTC"; None when `value` is not one."""
     match = _ISO_UTC.match(value)
     return f"{match.group(1)} {match.group(2)} UTC" if match else None
-
-
-def utc_of_epoch(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def quantity(key: str, value: float) -> str:
