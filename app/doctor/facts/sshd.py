@@ -1,7 +1,8 @@
 """Whether the SSH server accepts password logins, from its configuration as sshd reads it.
 
 sshd keeps the first value it obtains for a keyword; `Include` inserts files (a glob, sorted,
-relative paths under /etc/ssh) where it stands; a `Match` block applies only to the connections
+relative paths under /etc/ssh) where it stands, inside a `Match` block too (then the whole
+file applies only to that match); a `Match` block applies only to the connections
 it matches and lasts until the next `Match` or the end of its file. A password login allowed for
 some connections (a Match block saying yes) counts as allowed. PasswordAuthentication defaults to
 yes (sshd_config(5)).
@@ -46,14 +47,14 @@ def ssh_password_login(root: Path) -> SshAnswer:
     return SshAnswer(True)  # not set anywhere: sshd's default is yes
 
 
-def _read_file(path: Path, root: Path, reading: _Reading, depth: int) -> None:
+def _read_file(path: Path, root: Path, reading: _Reading, depth: int, in_match: bool = False) -> None:
+    """`in_match`: the file is included inside a Match block, so all of it applies only to that match."""
     try:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
         if reading.unreadable is None and reading.global_value is None:
             reading.unreadable = str(path)
         return
-    in_match = False
     for line in lines:
         keyword, _, value = line.strip().replace("=", " ", 1).partition(" ")
         keyword, value = keyword.lower(), value.strip()
@@ -61,9 +62,9 @@ def _read_file(path: Path, root: Path, reading: _Reading, depth: int) -> None:
             continue
         if keyword == "match":
             in_match = value.split()[:1] != ["all"] if value else False
-        elif keyword == "include" and not in_match and depth < MAX_INCLUDE_DEPTH:
+        elif keyword == "include" and depth < MAX_INCLUDE_DEPTH:  # inside a Match: a conditional inclusion
             for included in _included(value, root):
-                _read_file(included, root, reading, depth + 1)
+                _read_file(included, root, reading, depth + 1, in_match)
         elif keyword == "passwordauthentication":
             _note(reading, value.split()[0].lower() == "yes" if value else None, in_match)
 
