@@ -60,4 +60,8 @@ def _run(args: argparse.Namespace) -> int:
         return doctor_command(args)
     if args.command == "thermal":
         return thermal_command(args)
+    if args.command == "report":
+        from app.cli.report import report_command
+
+        return report_command(args)
     return gui_command(args)

@@ -248,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(doctor)
     _add_thermal(commands.add_parser("thermal", help="cooling test: idle, full load, cooldown; verdict and metrics"))
 
+    from app.cli.report import add_report_arguments
+
+    report = commands.add_parser("report", help="the system report for IT (JSON, HTML or PDF), redactable")
+    add_report_arguments(report)
+    _add_demo(report)
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")

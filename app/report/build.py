@@ -198,10 +198,15 @@ def write_report(document: dict[str, Any], fmt: str, out: Path) -> None:
         raise UserError(f"--format {fmt}: choose json, html or pdf")
     check_writable(out)
     refuse_existing(out)
-    if fmt == "pdf":
-        _write_pdf(document, out)
-        return
-    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n" if fmt == "json" else _html(document)
+    try:
+        if fmt == "pdf":
+            _write_pdf(document, out)
+            return
+        text = json.dumps(document, indent=1, ensure_ascii=False) + "\n" if fmt == "json" else _html(document)
+    except (NotImplementedError, ModuleNotFoundError) as error:  # a renderer not in this build yet
+        raise UserError(
+            f"--format {fmt}: this build cannot render {fmt} yet ({type(error).__name__}); use json"
+        ) from None
     with atomic_text_writer(out, replace=False) as handle:
         handle.write(text)
 
