@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from typing import TYPE_CHECKING
 
 from app.cli.output import say
 from app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from app.report.build import PdfWriter
 
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_SINCE_S = 366 * 86400  # a year: longer is a typo
@@ -84,6 +88,16 @@ def _path(text: str) -> object:
     return Path(text)
 
 
+def _pdf_writer() -> PdfWriter:
+    """The window layer's PDF writer (Qt), loaded only for --format pdf so json and html load no Qt."""
+    try:
+        from app.ui.report_pdf import write_pdf  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as error:
+        raise UserError(f"--format pdf: the PDF writer cannot be loaded ({error}); use html or json") from None
+    writer: PdfWriter = write_pdf
+    return writer
+
+
 def report_command(args: argparse.Namespace) -> int:
     from app.cli.checks import check_new_file, open_engine
     from app.report.build import ReportOptions, build_report, write_report
@@ -101,7 +115,7 @@ def report_command(args: argparse.Namespace) -> int:
     options = ReportOptions(args.sections or SECTION_IDS, args.redact, args.since, sessions)
     with open_engine(args) as engine:
         document = build_report(engine, options)
-    write_report(document, args.format, args.out)
+    write_report(document, args.format, args.out, _pdf_writer() if args.format == "pdf" else None)
     label = " (SIMULATED)" if document["simulated"] else ""
     say(f"aiwm: wrote the {args.format} report{label} to {args.out}")
     return 0

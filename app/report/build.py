@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,15 +193,23 @@ def _period_document(period: PeriodHistory | None, missing: dict[str, str]) -> d
     }
 
 
-def write_report(document: dict[str, Any], fmt: str, out: Path) -> None:
-    """Write `document` as json, html or pdf to `out` atomically; never over an existing file."""
+PdfWriter = Callable[[dict[str, Any], Path], None]
+
+
+def write_report(document: dict[str, Any], fmt: str, out: Path, pdf_writer: PdfWriter | None = None) -> None:
+    """Write `document` as json, html or pdf to `out` atomically; never over an existing file.
+
+    The PDF is drawn with Qt, which this layer may not import: the caller (the CLI, the Reports
+    page) hands in `app.ui.report_pdf.write_pdf` as `pdf_writer`."""
     if fmt not in FORMATS:
         raise UserError(f"--format {fmt}: choose json, html or pdf")
     check_writable(out)
     refuse_existing(out)
     try:
         if fmt == "pdf":
-            _write_pdf(document, out)
+            if pdf_writer is None:
+                raise UserError("--format pdf needs the window layer's PDF writer (app.ui.report_pdf)")
+            _write_pdf(document, out, pdf_writer)
             return
         text = json.dumps(document, indent=1, ensure_ascii=False) + "\n" if fmt == "json" else _html(document)
     except (NotImplementedError, ModuleNotFoundError) as error:  # a renderer not in this build yet
@@ -217,10 +226,8 @@ def _html(document: dict[str, Any]) -> str:
     return render_html(document)
 
 
-def _write_pdf(document: dict[str, Any], out: Path) -> None:
-    """The PDF through Qt (loaded only here), to a temporary name, then linked into place."""
-    from app.ui.report_pdf import write_pdf  # type: ignore[import-not-found, unused-ignore]
-
+def _write_pdf(document: dict[str, Any], out: Path, write_pdf: PdfWriter) -> None:
+    """The PDF to a temporary name in the same folder, then linked into place (never replacing)."""
     folder = out.parent if str(out.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
