@@ -8,13 +8,14 @@ beyond 15 minutes, so its min and max come from the buckets' own min and max.
 
 from __future__ import annotations
 
-import math
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from app.core.errors import SessionFileError
 from app.core.metric_catalog import lookup
 from app.core.sampling.history import LONG_WINDOW_S, History
 from app.core.sessions.reader import Session
@@ -53,34 +54,79 @@ class PeriodHistory:
 
 def from_sessions(paths: Sequence[Path], since_s: float | None = None) -> PeriodHistory:
     """The readings of the session files, merged in time order; `SessionFileError` for a bad file."""
-    columns: dict[str, tuple[list[float], list[float]]] = {}
-    alerts: list[Alert] = []
-    simulated = False
-    gpus: tuple[dict[str, object], ...] = ()
-    for path in paths:
-        with Session(path) as session:
-            simulated = simulated or session.simulated
-            gpus = gpus or tuple((session.meta.get("inventory") or {}).get("gpus") or ())
-            for stored in session.samples():
-                for name, value in stored.metrics.items():
-                    times, values = columns.setdefault(name, ([], []))
-                    times.append(stored.tick_wall_s)
-                    values.append(math.nan if value is None else float(value))
-            alerts += [
-                Alert(wall, kind.removeprefix("alert_"), text)
-                for wall, kind, text in session.events()
-                if kind.startswith("alert_")
-            ]
-    metrics = {name: _sorted(name, times, values) for name, (times, values) in columns.items()}
+    sessions = [Session(path) for path in paths]
+    try:
+        ends = [t for t in (s.last_tick() for s in sessions) if t is not None]
+        after = None if since_s is None or not ends else max(ends) - since_s
+        columns: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        alerts: list[Alert] = []
+        for session in sessions:
+            for name, pair in _session_columns(session, after).items():
+                columns.setdefault(name, []).append(pair)
+            alerts += _alerts(session, after)
+        simulated = any(s.simulated for s in sessions)
+        gpus = next((tuple(g) for s in sessions if (g := (s.meta.get("inventory") or {}).get("gpus"))), ())
+    finally:
+        for session in sessions:
+            session.close()
+    metrics = {name: _merged(name, parts) for name, parts in columns.items()}
     end = max((float(m.times_s[-1]) for m in metrics.values() if m.times_s.size), default=None)
-    start = None if end is None or since_s is None else end - since_s
-    if start is not None:
-        metrics = {name: _after(m, start) for name, m in metrics.items()}
-        alerts = [a for a in alerts if a.wall_s > start]
-    if start is None:
-        start = min((float(m.times_s[0]) for m in metrics.values() if m.times_s.size), default=None)
+    first = min((float(m.times_s[0]) for m in metrics.values() if m.times_s.size), default=None)
+    start = first if after is None else after
     source = "session " + ", ".join(str(p) for p in paths)
     return PeriodHistory(source, start, end, simulated, metrics, tuple(sorted(alerts, key=lambda a: a.wall_s)), gpus)
+
+
+def _alerts(session: Session, after: float | None) -> list[Alert]:
+    return [
+        Alert(wall, kind.removeprefix("alert_"), text)
+        for wall, kind, text in session.events()
+        if kind.startswith("alert_") and (after is None or wall > after)
+    ]
+
+
+def _session_columns(session: Session, after: float | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every metric of one session as (times, values) arrays, decoded a source at a time."""
+    by_source: dict[str, tuple[list[float], list[str]]] = {}
+    for tick, source, text in session.metric_rows(after):
+        times, texts = by_source.setdefault(source, ([], []))
+        times.append(float(tick))
+        texts.append(text)
+    columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for times, texts in by_source.values():
+        try:
+            columns.update(_decode_source(np.asarray(times, float), texts))
+        except (ValueError, TypeError, AttributeError) as error:
+            raise SessionFileError(f"{session.path}: session file is damaged (metrics: {error})") from None
+    return columns
+
+
+def _decode_source(times: np.ndarray, texts: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """One source's rows: where every row has the first row's metrics in the same order (the usual
+    case) they become one 2-D array in a single step; rows that differ are added metric by metric."""
+    reference: list[str] | None = None
+    rows: list[tuple[float, ...]] = []
+    same = np.zeros(len(texts), bool)
+    odd: dict[str, tuple[list[float], list[float]]] = {}
+    for index, text in enumerate(texts):
+        metrics = json.loads(text.replace(": null", ": NaN"))  # NaN: a float array needs no None
+        if reference is None:
+            reference = list(metrics)
+        if list(metrics) == reference:
+            rows.append(tuple(metrics.values()))
+            same[index] = True
+            continue
+        for name, value in metrics.items():
+            t, v = odd.setdefault(name, ([], []))
+            t.append(float(times[index]))
+            v.append(float(value))
+    table = np.array(rows, float).reshape(len(rows), len(reference or ()))
+    columns = {name: (times[same], table[:, i]) for i, name in enumerate(reference or ())}
+    for name, (t, v) in odd.items():
+        parts = [columns[name]] if name in columns else []
+        parts.append((np.asarray(t, float), np.asarray(v, float)))
+        columns[name] = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+    return columns
 
 
 def from_window(history: History, since_s: float | None = None, simulated: bool = False) -> PeriodHistory:
@@ -101,15 +147,13 @@ def from_window(history: History, since_s: float | None = None, simulated: bool 
     return PeriodHistory("the window's history", start, end, simulated, metrics)
 
 
-def _sorted(name: str, times: list[float], values: list[float]) -> MetricHistory:
-    t, v = np.asarray(times, float), np.asarray(values, float)
-    order = np.argsort(t, kind="stable")  # several session files may overlap or come in any order
-    return MetricHistory(name, t[order], v[order])
-
-
-def _after(metric: MetricHistory, start_s: float) -> MetricHistory:
-    keep = metric.times_s > start_s
-    return MetricHistory(metric.name, metric.times_s[keep], metric.values[keep])
+def _merged(name: str, parts: list[tuple[np.ndarray, np.ndarray]]) -> MetricHistory:
+    t = np.concatenate([p[0] for p in parts])
+    v = np.concatenate([p[1] for p in parts])
+    if t.size > 1 and bool(np.any(np.diff(t) < 0)):  # several files, or rows that differed: put in time order
+        order = np.argsort(t, kind="stable")
+        t, v = t[order], v[order]
+    return MetricHistory(name, t, v)
 
 
 def metric_summary(metric: MetricHistory) -> dict[str, object] | None:

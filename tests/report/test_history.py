@@ -81,3 +81,28 @@ def test_the_windows_history_over_the_last_minutes() -> None:
     assert summary is not None
     assert (summary["min"], summary["max"], summary["samples"]) == (60.0, 119.0, 60)  # (T0+59, T0+119]
     assert math.isclose(summary["mean"], 89.5)
+
+
+def test_a_metric_that_appears_mid_session_keeps_its_own_times(tmp_path: Path) -> None:
+    from dataclasses import dataclass
+
+    from app.core.records import Metrics
+    from app.core.sessions.recorder import Recorder
+
+    @dataclass(frozen=True)
+    class Disks:
+        values: dict[str, float | None]
+
+        def metrics(self) -> Metrics:
+            return dict(self.values)
+
+    path = tmp_path / "s.aiwm"
+    recorder = Recorder(path, {"simulated": False}, commit_interval_s=0.05)
+    rows = [{"a.value": 1.0}, {"a.value": 2.0, "b.value": 10.0}, {"b.value": None, "a.value": 3.0}, {"a.value": 4.0}]
+    for i, values in enumerate(rows):
+        recorder.add_sample(Sample("disk", 1.0, T0 + i, 0.0, 0.0, Disks(values)))
+    recorder.close()
+    period = from_sessions([path])
+    a, b = period.metrics["a.value"], period.metrics["b.value"]
+    assert list(a.times_s - T0) == [0, 1, 2, 3] and list(a.values) == [1.0, 2.0, 3.0, 4.0]
+    assert list(b.times_s - T0) == [1, 2] and b.values[0] == 10.0 and math.isnan(b.values[1])
