@@ -124,9 +124,10 @@ class Session:
             raise SessionFileError(f"{self.path}: session file is damaged ({error})") from None
 
     def metric_rows(self, after_wall_s: float | None = None) -> list[tuple[float, str, str]]:
-        """(tick, source, metrics as JSON text) of the samples after `after_wall_s`, in tick order,
-        undecoded: a report over a day of readings decodes them in bulk, much faster than `samples`."""
-        query = "SELECT tick_wall_s, source, metrics FROM samples WHERE tick_wall_s > ? ORDER BY tick_wall_s, id"
+        """(tick, source, metrics as JSON text) of the samples after `after_wall_s`, in the order they
+        were written (each source's in tick order; sources interleave), undecoded: a report over a
+        day of readings decodes them in bulk, much faster than `samples` (no sort, no detail)."""
+        query = "SELECT tick_wall_s, source, metrics FROM samples WHERE tick_wall_s > ? ORDER BY id"
         try:
             rows = self._db.execute(query, (-math.inf if after_wall_s is None else after_wall_s,)).fetchall()
         except sqlite3.Error as error:
