@@ -72,18 +72,37 @@ def test_since_keeps_the_last_minutes_of_the_session(tmp_path: Path, demo_sessio
     assert [s["id"] for s in doc["sections"]] == ["history"]
 
 
-def test_redact_leaves_none_of_this_machines_identity_in_the_file(tmp_path: Path, demo_session: Path) -> None:
+def _identity() -> set[str]:
+    """This machine's hostname, user name, home folder and every interface's MAC and IP address."""
     import psutil
 
+    secrets = {socket.gethostname(), getpass.getuser(), str(Path.home())}
+    for addresses in psutil.net_if_addrs().values():
+        secrets |= {a.address.split("%")[0] for a in addresses if a.address and set(a.address) - set("0:.")}
+    return secrets
+
+
+def test_redacted_html_holds_none_of_this_machines_identity(tmp_path: Path, demo_session: Path) -> None:
+    """Runs for real once the HTML renderer is merged; until then the command must refuse in one line."""
+    out = tmp_path / "r.html"
+    done = _aiwm("report", "--format", "html", "--out", str(out), "--demo", "--redact", "--session", str(demo_session))
+    if done.returncode == 2 and "cannot render html yet" in done.stderr:
+        assert not out.exists() and done.stderr.count("\n") == 1
+        return
+    assert done.returncode == 0, done.stderr
+    data = out.read_text(encoding="utf-8")
+    for secret in _identity():
+        assert len(secret) <= 2 or secret not in data, secret
+    assert "host-1" in data
+
+
+def test_redact_leaves_none_of_this_machines_identity_in_the_file(tmp_path: Path, demo_session: Path) -> None:
     out = tmp_path / "r.json"
     done = _aiwm("report", "--format", "json", "--out", str(out), "--demo", "--redact", "--session", str(demo_session))
     assert done.returncode == 0, done.stderr
     data = out.read_bytes().decode("utf-8")
-    secrets = {socket.gethostname(), getpass.getuser(), str(Path.home())}
-    for addresses in psutil.net_if_addrs().values():
-        secrets |= {a.address.split("%")[0] for a in addresses if a.address and set(a.address) - set("0:.")}
     doc = json.loads(data)
-    for secret in secrets:
+    for secret in _identity():
         if len(secret) > 2:
             assert secret not in data, secret
         else:  # a two-letter hostname ("vm") also occurs inside words: look for it as a value
