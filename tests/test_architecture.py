@@ -91,13 +91,14 @@ def test_the_contract_checker_sees_a_violation(tmp_path: Path) -> None:
 
 
 def test_the_command_line_loads_no_qt_for_its_headless_commands(tmp_path: Path) -> None:
-    """snapshot, record, export and metrics run over SSH on servers without Qt's libraries."""
+    """snapshot, record, export, metrics and report (json) run over SSH on servers without Qt's libraries."""
     session, csv = tmp_path / "s.aiwm", tmp_path / "s.csv"
     commands = [
         ["snapshot", "--json", "--demo"],
         ["record", "--out", str(session), "--duration", "1", "--demo"],
         ["export", str(session), "--csv", str(csv)],
         ["metrics", "--json"],
+        ["report", "--format", "json", "--out", str(tmp_path / "r.json"), "--demo", "--session", str(session)],
     ]
     loaded = _modules_loaded_by(
         "import io, contextlib\nfrom app.cli import main\n"

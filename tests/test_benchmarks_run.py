@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
         ("bench_history.py", {"history_bytes", "bytes_per_metric", "append_vs_baseline"}),
         ("bench_stress_cpu.py", {"numpy_all_cores_gflops", "cpu_workload_gflops", "ratio_vs_numpy"}),
         ("bench_stress_disk.py", {"aiwm", "fio", "ratios", "targets"}),
+        ("bench_report.py", {"build_and_json_s", "baseline_read_rows_s", "target_s", "within_target"}),
     ],
 )
 def test_benchmark_prints_its_json(script: str, keys: set[str]) -> None:

@@ -54,6 +54,7 @@ COMMANDS = {
     "stress": ("app.cli.stress", "stress_command"),
     "thermal": ("app.cli.thermal", "thermal_command"),
     "plan": ("app.cli.plan", "plan_command"),
+    "report": ("app.cli.report", "report_command"),
     "gui": ("app.cli.commands", "gui_command"),
 }
 

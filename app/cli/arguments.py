@@ -257,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_arguments(plan)
     _add_demo(plan)
 
+    from app.cli.report import add_report_arguments
+
+    report = commands.add_parser("report", help="the system report for IT (JSON, HTML or PDF), redactable")
+    add_report_arguments(report)
+    _add_demo(report)
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")

@@ -151,6 +151,10 @@ class History:
         start, stop = _window(times, window_s, end_s)
         return Series(times[start:stop], rows[start:stop, 1], rows[start:stop, 0], rows[start:stop, 2])
 
+    def metric_names(self) -> list[str]:
+        """Every metric the history holds, sorted (the report summarises each one)."""
+        return sorted(self._metric_source)
+
     def newest_time(self) -> float | None:
         """The time of the newest sample of any source."""
         times = [s.recent_times.newest(1) for s in self._sources.values() if s.recent_times.count]

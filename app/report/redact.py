@@ -1,0 +1,177 @@
+"""Redaction: hostnames, user names, home paths, serial numbers, UUIDs, MAC and IP addresses
+replaced by placeholders ("host-1", "user-1", "serial-1", "GPU-uuid-1", "mac-1", "ip-1").
+
+The same value always gets the same placeholder, wherever it appears: in its own field, inside
+free text (a finding's detail with a /home/ana/... path), in a key. Values come from three
+places: the machine itself (hostname, user, home folder), fields whose name says what they hold
+(`serial`, `uuid`, `mac`, `hostname`, `user`, `addresses`), and patterns found in any text
+(UUIDs, MAC and IP addresses, /home/<name> paths). One pass over each string with one regular
+expression, so a placeholder is never redacted again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import ipaddress
+import os
+import re
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_HEX_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_PATTERNS = {
+    "uuid": rf"(?:GPU-|MIG-)?{_HEX_UUID}",
+    "mac": r"(?<![0-9A-Za-z:-])[0-9a-fA-F]{2}(?P<mac_sep>[:-])[0-9a-fA-F]{2}"
+    r"(?:(?P=mac_sep)[0-9a-fA-F]{2}){4}(?![0-9A-Za-z:-])",
+    "ipv6": r"(?<![0-9A-Za-z:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|(?:\d{1,3}\.){3}\d{1,3})"
+    r"(?:%[\w.]+)?(?![0-9A-Za-z:.])",
+    "ipv4": r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)",
+    "home": r"(?:/home/|/Users/|[A-Za-z]:\\Users\\|[A-Za-z]:/Users/)(?P<home_user>[^/\\\s\"'`:;,]+)",
+}
+_PREFIX = {"host": "host", "user": "user", "home": "home", "serial": "serial", "uuid": "uuid", "mac": "mac", "ip": "ip"}
+_FIELD_CATEGORY = (  # a field whose name holds one of these words holds a value of that category
+    ("hostname", "host"),
+    ("serial", "serial"),
+    ("uuid", "uuid"),
+    ("mac", "mac"),
+    ("user", "user"),
+)
+_IP_FIELDS = {"addresses", "address", "ip", "ips", "ip_addresses"}
+_NOT_VALUES = {"", "n/a", "unknown", "none", "null", "not supported", "[n/a]"}
+
+
+class Redactor:
+    """Replaces sensitive values in text consistently; `known` seeds it with literal values."""
+
+    def __init__(self, known: Iterable[tuple[str, str]] = ()) -> None:
+        self._placeholders: dict[tuple[str, str], str] = {}
+        self._counts: dict[str, int] = {}
+        self._literals: dict[str, str] = {}  # value -> category
+        for category, value in known:
+            self.add(category, value)
+        self._regex: re.Pattern[str] | None = None
+
+    def add(self, category: str, value: str) -> None:
+        """Treat `value` (a hostname, user name, serial, …) as sensitive wherever it appears."""
+        value = value.strip()
+        if value.lower() in _NOT_VALUES or value.startswith(("GPU-uuid-", "MIG-uuid-", f"{_PREFIX[category]}-")):
+            return
+        self._literals.setdefault(value, category)
+        self._regex = None
+
+    def placeholder(self, category: str, value: str) -> str:
+        """The placeholder of `value`: the same for the same value, numbered in order of first sight."""
+        key = (category, _normal(category, value))
+        if key not in self._placeholders:
+            self._counts[category] = self._counts.get(category, 0) + 1
+            number = self._counts[category]
+            self._placeholders[key] = _shape(category, value, number)
+        return self._placeholders[key]
+
+    def text(self, text: str) -> str:
+        """`text` with every sensitive value in it replaced."""
+        return self._pattern().sub(self._replace, text)
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._regex is None:
+            literals = sorted(self._literals, key=len, reverse=True)  # /home/ana before ana
+            alternatives = [rf"(?P<{name}>{pattern})" for name, pattern in _PATTERNS.items()]
+            if literals:
+                words = "|".join(re.escape(v) for v in literals)
+                alternatives.insert(0, rf"(?P<literal>(?<![0-9A-Za-z_])(?:{words})(?![0-9A-Za-z_]))")
+            self._regex = re.compile("|".join(alternatives))
+        return self._regex
+
+    def _replace(self, match: re.Match[str]) -> str:
+        kind, found = match.lastgroup or "", match.group(0)
+        if match.group("home_user") is not None and kind != "literal":
+            user = match.group("home_user")
+            return found[: match.start("home_user") - match.start()] + self.placeholder("user", user)
+        if kind == "literal":
+            return self.placeholder(self._literals[found], found)
+        if kind in ("ipv4", "ipv6"):
+            return self.placeholder("ip", found) if _is_ip(found) else found
+        return self.placeholder(kind, found)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _normal(category: str, value: str) -> str:
+    """One spelling per value: MACs in lower case with colons, IPs as `ipaddress` writes them."""
+    if category == "mac":
+        return value.lower().replace("-", ":")
+    if category == "ip" and _is_ip(value):
+        return str(ipaddress.ip_address(value.split("%")[0]))
+    if category == "uuid":
+        return value.lower()
+    return value
+
+
+def _shape(category: str, value: str, number: int) -> str:
+    if category == "uuid":
+        head = value[:4].upper()
+        return f"{head}uuid-{number}" if head in ("GPU-", "MIG-") else f"uuid-{number}"
+    return f"{_PREFIX[category]}-{number}"
+
+
+def machine_identity() -> list[tuple[str, str]]:
+    """This machine's hostname (short and full), user name and home folder, as redaction seeds."""
+    found: list[tuple[str, str]] = []
+    for name in {socket.gethostname(), socket.getfqdn()}:
+        found += [("host", name), ("host", name.split(".")[0])]
+    for getter in (getpass.getuser, lambda: os.environ.get("USER", ""), lambda: os.environ.get("LOGNAME", "")):
+        with contextlib.suppress(OSError, KeyError):  # getuser: OSError without a user database entry
+            found.append(("user", getter()))
+    home = str(Path.home())
+    if home not in ("/", "") and not re.fullmatch(_PATTERNS["home"], home):
+        found.append(("home", home))
+    return found
+
+
+def collect_fields(value: Any, redactor: Redactor, key: str = "") -> None:
+    """Seed `redactor` with the values of fields named for what they hold (serial, uuid, mac, …)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            collect_fields(v, redactor, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            collect_fields(item, redactor, key)
+    elif isinstance(value, str):
+        lowered = key.lower()
+        if lowered in _IP_FIELDS:
+            if _is_ip(value):
+                redactor.add("ip", value)
+            return
+        for word, category in _FIELD_CATEGORY:
+            if word in lowered:
+                redactor.add(category, value)
+                return
+
+
+def redact_value(value: Any, redactor: Redactor) -> Any:
+    """A copy of `value` (JSON-like) with every string, keys included, redacted."""
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, dict):
+        return {redactor.text(str(k)): redact_value(v, redactor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_value(item, redactor) for item in value]
+    return value
+
+
+def redact_document(document: dict[str, Any], extra: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The report with every sensitive value replaced consistently, and `"redacted": true`."""
+    redactor = Redactor([*machine_identity(), *extra])
+    collect_fields(document, redactor)
+    redacted = redact_value(document, redactor)
+    redacted["redacted"] = True
+    return dict(redacted)

@@ -1,0 +1,1 @@
+"""One module per report section: each turns the engine's records into its part of the document."""
