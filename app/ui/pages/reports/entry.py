@@ -33,9 +33,11 @@ def live_build(engine: Engine | None) -> Build:
 
 
 def real_write(document: dict[str, Any], fmt: str, path: Path) -> None:
+    """The builder's atomic writer, with the window layer's Qt PDF writer for `pdf`."""
     from app.report.build import write_report
+    from app.ui.report_pdf import write_pdf
 
-    write_report(document, fmt, path)
+    write_report(document, fmt, path, pdf_writer=write_pdf)
 
 
 def real_preview(document: dict[str, Any]) -> list[QImage]:

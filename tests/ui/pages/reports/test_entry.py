@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,3 +57,22 @@ def test_live_build_calls_build_report_with_the_engine_the_options_and_the_histo
 def test_with_no_live_session_the_build_fails_with_a_users_message() -> None:
     with pytest.raises(UserError, match="no live session"):
         live_build(None)(ReportOptions(), None)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "json"])
+def test_the_page_writes_every_format_through_the_builders_writer(tmp_path, fmt: str) -> None:
+    """The PDF is drawn in the window layer: the page hands its Qt writer to write_report."""
+    import json
+
+    from app.ui.pages.reports.entry import real_write
+
+    example = json.loads((Path(__file__).parents[3] / "data" / "report" / "example_report.json").read_text())
+    out = tmp_path / f"report.{fmt}"
+    real_write(example, fmt, out)
+    written = out.read_bytes()
+    if fmt == "pdf":
+        assert written.startswith(b"%PDF-")
+    elif fmt == "html":
+        assert written.lstrip().lower().startswith(b"<!doctype html")
+    else:
+        assert json.loads(written)["schema"] == "aiwm.report/1"
