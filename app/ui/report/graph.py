@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
+from app.report.svg import display_unit
 from app.ui.report.blocks import MUTED, RULE, SMALL, TEXT, draw_text, font
 
 SERIES_COLORS = ("#1d4ed8", "#dc2626", "#059669", "#7c3aed", "#d97706", "#0891b2")
@@ -78,8 +79,29 @@ def clock(epoch_s: float) -> str:
     return datetime.fromtimestamp(epoch_s, UTC).strftime("%H:%M")
 
 
+def in_display_unit(graph: dict[str, Any]) -> dict[str, Any]:
+    """The graph with bytes in GiB (byte rates in MB/s), as the HTML report and the tables show them;
+    other units as they are. 44,800,000,000 B on an axis reads as nothing."""
+    unit = str(graph.get("unit") or "")
+    largest = max((abs(v) for s in graph.get("series") or [] for v in _numbers(s.get("v") or [])), default=0.0)
+    divisor, shown = display_unit(unit, largest)
+    if divisor == 1.0:
+        return graph
+
+    def scaled(values: Sequence[Any]) -> list[Any]:
+        return [v / divisor if isinstance(v, int | float) else v for v in values]
+
+    return {
+        **graph,
+        "unit": shown,
+        "series": [{**s, "v": scaled(s.get("v") or [])} for s in graph.get("series") or []],
+        "thresholds": [{**t, "value": scaled([t.get("value")])[0]} for t in graph.get("thresholds") or []],
+    }
+
+
 def draw_graph(painter: QPainter, rect: QRectF, graph: dict[str, Any]) -> None:
     """The whole graph inside `rect`: title, axes with units, bands, thresholds, series, legend."""
+    graph = in_display_unit(graph)
     unit = str(graph.get("unit") or "")
     title = str(graph.get("title") or graph.get("id") or "graph")
     draw_text(

@@ -103,3 +103,16 @@ def test_ticks_and_range_cover_values_and_thresholds_in_round_numbers() -> None:
 def test_time_ticks_fall_on_round_clock_steps(span_s: float, step_s: float) -> None:
     # At most 6 ticks: 30 min / 6 = 5 min; 24 h / 6 = 4 h, rounded up to the next clock step, 6 h.
     assert time_step(span_s) == step_s
+
+
+def test_bytes_are_drawn_in_gib_like_the_html_report_and_the_tables() -> None:
+    """VRAM used of 44.8e9 B read "4.48e+10 B" on every tick of the PDF's axis; in GiB it is 41.72."""
+    from app.ui.report.graph import in_display_unit, value_range
+
+    vram = {"unit": "B", "series": [{"label": "VRAM", "t": [0, 60], "v": [44.8e9, None]}], "thresholds": []}
+    shown = in_display_unit(vram)
+    assert shown["unit"] == "GiB"
+    assert shown["series"][0]["v"] == [pytest.approx(44.8e9 / 2**30), None]  # 41.72 GiB, the gap kept
+    assert value_range(shown) == (40.5, 43.0)  # 41.72 ± 1 GiB widened to steps of 0.5
+    temperature = {"unit": "°C", "series": [{"label": "T", "t": [0], "v": [70.0]}]}
+    assert in_display_unit(temperature) is temperature
