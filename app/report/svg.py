@@ -69,7 +69,7 @@ class Scale:
 
 def value_ticks(lo: float, hi: float, target: int = VALUE_TICKS) -> list[float]:
     """Ticks at 1, 2 or 5 × 10^k covering `lo`..`hi`; the first and last are the axis' ends."""
-    if hi <= lo:
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):  # constant, up to rounding (232.4 and 232.40000000000003)
         pad = abs(lo) * 0.1 or 1.0
         lo, hi = lo - pad, hi + pad
     raw = (hi - lo) / target

@@ -165,3 +165,18 @@ def test_bytes_are_drawn_in_gib_and_byte_rates_in_mb_per_s() -> None:
     rate = _graph([0, 60], [0, 250e6])
     rate["unit"] = "B/s"
     assert "MB/s" in Page(render_svg(rate, FRAME)).text.split()
+
+
+def test_a_constant_series_with_a_rounding_difference_is_drawn_not_a_math_error() -> None:
+    """Bucket means of 232.4 W come back as 232.4 and 232.40000000000003: a 3e-14 span made ticks
+    that rounding turned into one value, and log10(0) ("math domain error") stopped the whole report."""
+    svg = render_svg(
+        {
+            "id": "p",
+            "title": "Power",
+            "unit": "W",
+            "series": [{"label": "GPU 1", "t": [0, 60], "v": [232.4, 232.40000000000003]}],
+        }
+    )
+    assert "<polyline" in svg or "<path" in svg
+    assert value_ticks(232.4, 232.40000000000003) == value_ticks(232.4, 232.4)
