@@ -233,3 +233,11 @@ def test_a_slope_needs_three_readings() -> None:
     # two readings always lie on a line: they say nothing about whether the curve has settled
     assert slope_per_min(np.array([0.0, 60.0]), np.array([40.0, 41.0])) is None
     assert slope_per_min(np.array([0.0, 30.0, 60.0]), np.array([40.0, 40.5, 41.0])) == pytest.approx(1.0)
+
+
+def test_the_peak_is_the_hottest_reading_of_the_whole_test() -> None:
+    # the sensor lags the load: the hottest reading, 81 °C, comes 1 s into the cooldown
+    lagging = series_of(IDLE + LOAD + COOL, lambda t: 81.0 if t == IDLE + LOAD + 1 else _first_order(t))
+    result = analyse(lagging, phases(IDLE, LOAD, COOL), LIMITS)
+    assert result.metrics["peak_c"] == 81.0
+    assert result.metrics["headroom_to_slowdown_c"] == 9.0
