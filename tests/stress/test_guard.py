@@ -34,6 +34,7 @@ def _gpu_sample(temperature_c: float, margin_c: float | None = None, index: int 
         (94.0, None, "GPU 0 at 94 °C ≥ slowdown 96 °C − 2 °C margin"),  # 96 − 2
         (97.0, None, "GPU 0 at 97 °C ≥ slowdown 96 °C − 2 °C margin"),
         (80.0, 1.5, "GPU 0 at 80 °C, 1.5 °C below slowdown (the driver's margin) ≤ 2 °C margin"),
+        (80.0, 2.0, "GPU 0 at 80 °C, 2 °C below slowdown (the driver's margin) ≤ 2 °C margin"),  # at the margin
         (80.0, 2.5, None),
     ],
 )
@@ -80,6 +81,7 @@ def test_nvme_guard_stops_at_the_drives_critical_temperature(
         (64, 6.3, True),
         (16, 2.1, False),  # 10 % of 16 GiB is 1.6 GiB, so the 2 GiB floor applies
         (16, 1.9, True),
+        (16, 2.0, False),  # exactly at the floor is not below it
     ],
 )
 def test_ram_guard_floor_is_the_larger_of_2_gib_and_10_percent(

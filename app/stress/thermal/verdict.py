@@ -16,7 +16,7 @@ from app.stress.thermal.analysis import ThermalAnalysis
 from app.stress.thermal.series import ThermalLimits
 from app.stress.thermal.throttle import FAILURE_REASONS, THERMAL_COUNTER
 
-NEAR_LIMIT_C = 5.0  # within 5 °C of slowdown or max operating → warn
+NEAR_LIMIT_C = 5.0  # within 5 °C (5 included) of slowdown or max operating → warn
 SUSTAINED_MIN = 0.97  # 3DMark: worst loop ≥ 97 % of best
 CLOCK_DROP_MAX_PERCENT = 10.0
 FAN_PINNED_PERCENT = 95.0
@@ -94,7 +94,7 @@ def _warnings(analysis: ThermalAnalysis, limits: ThermalLimits) -> list[str]:
     m, found = analysis.metrics, []
     peak = m.get("peak_c")
     for label, threshold in (("slowdown", limits.slowdown_c), ("max operating", limits.max_operating_c)):
-        if peak is not None and threshold is not None and 0 <= threshold - peak < NEAR_LIMIT_C:
+        if peak is not None and threshold is not None and 0 <= threshold - peak <= NEAR_LIMIT_C:
             found.append(
                 f"NEAR_LIMIT: peak {peak:.1f} °C is {threshold - peak:.1f} °C below the {label} {threshold:.0f} °C"
             )

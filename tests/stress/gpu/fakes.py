@@ -8,6 +8,7 @@ Module-level openers, so that a spawned worker process can unpickle them (with f
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterable
 
@@ -56,6 +57,7 @@ class FakeBurn:
         faulty_launches: Iterable[tuple[int, int, int]] = (),
         exit_code_at: int | None = None,
         hang_at: int | None = None,
+        ignore_terminate: bool = False,
     ) -> None:
         self.name = name
         self.flops_per_launch = flops_per_launch
@@ -66,6 +68,7 @@ class FakeBurn:
         self._faults = {launch: (word, bit) for launch, word, bit in faulty_launches}
         self._exit_code_at = exit_code_at
         self._hang_at = hang_at
+        self._ignore_terminate = ignore_terminate
         self.launches = -1  # the first launch (the reference) is launch 0
         self.closed = False
 
@@ -74,6 +77,8 @@ class FakeBurn:
         if self.launches == self._exit_code_at:
             os._exit(3)  # a crash in the driver: the process dies without a word
         if self.launches == self._hang_at:
+            if self._ignore_terminate:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a process stuck in the driver ignores it too
             time.sleep(3600)  # a hung GPU: the loop never looks at "stop" again
         self._output = self._result.copy()
         if self.launches in self._faults:

@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from app.stress.gpu.burn import BurnSettings, run_burn
+from app.stress.gpu.burn import BurnSettings, _Tally, run_burn
+from app.stress.gpu.mismatches import Mismatches, fresh_counters
 from app.stress.records import WorkloadStatus
 
 from .fakes import FakeBurn, fp32_burn
@@ -98,3 +99,21 @@ def test_device_is_closed_even_when_the_loop_fails() -> None:
             should_stop=lambda: False,
         )
     assert device.closed
+
+
+def test_every_mismatching_word_of_a_launch_counts_and_the_first_found_stays_first() -> None:
+    # a launch with 3 wrong words (first at word 40), then one with 2 (first at word 7): 5 errors,
+    # the first error word is the one found first in time (40), the bit counts add up
+    one, two = (0,) * 30 + (3, 0), (2,) + (0,) * 31
+    tally = _Tally(started_s=0.0)
+    tally.add(Mismatches(3, 40, one))
+    tally.add(Mismatches(0, None, (0,) * 32))
+    tally.add(Mismatches(2, 7, two))
+    assert tally.mismatches == Mismatches(5, 40, tuple(a + b for a, b in zip(one, two, strict=True)))
+
+
+def test_the_compare_kernels_counters_decode_with_no_index_when_nothing_differed() -> None:
+    assert Mismatches.from_counters(fresh_counters()) == Mismatches()  # count 0, index still all ones
+    counters = fresh_counters()
+    counters[0], counters[1], counters[2 + 31] = 2, 9, 2  # two words, the lowest at 9, both with bit 31
+    assert Mismatches.from_counters(counters) == Mismatches(2, 9, (0,) * 31 + (2,))

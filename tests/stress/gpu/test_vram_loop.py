@@ -122,3 +122,11 @@ def test_no_memory_at_all_is_a_clear_failure() -> None:
     with pytest.raises(StressFailure, match="could not allocate any VRAM"):
         run_passes(device, passes=1)
     assert device.closed
+
+
+def test_moving_inversions_check_the_pattern_again_after_the_round_trip() -> None:
+    # bit 1 stuck at 1: 0x55555555 has bit 1 clear, its inverse has it set. A pass checks 0x55555555
+    # twice (before inverting, and after inverting back) and the inverse once: 2 errors a pass
+    device = FakeVram(stuck_bits={(0, 3): (1, 1)})
+    final = run_passes(device, passes=1, patterns=("moving_inversions",))[-1]
+    assert final.errors == 2 and final.details["flipped_bit_histogram"][1] == 2

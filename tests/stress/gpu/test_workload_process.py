@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing.resource_tracker
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -107,6 +109,28 @@ def test_a_hung_worker_is_killed_on_stop(monkeypatch: pytest.MonkeyPatch) -> Non
     began = time.monotonic()
     final = workload.stop()
     assert time.monotonic() - began < 3.0
+    assert final.failure is not None and "ended without a result" in final.failure
+
+
+def test_a_hung_worker_that_ignores_terminate_is_killed_on_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    # SIGTERM ignored: only the last step, SIGKILL, ends it; stop still returns within its waits
+    # (0.5 s for "stop", 1 s after terminate, 1 s after kill) and leaves no process (the fixture)
+    monkeypatch.setattr(worker, "STOP_WAIT_S", 0.5)
+    monkeypatch.setattr(worker, "KILL_WAIT_S", 1.0)
+    opener = partial(open_fake_burn, hang_at=2, launch_s=0.0, ignore_terminate=True)
+    workload = GpuBurnWorkload(BUS, open_device=opener)
+    workload.start()
+    time.sleep(2.0)  # the worker is spawned and hangs in its second launch
+    pid = workload.worker_pid
+    assert pid is not None
+    began = time.monotonic()
+    final = workload.stop()
+    try:
+        assert not _alive(pid)
+    finally:  # should stop() have left it, end it here: a test must not hang the suite
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    assert time.monotonic() - began < 4.0
     assert final.failure is not None and "ended without a result" in final.failure
 
 

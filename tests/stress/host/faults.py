@@ -41,3 +41,21 @@ def corrupt_disk_read(target_phase: str, target_where: int, phase: str, where: i
     """Data read in `target_phase` at `target_where` (offset or file number; -1 = every read) has a byte changed."""
     if phase == target_phase and target_where in (where, -1):
         data[100] ^= 0xFF
+
+
+def flip_bit_in_words(target_worker: int, first: int, count: int, worker: int, passes: int, words: Any) -> None:
+    """On the first pass only, `count` neighbouring words of the target worker read back with bit 0 flipped."""
+    if worker == target_worker and passes == 0:
+        words[first : first + count] ^= np.uint64(1)
+
+
+_corrupted_once: set[tuple[str, int]] = set()  # per worker process
+
+
+def corrupt_two_blocks_once(target_phase: str, target_where: int, phase: str, where: int, data: Any) -> None:
+    """The first read in `target_phase` at `target_where` has a byte changed in each of its first two 4 KiB
+    blocks; later reads are clean (so the count of errors does not grow with the passes)."""
+    if phase == target_phase and where == target_where and (phase, where) not in _corrupted_once:
+        _corrupted_once.add((phase, where))
+        data[100] ^= 0xFF
+        data[4096 + 100] ^= 0xFF

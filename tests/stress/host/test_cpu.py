@@ -113,3 +113,30 @@ def test_stop_ends_every_worker_promptly() -> None:
     assert time.monotonic() - started < 5.0
     assert not final.running and final.failure is None
     assert not (child_pids() - before)
+
+
+def test_a_tie_between_references_names_no_core() -> None:
+    # 2 against 2 is no strict majority: which half is wrong cannot be told; 3 against 1 names the 1
+    tie = [{"core": c, "reference": 7 if c < 2 else 9} for c in range(4)]
+    assert _outlier_cores(tie) == []
+    three = [{"core": c, "reference": 7 if c < 3 else 9} for c in range(4)]
+    assert _outlier_cores(three) == [3]
+
+
+def test_a_core_whose_reference_disagrees_is_counted_as_an_error_in_the_status() -> None:
+    # no worker saw a mismatch against its own reference, but core 2's reference differs from the
+    # other two: one error, against cpu2, and the run's status carries it (so the verdict fails)
+    workload = CpuWorkload(workers=3)
+    reports = [
+        {"core": c, "reference": ref, "errors": 0, "iterations": 5, "gflops": 10.0}
+        for c, ref in ((0, 7), (1, 7), (2, 9))
+    ]
+    status = workload._status(running=False, reports=reports, crashed=[])  # type: ignore[arg-type]
+    assert status.errors == 1
+    assert status.details["errors_by_core"] == {"cpu2": 1}
+
+
+def test_gflops_is_the_sum_over_the_workers() -> None:
+    # every core works at once: the machine's rate is the sum, 10 + 12.5 + 20 = 42.5 GFLOPS
+    reports = [{"gflops": 10.0}, {"gflops": 12.5}, {"gflops": None}, {"gflops": 20.0}]
+    assert CpuWorkload(workers=4)._metrics(reports) == {"gflops": 42.5}  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from app.stress.host.disk_folder import check_free_space, filesystem_type
 from app.stress.host.disk_io import BLOCK, IO_SIZE, BlockPattern, aligned_buffer, block_is_good
 from app.stress.host.disk_phases import DiskPlan, _percentile_ms, _sequential_read, _sequential_write, _State
 
-from .faults import corrupt_disk_read
+from .faults import corrupt_disk_read, corrupt_two_blocks_once
 from .helpers import child_pids, no_new_processes, poll_until
 
 GIB, MIB = 1 << 30, 1 << 20
@@ -270,3 +270,29 @@ def test_only_scratch_folders_of_dead_owners_are_removed(tmp_path: Path) -> None
         (folder / "inside").mkdir(parents=True)
     assert disk_folder.remove_leftovers(tmp_path) == [dead]
     assert sorted(tmp_path.iterdir()) == sorted([alive, unrelated])
+
+
+def test_every_bad_block_of_a_sequential_read_is_an_error(tmp_path: Path) -> None:
+    # one 1-MiB read at 2 MiB comes back with two bad 4-KiB blocks, once: two errors, not one a read
+    workload = _small(tmp_path, tamper=partial(corrupt_two_blocks_once, "seq_read", 2 * MIB))
+    workload.start()
+    try:
+        status = poll_until(workload, lambda s: s.iterations >= 1 or s.failure is not None)
+    finally:
+        workload.stop()
+    assert status.failure is None
+    assert status.errors == 2
+    assert status.details["first_error"] == f"sequential read: data check failed at {2 * MIB}"
+
+
+def test_every_bad_random_read_is_an_error(tmp_path: Path) -> None:
+    # every 4-KiB random read for 0.3 s comes back wrong: each is an error (thousands a second even on
+    # a slow disk, so well over 10), not one for the whole phase
+    workload = _small(tmp_path, tamper=partial(corrupt_disk_read, "rand_read", -1))
+    workload.start()
+    try:
+        status = poll_until(workload, lambda s: s.iterations >= 1 or s.failure is not None)
+    finally:
+        workload.stop()
+    assert status.failure is None
+    assert status.errors > 10

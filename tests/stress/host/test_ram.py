@@ -10,7 +10,7 @@ import pytest
 from app.stress.host.ram import MemoryFigures, RamWorkload, plan_ram_test
 from app.stress.host.ram_patterns import PATTERNS, own_address, random_complement, random_words, walking_ones
 
-from .faults import flip_bit_in_memory
+from .faults import flip_bit_in_memory, flip_bit_in_words
 from .helpers import child_pids, no_new_processes, poll_until
 
 GIB, MIB = 1 << 30, 1 << 20
@@ -25,6 +25,7 @@ GIB, MIB = 1 << 30, 1 << 20
         (None, 64 * GIB, 20 * GIB, 21_474_836_480 - 6_871_947_673),
         (4 * GIB, 16 * GIB, 10 * GIB, 4 * GIB),  # less than the share: as asked
         (12 * GIB, 16 * GIB, 10 * GIB, 8 * GIB),  # more than the share: capped
+        (9 * GIB, 16 * GIB, 10 * GIB, 8 * GIB),  # under what is available but over the share: capped
         (None, 16 * GIB, GIB, 0),  # less available than the floor: nothing to test
     ],
 )
@@ -101,3 +102,33 @@ def test_random_pattern_repeats_for_its_seed_and_position_and_its_complement_fli
     assert np.array_equal(first, random_words(100, 64, 7))
     assert not np.array_equal(first, random_words(100, 64, 8))
     assert np.all((first ^ random_complement(100, 64, 7)) == np.uint64(0xFFFF_FFFF_FFFF_FFFF))
+
+
+def test_every_wrong_word_is_an_error_not_every_wrong_chunk() -> None:
+    # three neighbouring words of worker 0 flipped, all in its first 4-MiB chunk: 3 errors a pattern
+    workload = RamWorkload(16 * MIB, workers=2, tamper=partial(flip_bit_in_words, 0, 10, 3))
+    workload.start()
+    try:
+        poll_until(workload, lambda s: s.iterations >= 2 * len(PATTERNS))
+    finally:
+        final = workload.stop()
+    assert final.errors == 3 * len(PATTERNS)
+    assert final.details["first_error"]["offset_bytes"] == 80  # type: ignore[index]  # word 10 × 8 bytes
+
+
+def test_words_that_do_not_split_evenly_are_all_given_to_a_worker() -> None:
+    # 10 words over 3 workers: 4 + 3 + 3, back to back from word 0
+    workload = RamWorkload(80, memory=lambda: MemoryFigures(total=16 * GIB, available=10 * GIB), workers=3)
+    assert workload._prepare() is None
+    _, args, _ = workload._worker()
+    assert [(words, first) for _, words, first, _ in args] == [(4, 0), (3, 4), (3, 7)]
+
+
+def test_the_first_error_is_the_lowest_offset_over_all_workers() -> None:
+    def error(offset: int) -> dict[str, object]:
+        return {"offset_bytes": offset, "expected": "0x0", "read": "0x1", "pattern": "solid zeros"}
+
+    workload = RamWorkload(16 * MIB, workers=3)
+    reports = [{"first_error": error(4096)}, {"first_error": None}, {"first_error": error(8_396_608)}]
+    assert workload._details(reports)["first_error"] == error(4096)  # type: ignore[arg-type]
+    assert workload._details(reports[::-1])["first_error"] == error(4096)  # type: ignore[arg-type]

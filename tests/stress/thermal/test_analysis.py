@@ -10,6 +10,7 @@ import pytest
 from app.stress.records import PhaseSpan
 from app.stress.thermal.analysis import analyse, cooldown_time_s, time_to_steady_s
 from app.stress.thermal.series import ThermalLimits, ThermalSeries
+from app.stress.thermal.windows import slope_per_min
 from tests.stress.thermal.curves import phases, series_of
 
 IDLE, LOAD, COOL = 120, 600, 300
@@ -190,3 +191,53 @@ def test_compute_processes_are_counted_over_the_idle_phase_only() -> None:
     assert result.details["idle_compute_processes"] == 0.0  # the last minute of idle was clean: 60–120 s
     late = series_of(IDLE + LOAD, _first_order, compute_processes=lambda t: 1.0 if 100 <= t < 110 else 0.0)
     assert analyse(late, phases(IDLE, LOAD, 0)[:2], LIMITS).details["idle_compute_processes"] == 1.0
+
+
+def test_a_drift_of_exactly_half_a_degree_a_minute_is_not_below_it() -> None:
+    # a reading every 15 s rising 0.125 °C each: every 60-s window (five readings) has the least-squares
+    # slope (0.125 / 15) · 60 = 0.5 °C/min exactly (dyadic values, no rounding); the rule is "below 0.5"
+    t = np.arange(0.0, 301.0, 15.0)
+    assert time_to_steady_s(t, 40.0 + 0.125 * t / 15.0) is None
+
+
+def test_a_falling_temperature_is_not_steady_either() -> None:
+    # the mirror of the step up: 70 °C until 100 s, then 30 °C. The window ending at 60 s is flat, but
+    # the windows ending 100–159 s hold the drop (a slope of −3.8 °C/min, as steep as the rise's
+    # +3.8): the calm did not last; the first window wholly after the drop ends at 160 s
+    assert _steady([70.0 if t < 100 else 30.0 for t in range(400)]) == 160.0
+
+
+def test_power_fraction_is_the_steady_power_not_the_start_up_peak() -> None:
+    # 380 W for the first 100 s of the load (boost), then 320 W: the last minute's mean is 320 W,
+    # so 320 / 400 = 0.8 (the 380-W start would give 0.95)
+    boost = series_of(
+        IDLE + LOAD,
+        _first_order,
+        power_w=lambda t: 20.0 if t <= IDLE else 380.0 if t < IDLE + 100 else 320.0,
+        power_limit_w=lambda t: 400.0,
+    )
+    result = analyse(boost, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.metrics["power_fraction"] == pytest.approx(0.8)
+    assert result.details["power_max_w"] == 380.0
+
+
+def test_a_load_that_draws_exactly_one_watt_more_than_idle_has_degrees_per_watt() -> None:
+    # 21 W against 20 W idle: a rise of exactly 1 W is not "under a watt";
+    # (79.910 − 30) / 1 = 49.910 °C/W (T_ss as in test_idle_peak_and_steady_temperatures)
+    one_watt = series_of(IDLE + LOAD, _first_order, power_w=lambda t: 21.0 if t > IDLE else 20.0)
+    result = analyse(one_watt, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.metrics["c_per_w"] == pytest.approx(49.910, abs=0.01)
+
+
+def test_a_slope_needs_three_readings() -> None:
+    # two readings always lie on a line: they say nothing about whether the curve has settled
+    assert slope_per_min(np.array([0.0, 60.0]), np.array([40.0, 41.0])) is None
+    assert slope_per_min(np.array([0.0, 30.0, 60.0]), np.array([40.0, 40.5, 41.0])) == pytest.approx(1.0)
+
+
+def test_the_peak_is_the_hottest_reading_of_the_whole_test() -> None:
+    # the sensor lags the load: the hottest reading, 81 °C, comes 1 s into the cooldown
+    lagging = series_of(IDLE + LOAD + COOL, lambda t: 81.0 if t == IDLE + LOAD + 1 else _first_order(t))
+    result = analyse(lagging, phases(IDLE, LOAD, COOL), LIMITS)
+    assert result.metrics["peak_c"] == 81.0
+    assert result.metrics["headroom_to_slowdown_c"] == 9.0

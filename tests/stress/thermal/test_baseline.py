@@ -71,3 +71,17 @@ def test_a_cooler_run_says_lower() -> None:
     lines = compare_with_baseline(current, [FIRST_PASS]).lines
     assert lines[0] == "steady temperature 4.5 °C lower than your baseline of 2026-11-02 (70.0 °C)"
     assert lines[2] == "effective thermal resistance 0.090 °C/W, 10 % below your baseline's 0.100 °C/W of 2026-11-02"
+
+
+def test_a_difference_of_exactly_half_a_degree_is_not_the_same() -> None:
+    # "the same" is a difference under 0.5 °C; 70.5 against 70.0 is 0.5 °C higher
+    current = _run("2026-11-28T09:00:00.000Z", "pass", 70.5, 0.100)
+    assert compare_with_baseline(current, [FIRST_PASS]).lines[0] == (
+        "steady temperature 0.5 °C higher than your baseline of 2026-11-02 (70.0 °C)"
+    )
+
+
+def test_an_earlier_warning_run_is_not_the_baseline_the_first_passing_one_is() -> None:
+    warned = _run("2026-11-01T09:00:00.000Z", "warn", 69.0, 0.090)
+    current = _run("2026-11-28T09:00:00.000Z", "pass", 72.0, 0.1)
+    assert choose_baseline(current, [warned, FIRST_PASS]) is FIRST_PASS

@@ -42,3 +42,13 @@ def test_a_straight_line_has_no_time_constant_within_the_search() -> None:
 
 def test_too_few_points_give_no_fit() -> None:
     assert fit_step_response(np.arange(5.0), np.arange(5.0)) is None
+
+
+def test_rms_residual_is_in_degrees_not_squared_degrees() -> None:
+    # readings alternating 0.5 °C above and below the curve: the curve itself is still the best fit
+    # (the alternation is orthogonal to a smooth step), so the residual is 0.5 °C at every reading
+    # and its root-mean-square is 0.5 °C (the mean square would be 0.25)
+    t = np.arange(0.0, 600.0)
+    fit = fit_step_response(t, 80.0 - 50.0 * np.exp(-t / 90.0) + np.where(t % 2 == 0, 0.5, -0.5))
+    assert fit is not None
+    assert fit.rms_c == pytest.approx(0.5, abs=0.005)

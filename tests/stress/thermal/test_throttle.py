@@ -93,3 +93,22 @@ def test_the_analysis_reports_the_total_as_throttle_percent_and_the_breakdown_in
     assert result.metrics["throttle_percent"] == pytest.approx(30.0)
     breakdown = result.details["throttle"]["by_reason"]  # type: ignore[index]
     assert breakdown["hw_thermal_slowdown"] == {"percent": pytest.approx(10.0), "source": "sampled"}
+
+
+def test_a_counter_reason_first_shows_when_the_counter_first_rises_counted_from_the_load_start() -> None:
+    # the load runs from 20 s; NVML's power-brake counter stays at 0 until 40 s, then gains 0.5 s a
+    # second: its first rise is the row at 41 s, 21 s into the load (a flat counter is not a rise)
+    brake = tuple(max(0.0, t - 40.0) * 0.5 for t in range(100))
+    result = throttle_breakdown(_series({"hw_power_brake": brake}), range(20, 100), PhaseSpan("load", 20.0, 99.0))
+    assert result.first_seen_s["hw_power_brake"] == 21.0
+    # 29.5 s of braking over the 79 s from the first row to the last
+    assert result.by_reason["hw_power_brake"].percent == pytest.approx(29.5 / 79.0 * 100.0)
+
+
+def test_a_counter_that_went_backwards_counts_no_throttle_time_and_names_no_reason() -> None:
+    # a counter reset (a driver reload) mid-load: 5 s, a rise to 6 s at 50 s, then 0 from 60 s.
+    # Its last reading is below its first: 0 %, clamped, and the reason is not named from it
+    reset = tuple(5.0 if t < 50 else 6.0 if t < 60 else 0.0 for t in range(100))
+    result = throttle_breakdown(_series({"hw_power_brake": reset}), range(100), LOAD)
+    assert result.by_reason["hw_power_brake"].percent == 0.0
+    assert "hw_power_brake" not in result.first_seen_s

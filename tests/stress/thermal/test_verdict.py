@@ -85,7 +85,9 @@ def test_without_a_max_operating_temperature_the_slowdown_temperature_is_the_lim
     assert verdict == "fail" and "above the slowdown temperature 96 °C" in reasons[0]
 
 
-@pytest.mark.parametrize(("peak", "verdict"), [(84.9, "pass"), (85.1, "warn"), (91.5, "fail")])
+# NVML reads whole degrees, so a peak exactly 5 °C below is common: "within 5 °C" includes it, as the
+# safety guard's "within 5 °C of critical" does (it stops at critical − 5)
+@pytest.mark.parametrize(("peak", "verdict"), [(84.9, "pass"), (85.0, "warn"), (85.1, "warn"), (91.5, "fail")])
 def test_within_5_c_of_max_operating_or_slowdown_warns(peak: float, verdict: str) -> None:
     got, reasons = decide(_analysis({"peak_c": peak}), LIMITS, RunFacts())
     assert got == verdict
@@ -153,3 +155,12 @@ def test_compute_processes_during_the_idle_baseline_make_it_inconclusive() -> No
     analysis.details["idle_compute_processes"] = 1.0
     verdict, reasons = decide(analysis, LIMITS, RunFacts())
     assert verdict == "inconclusive" and reasons[0].startswith("BUSY_GPU: 1 compute process(es)")
+
+
+def test_a_warning_outranks_a_light_load() -> None:
+    # the order of research §10.4: FAIL, then WARN, then INCONCLUSIVE. A light load that still lost
+    # 15 % of its clock is a warning (with the doubt said after it), not just "inconclusive"
+    both = _analysis({"power_fraction": 0.5, "clock_drop_percent": 15.0}, shares={})
+    verdict, reasons = decide(both, LIMITS, RunFacts())
+    assert verdict == "warn"
+    assert _codes(reasons) == ["CLOCK_DROP", "LIGHT_LOAD"]
