@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 
 from app.cli.arguments import EXIT_USAGE, build_parser
 from app.cli.checks import check_before_any_file
-from app.cli.output import StdoutFailed, drop_standard_output, writing_standard_output
+from app.cli.output import StdoutFailed, drop_standard_output, replace_unencodable_output, writing_standard_output
 from app.core.errors import UserError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0, 2 for bad input or a failure said in one line, 130 on Ctrl+C)."""
+    replace_unencodable_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     if (not argv or argv[0].startswith("-")) and not {"--version", "-h", "--help"} & set(argv):
         argv = ["gui", *argv]  # `aiwm` alone, or `aiwm --demo`, opens the window

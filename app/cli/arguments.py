@@ -128,7 +128,8 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def _add_demo(parser: argparse.ArgumentParser) -> None:
+def _add_demo(parser: argparse.ArgumentParser, time_scale: bool = True) -> None:
+    """`--demo`, and `--time-scale` where the command runs a clock (the doctor reads versions: it has none)."""
     from app.core.gpu.catalog import DEFAULT_DEMO
 
     parser.add_argument(
@@ -142,6 +143,9 @@ def _add_demo(parser: argparse.ArgumentParser) -> None:
         help="simulated GPUs instead of real ones: a comma-separated list of "
         f"{', '.join(_demo_names())} (default rtx4090,rtx3090; a name may repeat); all output says SIMULATED",
     )
+    if not time_scale:  # kept, unlisted, so that the command refuses it in words of its own
+        parser.add_argument("--time-scale", default=None, metavar="K", help=argparse.SUPPRESS)
+        return
     parser.add_argument(
         "--time-scale",
         type=_time_scale,
@@ -235,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--facts",
         type=Path,
         metavar="FILE",
-        help="check an aiwm.facts/1 file (from another machine) instead of this one",
+        help="check an aiwm.facts/1 file (from another machine, or - for standard input) instead of this one",
     )
     doctor.add_argument(
         "--env",
@@ -245,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PYTHON_OR_ENV_FOLDER",
         help="also check the frameworks in these Python interpreters or venv/conda folders",
     )
-    _add_demo(doctor)
+    _add_demo(doctor, time_scale=False)
     _add_thermal(commands.add_parser("thermal", help="cooling test: idle, full load, cooldown; verdict and metrics"))
     from app.cli.stress import add_stress_parser
 

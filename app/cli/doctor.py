@@ -10,10 +10,11 @@ import argparse
 import dataclasses
 import json
 
-from app.cli.checks import engine_options, open_engine
+from app.cli.checks import open_engine
 from app.cli.output import print_out
 from app.core.errors import UserError
 from app.doctor.document import doctor_document, load_facts_file
+from app.doctor.facts.environments import environment_problem
 from app.doctor.records import DoctorReport, Facts
 from app.doctor.rules import evaluate
 
@@ -31,16 +32,19 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 def _facts(args: argparse.Namespace) -> Facts:
     """The facts file, or this machine's facts gathered live (frameworks asked in subprocesses)."""
+    if args.time_scale is not None:
+        raise UserError("--time-scale: the doctor reads versions and runs no clock; leave it out")
+    args = argparse.Namespace(**{**vars(args), "time_scale": 1.0})  # the engine's clock runs in real time
     if args.facts is not None:
         if args.env:
             raise UserError("--env adds environments of this machine; it cannot go with --facts")
         if args.demo is not None:
             raise UserError("--demo simulates this machine's GPUs; it cannot go with --facts")
-        engine_options(args)  # --time-scale without --demo is refused the same way as elsewhere
         return load_facts_file(args.facts)
     for env in args.env or ():
-        if not env.exists():
-            raise UserError(f"--env {env}: no such Python or environment folder")
+        problem = environment_problem(env)
+        if problem is not None:
+            raise UserError(f"--env {problem}")
     if args.demo is not None:
         from app.core.gpu.catalog import parse_demo_profiles
 
@@ -64,6 +68,8 @@ def doctor_text(report: DoctorReport) -> str:
         lines.append(f"{_INDENT}{finding.detail}")
         if finding.fix:
             lines.append(f"{_INDENT}fix: {finding.fix}")
+        if finding.fix_command:
+            lines.append(f"{_INDENT}run: {finding.fix_command}")
     counts = {status: sum(f.status == status for f in report.findings) for status in _MARKS}
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     simulated = " (SIMULATED)" if report.facts.simulated else ""

@@ -6,10 +6,16 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
+
+def replace_unencodable_output() -> None:
+    """Characters the terminal's encoding cannot show (a GPU named "Ünïcødé GPU 😀" on an ASCII or
+    cp1252 console) print as "?" instead of ending the command in a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a text stream of io; a replaced one (pytest's capture) may lack it
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
 
 
 class StdoutFailed(Exception):

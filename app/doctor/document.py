@@ -6,7 +6,9 @@ schema, not JSON, a version that is not a version -> one `UserError` line naming
 
 from __future__ import annotations
 
+import codecs
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from app.doctor.records import (
     FACTS_SCHEMA,
     CudnnFact,
     DoctorReport,
+    EnvironmentFact,
     Facts,
     FrameworkFact,
     GpuFact,
@@ -28,28 +31,65 @@ from app.doctor.versions import parse_compute_capability, parse_version
 _OS = ("linux", "windows")
 _NVML_ERRORS = ("library_not_found", "driver_not_loaded", "version_mismatch", "no_permission", "no_gpu", "failed")
 _FRAMEWORKS = ("torch", "tensorflow", "jax")
+_OUTCOMES = ("answered", "timed_out", "failed")
+MAX_FACTS_BYTES = 16 * 1024 * 1024  # a facts file is a few kilobytes; a snapshot with them tens
+_MIB = MAX_FACTS_BYTES // (1024 * 1024)
 
 
 def load_facts_file(path: Path) -> Facts:
-    """Read a facts file (`aiwm.facts/1`, or a snapshot that carries one under `facts`)."""
+    """Read a facts file (`aiwm.facts/1`, or a snapshot that carries one under `facts`); `-` is
+    standard input. UTF-8 (with or without a byte-order mark) and UTF-16 with its mark (what
+    PowerShell 5's `>` writes) are read; a file over `MAX_FACTS_BYTES` is refused unread."""
+    name = "standard input" if str(path) == "-" else str(path)
+    text = decode_facts_bytes(_read_bytes(path), name)
     try:
-        text = path.read_text(encoding="utf-8")
+        doc = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"--facts {name}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except RecursionError:
+        raise UserError(f"--facts {name}: nested too deeply to be a facts file") from None
+    try:
+        return facts_from_document(doc)
+    except UserError as error:
+        raise UserError(f"--facts {name}: {error}") from None
+    except RecursionError:  # a value nested deeply enough to exhaust the stack where a text was expected
+        raise UserError(f"--facts {name}: nested too deeply to be a facts file") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, at most `MAX_FACTS_BYTES` (one more is read to tell a longer file)."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(MAX_FACTS_BYTES + 1) if sys.stdin is not None else b""
+        if len(data) > MAX_FACTS_BYTES:
+            raise UserError(f"--facts -: standard input is over {_MIB} MiB: not a facts file")
+        return data
+    try:
+        size = path.stat().st_size
+        if path.is_file() and size > MAX_FACTS_BYTES:
+            raise UserError(f"--facts {path}: {size:,} bytes is over {_MIB} MiB: not a facts file")
+        with path.open("rb") as file:
+            data = file.read(MAX_FACTS_BYTES + 1)
     except FileNotFoundError:
         raise UserError(f"--facts {path}: no such file") from None
     except IsADirectoryError:
         raise UserError(f"--facts {path}: is a directory, not a facts file") from None
-    except UnicodeDecodeError:
-        raise UserError(f"--facts {path}: not a text file (expected {FACTS_SCHEMA} JSON)") from None
     except OSError as error:
         raise UserError(f"--facts {path}: cannot be read: {error.strerror or error}") from None
+    if len(data) > MAX_FACTS_BYTES:  # a special file that grows as it is read (/dev/zero)
+        raise UserError(f"--facts {path}: over {_MIB} MiB: not a facts file")
+    return data
+
+
+def decode_facts_bytes(data: bytes, name: str) -> str:
+    """Text from UTF-8 (a byte-order mark is dropped) or from UTF-16 with its byte-order mark."""
+    if not data.strip():
+        raise UserError(f"--facts {name}: is empty (expected {FACTS_SCHEMA} JSON)")
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UserError(f"--facts {path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-    try:
-        return facts_from_document(doc)
-    except UserError as error:
-        raise UserError(f"--facts {path}: {error}") from None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"--facts {name}: not a text file in UTF-8 or UTF-16 (expected {FACTS_SCHEMA} JSON)") from None
 
 
 def facts_from_document(doc: Any) -> Facts:
@@ -77,6 +117,9 @@ def facts_from_document(doc: Any) -> Facts:
         system=_system(doc.get("system") or {}),
         simulated=bool(_flag(doc, "simulated")),
         missing=tuple(_missing(doc)),
+        environments=tuple(
+            _environment(e, f"environments[{i}]") for i, e in enumerate(_list(doc, "environments", optional=True))
+        ),
     )
 
 
@@ -115,11 +158,20 @@ def _version(doc: dict[str, Any], key: str, where: str = "", optional: bool = Fa
     return parse_version(value, name).text
 
 
-def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...], where: str = "") -> str:
+    name = f"{where}.{key}" if where else key
+    if key not in doc:
+        raise UserError(f"{name} is missing (one of {', '.join(choices)})")
     value = doc.get(key)
     if value not in choices:
-        raise UserError(f"{key} is {value!r}, expected one of {', '.join(choices)}")
+        raise UserError(f"{name} is {_short(value)}, expected one of {', '.join(choices)}")
     return str(value)
+
+
+def _short(value: Any) -> str:
+    """A wrong value as a message shows it: its repr, cut short (a facts file may hold anything)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _flag(doc: dict[str, Any], key: str, where: str = "") -> bool | None:
@@ -177,7 +229,21 @@ def _framework(value: Any, where: str) -> FrameworkFact:
         cuda_available=_flag(doc, "cuda_available", where),
         environment=_text(doc, "environment", where, optional=True),
         error=_text(doc, "error", where, optional=True),
+        python=_version(doc, "python", where, optional=True),
+        companions=_companions(doc.get("companions"), f"{where}.companions"),
     )
+
+
+def _companions(value: Any, where: str) -> tuple[tuple[str, str], ...] | None:
+    """`{"torchvision": "0.23.0"}` (as written) or `[["torchvision", "0.23.0"]]`; null: not reported."""
+    if value is None:
+        return None
+    pairs = list(value.items()) if isinstance(value, dict) else value
+    if not isinstance(pairs, list) or not all(
+        isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(v, str) for v in pair) for pair in pairs
+    ):
+        raise UserError(f'{where} must be an object of package -> version, such as {{"torchvision": "0.23.0"}}')
+    return tuple((name, parse_version(version, f"{where}.{name}").text) for name, version in pairs)
 
 
 def _toolkit(value: Any, where: str) -> ToolkitFact:
@@ -204,6 +270,19 @@ def _system(value: Any) -> SystemFacts:
         ssh_password_login=_flag(doc, "ssh_password_login", "system"),
         pending_security_updates=_count(doc, "pending_security_updates", "system"),
         data_folder_encrypted=_flag(doc, "data_folder_encrypted", "system"),
+        ssh_server_installed=_flag(doc, "ssh_server_installed", "system"),
+        data_folder=_text(doc, "data_folder", "system", optional=True),
+        data_device=_text(doc, "data_device", "system", optional=True),
+    )
+
+
+def _environment(value: Any, where: str) -> EnvironmentFact:
+    doc = _object(value, where)
+    return EnvironmentFact(
+        interpreter=str(_text(doc, "interpreter", where)),
+        outcome=_choice(doc, "outcome", _OUTCOMES, where),  # type: ignore[arg-type]
+        problem=_text(doc, "problem", where, optional=True),
+        python=_version(doc, "python", where, optional=True),
     )
 
 
@@ -221,6 +300,8 @@ def facts_document(facts: Facts) -> dict[str, Any]:
     for framework in doc["frameworks"]:
         if framework["arch_list"] is not None:
             framework["arch_list"] = list(framework["arch_list"])
+        if framework["companions"] is not None:
+            framework["companions"] = dict(framework["companions"])
     return {"schema": FACTS_SCHEMA, **doc}
 
 

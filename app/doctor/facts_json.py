@@ -24,6 +24,12 @@ NULL_MEANINGS = {
     "cuda_available": "the framework did not say whether it can use CUDA",
     "cuda_major": "a header or library does not say which CUDA it was built for",
     "environment": "the Python environment was not recorded",
+    "python": "the Python version was not reported",
+    "companions": "which torchvision/torchaudio are installed was not reported",
+    "problem": "the environment answered",
+    "ssh_server_installed": "whether an SSH server is installed was not read",
+    "data_folder": "the data folder was not recorded",
+    "data_device": "the device that holds the data folder was not read",
 }
 
 
@@ -31,6 +37,9 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
     """The facts as a JSON-ready dict with `"schema": "aiwm.facts/1"` first."""
     doc: dict[str, Any] = {"schema": FACTS_SCHEMA}
     doc.update(to_json_value(facts))
+    for framework, fact in zip(doc["frameworks"], facts.frameworks, strict=True):
+        if fact.companions is not None:  # {"torchvision": "0.23.0"}: the form a facts file is written in
+            framework["companions"] = dict(fact.companions)
     missing = {path: why for path, why in facts.missing}
     for path in _null_paths({key: value for key, value in doc.items() if key != "missing"}):
         if path not in missing:

@@ -21,11 +21,11 @@ from app.core.procfs import PROCFS
 from app.doctor.facts.cudnn import find_headers, find_libraries
 from app.doctor.facts.driver import Runner, read_driver_facts
 from app.doctor.facts.environments import EnvironmentSearch, find_interpreters, interpreter_in, unique_interpreters
-from app.doctor.facts.frameworks import PROBE_TIMEOUT_S, ProbeAnswer, probe_environment
+from app.doctor.facts.frameworks import PROBE_TIMEOUT_S, ProbeAnswer, probe_environment, run_in_own_group
 from app.doctor.facts.sshd import ssh_password_login
-from app.doctor.facts.system import data_folder_encrypted, firewall_active, pending_security_updates
+from app.doctor.facts.system import data_folder_disk, firewall_active, pending_security_updates
 from app.doctor.facts.toolkits import ToolkitSearch, cuda_library_paths, find_toolkits
-from app.doctor.records import CudnnFact, Facts, FrameworkFact, SystemFacts, ToolkitFact
+from app.doctor.records import CudnnFact, EnvironmentFact, Facts, FrameworkFact, SystemFacts, ToolkitFact
 
 Missing = list[tuple[str, str]]
 
@@ -41,6 +41,7 @@ class Places:
     home: Path = field(default_factory=Path.home)
     windows: bool = os.name == "nt"
     run: Runner = run_command
+    probe_run: Runner = run_in_own_group  # each probe in its own process group, killed whole on a time-out
     own_interpreter: Path | None = None  # None: this program's, unless it is a frozen bundle
     probe_timeout_s: float = PROBE_TIMEOUT_S
     data_folder: Path | None = None  # None: app.core.paths.data_dir()
@@ -63,7 +64,9 @@ def _gather(engine: Engine, extra_environments: Sequence[Path], places: Places) 
     missing += driver.missing
     toolkits, toolkit_missing = find_toolkits(ToolkitSearch(places.root, places.env, places.windows, places.run))
     missing += toolkit_missing
-    frameworks, pip_cudnns = _frameworks(_interpreters(extra_environments, places, missing), places, missing)
+    frameworks, pip_cudnns, environments = _frameworks(
+        _interpreters(extra_environments, places, missing), places, missing
+    )
     cudnns = _disk_cudnns(toolkits, places) + pip_cudnns
     if not cudnns:
         missing.append(("cudnn", "no cuDNN header, library or pip package found"))
@@ -82,6 +85,7 @@ def _gather(engine: Engine, extra_environments: Sequence[Path], places: Places) 
         cuda_library_paths=cuda_library_paths(ToolkitSearch(places.root, places.env, places.windows, places.run)),
         simulated=driver.simulated,
         missing=tuple(missing),
+        environments=environments,
     )
 
 
@@ -116,11 +120,11 @@ def _interpreters(extra: Sequence[Path], places: Places, missing: Missing) -> li
 
 def _frameworks(
     interpreters: list[Path], places: Places, missing: Missing
-) -> tuple[tuple[FrameworkFact, ...], tuple[CudnnFact, ...]]:
+) -> tuple[tuple[FrameworkFact, ...], tuple[CudnnFact, ...], tuple[EnvironmentFact, ...]]:
     """Each interpreter probed side by side, so the slowest sets the time, not their sum."""
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(interpreters)))) as pool:
         answers: list[ProbeAnswer] = list(
-            pool.map(lambda path: probe_environment(path, places.probe_timeout_s, places.run), interpreters)
+            pool.map(lambda path: probe_environment(path, places.probe_timeout_s, places.probe_run), interpreters)
         )
     frameworks: list[FrameworkFact] = []
     cudnns: list[CudnnFact] = []
@@ -132,7 +136,7 @@ def _frameworks(
     if not frameworks:
         asked = ", ".join(str(path) for path in interpreters) or "none"
         missing.append(("frameworks", f"no PyTorch, TensorFlow or JAX in the Python environments asked ({asked})"))
-    return tuple(frameworks), tuple(cudnns)
+    return tuple(frameworks), tuple(cudnns), tuple(answer.environment for answer in answers)
 
 
 def _disk_cudnns(toolkits: tuple[ToolkitFact, ...], places: Places) -> tuple[CudnnFact, ...]:
@@ -157,12 +161,25 @@ def _system(places: Places) -> tuple[SystemFacts, Missing]:
     firewall, firewall_why = firewall_active(places.root, places.run, places.windows)
     ssh = ssh_password_login(places.root) if not places.windows else None
     updates, updates_why = pending_security_updates(places.root, places.run, places.windows)
-    encrypted, encrypted_why = data_folder_encrypted(places.data_folder or data_dir(), places.run, places.windows)
+    folder = places.data_folder or data_dir()
+    encrypted, device, encrypted_why = data_folder_disk(folder, places.run, places.windows)
+    windows_ssh = "the Windows SSH server's configuration is not read"
     reasons = {
         "system.firewall_active": firewall_why,
-        "system.ssh_password_login": ssh.why if ssh else "the Windows SSH server's configuration is not read",
+        "system.ssh_password_login": ssh.why if ssh else windows_ssh,
         "system.pending_security_updates": updates_why,
         "system.data_folder_encrypted": encrypted_why,
+        "system.ssh_server_installed": None if ssh else windows_ssh,
+        "system.data_device": encrypted_why if device is None else None,
     }
     missing = [(path, why) for path, why in reasons.items() if why]
-    return SystemFacts(firewall, ssh.password_login if ssh else None, updates, encrypted), missing
+    system = SystemFacts(
+        firewall_active=firewall,
+        ssh_password_login=ssh.password_login if ssh else None,
+        pending_security_updates=updates,
+        data_folder_encrypted=encrypted,
+        ssh_server_installed=ssh.installed if ssh else None,
+        data_folder=str(folder),
+        data_device=device,
+    )
+    return system, missing

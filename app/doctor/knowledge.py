@@ -79,12 +79,31 @@ class Product:
 
 @dataclass(frozen=True)
 class CudnnRelease:
-    """A cuDNN release: the toolkits per CUDA major it is built for, and the lowest GPU it supports."""
+    """A cuDNN release: the toolkits per CUDA major it is built for, and the GPUs it supports:
+    `min_compute_capability` to `max_compute_capability`, higher in its builds for a newer CUDA."""
 
     version: Version
     cuda_ranges: tuple[tuple[int, Version, Version], ...]  # (major, first toolkit, last toolkit)
     min_compute_capability: Version
+    max_compute_capability: Version
+    wider_from_cuda: tuple[tuple[Version, Version], ...]  # (the build's lowest CUDA, its highest CC), ascending
     cited: Cited
+
+    def max_for(self, cuda: Version | None) -> Version:
+        """The highest compute capability of the build for `cuda` (None: the base builds')."""
+        highest = self.max_compute_capability
+        for from_cuda, wider in self.wider_from_cuda:
+            if cuda is not None and cuda.major_minor() >= from_cuda:
+                highest = max(highest, wider)
+        return highest
+
+    def highest_anywhere(self) -> tuple[Version, Version | None]:
+        """The highest compute capability of any of its builds, and the lowest CUDA that build needs."""
+        best: tuple[Version, Version | None] = (self.max_compute_capability, None)
+        for from_cuda, wider in self.wider_from_cuda:  # ascending CUDA: the first to reach a CC needs the least
+            if wider > best[0]:
+                best = (wider, from_cuda)
+        return best
 
 
 @dataclass(frozen=True)
@@ -110,11 +129,35 @@ class TorchRelease:
 
 
 @dataclass(frozen=True)
+class TorchCompanions:
+    """The torchvision and torchaudio built for one PyTorch release (major.minor)."""
+
+    torch: Version
+    torchvision: Version
+    torchaudio: Version
+    torchaudio_any_newer_torch: bool  # torchaudio 2.11+: built on the stable ABI, fits every later torch
+    cited: Cited
+
+
+@dataclass(frozen=True)
 class TfRelease:
     version: Version
     cuda: Version
     cudnn: Version
     windows_native_gpu: bool
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class TfWindowsLast:
+    """The last TensorFlow with GPU support on native Windows, and the Pythons it has wheels for."""
+
+    version: Version
+    requirement: str  # what pip installs: "tensorflow<2.11"
+    python_min: Version
+    python_max: Version
+    cuda: Version
+    cudnn: Version
     cited: Cited
 
 
@@ -160,9 +203,10 @@ class Knowledge:
     products: tuple[Product, ...]
     cudnn: tuple[CudnnRelease, ...]
     pytorch: tuple[TorchRelease, ...]
+    pytorch_companions: tuple[TorchCompanions, ...]
     tensorflow: tuple[TfRelease, ...]
     tensorflow_min_cc: Version
-    tensorflow_windows_fix: str
+    tensorflow_windows_last: TfWindowsLast
     branches: tuple[DriverBranch, ...]
     current_lifecycle: CurrentLifecycle
     bulletin: Bulletin
@@ -266,9 +310,17 @@ def _cudnn(row: dict[str, Any], _: str) -> CudnnRelease:
     )
     if not ranges:
         raise ValueError("cuda")
-    return CudnnRelease(
-        _ver(row, "cudnn"), ranges, parse_compute_capability(row["min_compute_capability"]), _cited(row)
+    lowest = parse_compute_capability(row["min_compute_capability"])
+    highest = parse_compute_capability(row["max_compute_capability"])
+    if highest < lowest:
+        raise UserError(f"max_compute_capability {highest} is below min_compute_capability {lowest}")
+    wider = tuple(
+        sorted(
+            (parse_version(cuda, "max_compute_capability_from_cuda"), parse_compute_capability(cc))
+            for cuda, cc in (row.get("max_compute_capability_from_cuda") or {}).items()
+        )
     )
+    return CudnnRelease(_ver(row, "cudnn"), ranges, lowest, highest, wider, _cited(row))
 
 
 def _variant(row: dict[str, Any]) -> TorchVariant:
@@ -286,6 +338,16 @@ def _torch(row: dict[str, Any], _: str) -> TorchRelease:
     if not _DATE.match(released):
         raise UserError(f"released {released!r} is not YYYY-MM(-DD)")
     return TorchRelease(_ver(row, "version"), released, variants, _cited(row))
+
+
+def _companions(row: dict[str, Any], _: str) -> TorchCompanions:
+    return TorchCompanions(
+        _ver(row, "torch"),
+        _ver(row, "torchvision"),
+        _ver(row, "torchaudio"),
+        bool(row.get("torchaudio_any_newer_torch", False)),
+        _cited(row),
+    )
 
 
 def _tf(row: dict[str, Any], _: str) -> TfRelease:
@@ -338,8 +400,17 @@ def load_knowledge(folder: Path | None = None) -> Knowledge:
     branches = _Reader(folder / "driver_branches.json")
     try:
         tf_min = parse_compute_capability(tf.doc.get("min_compute_capability"))
-        tf_fix = _text(tf.doc, "windows_fix")
-    except (UserError, KeyError, ValueError) as error:
+        last = tf.doc["windows_last_gpu"]
+        tf_windows = TfWindowsLast(
+            _ver(last, "version"),
+            _text(last, "requirement"),
+            _ver(last, "python_min"),
+            _ver(last, "python_max"),
+            _ver(last, "cuda"),
+            _ver(last, "cudnn"),
+            _cited(last),
+        )
+    except (UserError, KeyError, ValueError, TypeError) as error:
         raise tf.fail("header", str(error)) from None
     return Knowledge(
         toolkit_drivers=cuda.rows("toolkit_drivers", _toolkit_driver),
@@ -348,9 +419,10 @@ def load_knowledge(folder: Path | None = None) -> Knowledge:
         products=gpus.rows("products", _product),
         cudnn=_Reader(folder / "cudnn.json").rows("releases", _cudnn),
         pytorch=_Reader(folder / "pytorch.json").rows("releases", _torch),
+        pytorch_companions=_Reader(folder / "pytorch_companions.json").rows("releases", _companions),
         tensorflow=tf.rows("releases", _tf),
         tensorflow_min_cc=tf_min,
-        tensorflow_windows_fix=tf_fix,
+        tensorflow_windows_last=tf_windows,
         branches=branches.rows("branches", _branch),
         current_lifecycle=_current_lifecycle(branches),
         bulletin=_bulletin(branches),

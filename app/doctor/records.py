@@ -44,6 +44,10 @@ class FrameworkFact:
     cuda_available: bool | None = None  # torch.cuda.is_available() / GPUs TensorFlow lists
     environment: str | None = None  # the Python interpreter it was found in
     error: str | None = None  # it is installed but failed to import: why
+    python: str | None = None  # that environment's Python version ("3.11.9"); None: not reported
+    # The packages built against this framework that a reinstall must replace with it, as the probe
+    # saw them: (("torchvision", "0.23.0"), ("torchaudio", "2.8.0")); () none installed; None not reported.
+    companions: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,22 @@ class SystemFacts:
     ssh_password_login: bool | None = None
     pending_security_updates: int | None = None
     data_folder_encrypted: bool | None = None
+    ssh_server_installed: bool | None = None  # False: no sshd, so no SSH login to protect
+    data_folder: str | None = None  # the folder whose disk `data_folder_encrypted` is about
+    data_device: str | None = None  # the block device that holds it ("/dev/nvme0n1p2")
+
+
+EnvironmentOutcome = Literal["answered", "timed_out", "failed"]
+
+
+@dataclass(frozen=True)
+class EnvironmentFact:
+    """One Python environment the doctor asked: whether its probe answered, and why not."""
+
+    interpreter: str
+    outcome: EnvironmentOutcome
+    problem: str | None = None  # why it did not answer ("timed out after 60 s")
+    python: str | None = None  # its Python version, when it answered
 
 
 @dataclass(frozen=True)
@@ -96,17 +116,32 @@ class Facts:
     system: SystemFacts = field(default_factory=SystemFacts)
     simulated: bool = False
     missing: tuple[tuple[str, str], ...] = ()  # (fact path, why it is unknown)
+    environments: tuple[EnvironmentFact, ...] = ()  # each Python environment asked, in order
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One check's result. `detail` carries the numbers; `fix` the command, package or download."""
+    """One check's result. `detail` carries the numbers; `fix` says in words what to do;
+    `fix_command` is the exact command to paste into a terminal, where there is one.
+
+    `id` names the check and stays stable (the report and tests key on it); a check that looks
+    at several things gives one finding each, told apart by `subject`, the fact paths it is about
+    ("gpus[0]", "frameworks[1]/gpus[0]", "cudnn/gpus[0]", "environments[2]"). (`id`, `subject`)
+    is unique within a report; `key` joins them.
+    """
 
     id: str  # "driver.too_old_for_framework", stable: the report and tests key on it
     status: Status
     title: str
     detail: str
     fix: str | None = None
+    fix_command: str | None = None  # runnable as it stands (a shell line); None when no command fits
+    subject: str | None = None  # what this finding is about when its check gives several
+
+    @property
+    def key(self) -> str:
+        """`id` alone, or "id:subject": unique within a report."""
+        return self.id if self.subject is None else f"{self.id}:{self.subject}"
 
 
 @dataclass(frozen=True)

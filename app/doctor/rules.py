@@ -1,14 +1,15 @@
 """Facts -> findings: every check in a stable order, then the overall status.
 
 The checks live in `app/doctor/checks/`, one module per subject; the tables they use are in
-`resources/compat/` (`knowledge`). With no NVIDIA GPU the GPU checks are replaced by one warning.
+`resources/compat/` (`knowledge`). With no NVIDIA GPU the GPU checks are replaced by one warning;
+the checks that do not need a GPU (several toolkits, each environment asked, upkeep) always run.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from app.doctor.checks import builds, cudnn, driver, machine, upkeep
+from app.doctor.checks import builds, cudnn, driver, environments, machine, upkeep
 from app.doctor.knowledge import Knowledge, default_knowledge
 from app.doctor.records import DoctorReport, Facts, Finding, overall_of
 
@@ -27,11 +28,13 @@ def evaluate(facts: Facts, knowledge: Knowledge | None = None, today: date | Non
                 "these facts describe simulated GPUs (--demo), not real hardware",
             )
         )
-    no_gpu = driver.no_gpu_finding(facts)
+    no_gpu = driver.no_gpu_finding(facts, knowledge)
     if no_gpu is not None:
         findings.append(no_gpu)
     else:
         findings += _gpu_checks(facts, knowledge, today)
+    findings += machine.several_toolkits(facts)
+    findings += environments.environment_findings(facts)
     findings += builds.import_failures(facts)
     findings += upkeep.system_upkeep(facts)
     return DoctorReport(overall_of(tuple(findings)), tuple(findings), facts)
@@ -48,7 +51,6 @@ def _gpu_checks(facts: Facts, knowledge: Knowledge, today: date) -> list[Finding
     findings += builds.toolkit_builds_for_gpus(facts, knowledge)
     findings += cudnn.cudnn_matches_cuda(facts, knowledge)
     findings += cudnn.cudnn_supports_gpus(facts, knowledge)
-    findings += machine.several_toolkits(facts)
     findings += machine.persistence(facts)
     findings += machine.pcie_links(facts)
     findings += upkeep.driver_branch_eol(facts, knowledge, today)

@@ -64,8 +64,23 @@ def parse_version(text: object, what: str = "version") -> Version:
     core = local.group(1) if local else ""
     core = re.sub(r"(a|b|rc|\.dev|\.post)\d*$", "", core)  # pre-releases compare as their release
     if not _VERSION.match(core):
-        raise UserError(f'{what}: {text!r} is not a version (expected numbers and dots, such as "12.4")')
+        raise UserError(f"{what}: {_shown(text)} {_why_not_a_version(core)}")
     return Version(tuple(int(part) for part in core.split(".")), text.strip())
+
+
+def _why_not_a_version(core: str) -> str:
+    """Why `core` is refused: numbers and dots of the wrong size are told apart from other text."""
+    if re.fullmatch(r"\d+(\.\d+)*", core):
+        parts = core.split(".")
+        if len(parts) > 5:
+            return f"has {len(parts)} parts: too many for a version (at most 5, such as 535.104.05)"
+        return "has a part too long for a version (at most 6 digits first, 9 after a dot)"
+    return 'is not a version (expected numbers and dots, such as "12.4")'
+
+
+def _shown(text: str) -> str:
+    """The refused text as the message shows it: quoted, and cut short when it is long."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
 
 
 def parse_compute_capability(text: object, what: str = "compute_capability") -> Version:

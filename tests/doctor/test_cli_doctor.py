@@ -102,7 +102,7 @@ def test_bad_input_is_never_a_traceback_in_a_real_process(tmp_path: Path) -> Non
     [
         (["--env", "/usr"], "--env adds environments"),
         (["--demo"], "--demo simulates"),
-        (["--time-scale", "2"], "--time-scale needs --demo"),
+        (["--time-scale", "2"], "--time-scale: the doctor reads versions and runs no clock"),
     ],
 )
 def test_options_that_do_not_go_with_facts_are_refused(capsys, extra: list[str], said: str) -> None:
@@ -131,10 +131,16 @@ def test_the_live_doctor_on_a_machine_without_a_gpu_warns_clearly_and_exits_0(mo
     assert len(calls) == 1 and calls[0][1] == ()
 
 
+def _executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
 def test_env_folders_are_passed_to_the_gatherer(monkeypatch, capsys, tmp_path: Path) -> None:
-    venv, python = tmp_path / "venv", tmp_path / "python3"
-    venv.mkdir()
-    python.touch()
+    venv, python = tmp_path / "venv", _executable(tmp_path / "python3")
+    _executable(venv / "bin" / "python")
     calls = _fake_gather(monkeypatch, facts())
     assert main(["doctor", "--env", str(venv), str(python)]) == 0
     assert calls[0][1] == (venv, python)
@@ -143,7 +149,7 @@ def test_env_folders_are_passed_to_the_gatherer(monkeypatch, capsys, tmp_path: P
 def test_an_env_that_does_not_exist_is_one_line(monkeypatch, capsys, tmp_path: Path) -> None:
     _fake_gather(monkeypatch, facts())
     assert main(["doctor", "--env", str(tmp_path / "nope")]) == 2
-    assert "no such Python or environment folder" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"aiwm: error: --env {tmp_path / 'nope'} does not exist\n"
 
 
 def test_demo_output_is_marked_simulated_in_text_and_json(monkeypatch, capsys) -> None:

@@ -45,7 +45,8 @@ def test_a_snapshot_document_carrying_facts_is_accepted() -> None:
 def test_the_doctor_document_has_the_contracted_keys() -> None:
     doc = doctor_document(evaluate(facts_from_document(ISSUE_EXAMPLE), today=TODAY))
     assert doc["schema"] == "aiwm.doctor/1" and doc["overall"] in ("pass", "warn", "fail")
-    assert all(set(f) == {"id", "status", "title", "detail", "fix"} for f in doc["findings"])
+    keys = {"id", "status", "title", "detail", "fix", "fix_command", "subject"}
+    assert all(set(f) == keys for f in doc["findings"])
     assert doc["facts"]["schema"] == "aiwm.facts/1" and doc["simulated"] is False
     json.dumps(doc)
 

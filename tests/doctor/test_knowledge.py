@@ -200,3 +200,79 @@ def test_a_missing_table_is_one_line(tmp_path: Path) -> None:
     (folder / "cudnn.json").unlink()
     with pytest.raises(UserError, match=r"cudnn\.json is missing"):
         load_knowledge(folder)
+
+
+# cuDNN minors whose NVIDIA support matrix the table carries (issue 8's trial: 8.9.2 fell back to 8.5.0's).
+EXPECTED_CUDNN_MINORS = ["7.6", "8.0", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "8.9"] + [
+    f"9.{m}" for m in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 17)
+]
+
+
+def test_cudnn_has_a_row_for_each_minor_and_every_row_a_compute_capability_range() -> None:
+    minors = sorted({str(r.version.major_minor()) for r in K.cudnn}, key=V)
+    assert minors == EXPECTED_CUDNN_MINORS
+    for row in K.cudnn:
+        assert row.min_compute_capability <= row.max_compute_capability, row
+        if row.version.major == 9 and row.version.minor < 11:
+            assert row.cited.source.startswith("https://docs.nvidia.com/deeplearning/cudnn/"), row
+
+
+@pytest.mark.parametrize(
+    ("cudnn", "cuda", "highest"),
+    [
+        # docs.nvidia.com/deeplearning/cudnn/backend/v9.0.0 and v9.5.0 support matrices: 5.0 to 9.0
+        ("9.0.0", "12.3", "9.0"),
+        ("9.5.0", "12.6", "9.0"),
+        # v9.10.2: the builds for CUDA 12.8 and 12.9 list 10.0 and 12.0, the others stop at 9.0
+        ("9.10.2", "12.6", "9.0"),
+        ("9.10.2", "12.8", "12.0"),
+        ("8.9.1", "12.1", "9.0"),  # archives/cudnn-891: 5.0 to 9.0
+    ],
+)
+def test_the_highest_compute_capability_of_a_cudnn_build(cudnn: str, cuda: str, highest: str) -> None:
+    row = next(r for r in K.cudnn if str(r.version) == cudnn)
+    assert row.max_for(V(cuda)) == V(highest)
+
+
+def test_cudnn_9_11_has_no_cuda_13_build() -> None:
+    # CUDA 13.0 came after cuDNN 9.11.0; NVIDIA's conda channel has one (CUDA 12) linux-64 build of 9.11.0.98
+    row = next(r for r in K.cudnn if str(r.version) == "9.11.0")
+    assert [major for major, _, _ in row.cuda_ranges] == [12]
+
+
+def test_r580_end_of_life_is_nvidias_own_date() -> None:
+    # docs.nvidia.com/datacenter/tesla/drivers/620 and /615, 'Supported Drivers and CUDA Toolkit Versions':
+    # R580 Long Term Support Branch, End of Life June 2028 (both pages, read 2026-11-28)
+    row = next(b for b in K.branches if b.branch == 580)
+    assert row.end_of_life == (2028, 6) and row.cited.source.startswith("https://docs.nvidia.com/datacenter/")
+
+
+@pytest.mark.parametrize(
+    ("torch", "torchvision", "torchaudio", "any_newer"),
+    [
+        # pytorch/vision README: 2.13 -> 0.28, 2.8 -> 0.23, 2.0 -> 0.15, 1.13 -> 0.14;
+        # torchaudio 2.11 installation page: 2.8 -> 2.8.0, 2.10 -> 2.10.0, "2.11 and above" -> 2.11.0
+        ("2.13", "0.28", "2.11", True),
+        ("2.11", "0.26", "2.11", True),
+        ("2.10", "0.25", "2.10", False),
+        ("2.8", "0.23", "2.8", False),
+        ("2.0", "0.15", "2.0", False),
+        ("1.13", "0.14", "0.13", False),
+    ],
+)
+def test_torchvision_and_torchaudio_for_each_torch(
+    torch: str, torchvision: str, torchaudio: str, any_newer: bool
+) -> None:
+    row = next(r for r in K.pytorch_companions if str(r.torch) == torch)
+    assert (str(row.torchvision), str(row.torchaudio), row.torchaudio_any_newer_torch) == (
+        torchvision,
+        torchaudio,
+        any_newer,
+    )
+
+
+def test_the_last_native_windows_tensorflow_gpu_build_and_its_pythons() -> None:
+    # tensorflow.org/install/source_windows: tensorflow_gpu-2.10.0, Python 3.7-3.10, cuDNN 8.1, CUDA 11.2
+    last = K.tensorflow_windows_last
+    assert (str(last.version), str(last.python_min), str(last.python_max)) == ("2.10.0", "3.7", "3.10")
+    assert (str(last.cuda), str(last.cudnn), last.requirement) == ("11.2", "8.1", "tensorflow<2.11")

@@ -53,7 +53,7 @@ def test_several_toolkits_are_listed_with_their_paths() -> None:
     assert (
         finding.status == "warn"
         and "/opt/cuda-11.8" in finding.detail
-        and "/usr/local/cuda-12.8/bin" in (finding.fix or "")
+        and "/usr/local/cuda-12.8/bin" in (finding.fix_command or "")
     )
 
 
@@ -88,7 +88,7 @@ def test_nouveau_loaded(os_name, driver, expected) -> None:
     )
     assert [f.status for f in findings] == ([expected] if expected else [])
     if findings:
-        assert "blacklist nouveau" in (findings[0].fix or "")
+        assert "blacklist nouveau" in (findings[0].fix_command or "")
 
 
 @pytest.mark.parametrize(

@@ -61,8 +61,8 @@ def test_updates_firewall_ssh_and_encryption_say_what_was_read() -> None:
         )
     )
     assert one(the_facts, "upkeep.os_updates").detail.startswith("7 security update")
-    assert "ufw enable" in (one(the_facts, "upkeep.firewall").fix or "")
-    assert "PasswordAuthentication no" in (one(the_facts, "upkeep.ssh_password").fix or "")
+    assert "ufw enable" in (one(the_facts, "upkeep.firewall").fix_command or "")
+    assert "PasswordAuthentication no" in (one(the_facts, "upkeep.ssh_password").fix_command or "")
     assert one(the_facts, "upkeep.data_encryption").status == "info"
 
 
@@ -88,3 +88,20 @@ def test_upkeep_never_fails_a_machine(values) -> None:
     the_facts = facts(nvidia_driver="470.42.01", system=SystemFacts(*values))
     upkeep = [f for f in evaluate(the_facts, today=TODAY).findings if f.id.startswith("upkeep.")]
     assert upkeep and all(f.status in ("pass", "info", "warn", "skip") for f in upkeep)
+
+
+def test_the_unencrypted_data_folder_and_its_device_are_named() -> None:
+    system = SystemFacts(True, False, 0, False, data_folder="/home/ana/.local/share/aiwm", data_device="/dev/sda1")
+    finding = one(facts(system=system), "upkeep.data_encryption")
+    assert finding.status == "info" and finding.detail == (
+        "the data folder /home/ana/.local/share/aiwm is on an unencrypted disk (/dev/sda1): no encryption layer"
+        " (dm-crypt/LUKS) under it"
+    )
+
+
+def test_no_ssh_server_installed_passes_the_ssh_check() -> None:
+    system = SystemFacts(True, None, 0, True, ssh_server_installed=False)
+    finding = one(facts(system=system, missing=(("system.ssh_password_login", "no sshd"),)), "upkeep.ssh_password")
+    assert (
+        finding.status == "pass" and finding.detail == "no SSH server (sshd) is installed: nothing accepts SSH logins"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from app.doctor.checks.common import pip_command
 from app.doctor.knowledge import (
     Architecture,
     CudnnRelease,
@@ -13,6 +14,7 @@ from app.doctor.knowledge import (
     MinorCompat,
     TfRelease,
     ToolkitDriver,
+    TorchCompanions,
     TorchRelease,
     TorchVariant,
 )
@@ -112,25 +114,105 @@ def tf_release(knowledge: Knowledge, version: Version) -> TfRelease | None:
     return None
 
 
-def cudnn_release(knowledge: Knowledge, version: Version) -> CudnnRelease | None:
-    """The newest support-matrix row at or below `version` (9.1.0 -> the 9.0.0 matrix)."""
-    rows = [row for row in knowledge.cudnn if row.version <= version and row.version.major == version.major]
-    return max(rows, key=lambda row: row.version) if rows else None
+@dataclass(frozen=True)
+class CudnnMatch:
+    """The support-matrix row a cuDNN release is checked against, and how closely it fits."""
+
+    row: CudnnRelease
+    same_minor: bool  # the row is of this release's major.minor (a patch release shares the matrix)
+    same_release: bool  # the row is this very release
+
+    @property
+    def approximate(self) -> bool:
+        """No row of this minor: the nearest older row stands in, so a mismatch is a warning, not a failure."""
+        return not self.same_minor
+
+
+def cudnn_release(knowledge: Knowledge, version: Version) -> CudnnMatch | None:
+    """The row of `version`'s own major.minor (the newest at or below it, else the one above it:
+    8.9.3 -> 8.9.2, 8.9.4 -> 8.9.5 when those are the rows); without one, the nearest older row
+    of the same major, marked approximate; None when the table has nothing at or below it."""
+    same_major = [row for row in knowledge.cudnn if row.version.major == version.major]
+    same_minor = [row for row in same_major if row.version.major_minor() == version.major_minor()]
+    if same_minor:
+        below = [row for row in same_minor if row.version <= version]
+        row = max(below, key=lambda r: r.version) if below else min(same_minor, key=lambda r: r.version)
+        return CudnnMatch(row, same_minor=True, same_release=row.version == version)
+    older = [row for row in same_major if row.version < version]
+    if not older:
+        return None
+    return CudnnMatch(max(older, key=lambda r: r.version), same_minor=False, same_release=False)
+
+
+def newest_cudnn_for(knowledge: Knowledge, cc: Version) -> CudnnRelease | None:
+    """The newest cuDNN row that still supports compute capability `cc` in some build."""
+    fitting = [row for row in knowledge.cudnn if row.min_compute_capability <= cc <= row.highest_anywhere()[0]]
+    return max(fitting, key=lambda row: row.version) if fitting else None
+
+
+def first_cudnn_for(knowledge: Knowledge, cc: Version) -> CudnnRelease | None:
+    """The oldest cuDNN row whose builds support compute capability `cc`."""
+    fitting = [row for row in knowledge.cudnn if row.min_compute_capability <= cc <= row.highest_anywhere()[0]]
+    return min(fitting, key=lambda row: row.version) if fitting else None
+
+
+COMPANIONS = ("torchvision", "torchaudio")
 
 
 @dataclass(frozen=True)
 class Wheel:
-    """An official PyTorch wheel that fits this machine."""
+    """An official PyTorch wheel that fits this machine, and the torchvision/torchaudio built for it."""
 
     release: TorchRelease
     variant: TorchVariant
+    companions: TorchCompanions | None = None
 
-    def command(self, python: str | None) -> str:
-        pip = f'"{python}" -m pip' if python else "pip"
-        return (
-            f"{pip} install --force-reinstall 'torch=={self.release.version}.*' "
-            f"--index-url https://download.pytorch.org/whl/{self.variant.tag}"
+    def requirements(self, installed: tuple[str, ...]) -> list[str]:
+        """ "torch==2.8.*" and, for each of `installed` (torchvision, torchaudio), the release built for it."""
+        specs = [f'"torch=={self.release.version}.*"']
+        for name in installed:
+            specs.append(f'"{self._companion_spec(name)}"')
+        return specs
+
+    def _companion_spec(self, name: str) -> str:
+        row = self.companions
+        if row is None:
+            return name  # its wheels pin torch exactly, so pip picks the one for this torch
+        if name == "torchvision":
+            return f"torchvision=={row.torchvision}.*"
+        return f"torchaudio>={row.torchaudio}" if row.torchaudio_any_newer_torch else f"torchaudio=={row.torchaudio}.*"
+
+    def command_for(self, framework: FrameworkFact | None, os_name: str) -> str:
+        """The pip command for `framework`'s environment: torch and whichever companions it has installed."""
+        installed = tuple(name for name, _ in (framework.companions or ())) if framework else ()
+        installed = tuple(name for name in COMPANIONS if name in installed)
+        python = framework.environment if framework else None
+        return pip_command(
+            python,
+            os_name,
+            "install",
+            "--force-reinstall",
+            *self.requirements(installed),
+            "--index-url",
+            f"https://download.pytorch.org/whl/{self.variant.tag}",
         )
+
+    def note_for(self, framework: FrameworkFact | None) -> str:
+        """What the command does about torchvision and torchaudio, in words."""
+        known = framework.companions if framework else None
+        if known is None:
+            specs = ", ".join(self._companion_spec(name) for name in COMPANIONS)
+            return (
+                f"if torchvision or torchaudio are installed, add them to the command ({specs}): they are built"
+                " for one torch and break when it changes"
+            )
+        if not known:
+            return "torchvision and torchaudio are not installed there"
+        return "the command also reinstalls " + " and ".join(name for name, _ in known) + ", built for that torch"
+
+
+def companions_of(knowledge: Knowledge, release: TorchRelease) -> TorchCompanions | None:
+    return next((row for row in knowledge.pytorch_companions if row.torch == release.version.major_minor()), None)
 
 
 def best_torch_wheel(knowledge: Knowledge, ccs: list[Version], driver: Version | None, os_name: str) -> Wheel | None:
@@ -142,7 +224,7 @@ def best_torch_wheel(knowledge: Knowledge, ccs: list[Version], driver: Version |
             if None in covered:
                 continue
             if driver is None or _runs_on(knowledge, variant.cuda, driver, os_name, needs_jit="ptx" in covered):
-                return Wheel(release, variant)
+                return Wheel(release, variant, companions_of(knowledge, release))
     return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,15 +28,42 @@ class EnvironmentSearch:
     run: Runner = run_command
 
 
+# Where an environment folder keeps its interpreter: venv and conda on Linux and macOS; conda
+# (python.exe at the top) and venv (Scripts) on Windows.
+INTERPRETERS_IN_FOLDER = ("bin/python", "bin/python3")
+WINDOWS_INTERPRETERS_IN_FOLDER = ("python.exe", "Scripts/python.exe")
+# python, python3, python3.11, python3.13t, pythonw, python.exe: what CPython's interpreters are called.
+_INTERPRETER_NAME = re.compile(r"^python(\d+(\.\d+)*)?[tw]?(\.exe)?$", re.IGNORECASE)
+
+
+def _executable(path: Path, windows: bool) -> bool:
+    return path.is_file() and (windows or os.access(path, os.X_OK))
+
+
 def interpreter_in(path: Path, windows: bool = os.name == "nt") -> Path | None:
-    """The python of a venv or conda folder, or `path` itself when it is an executable file."""
+    """The python of a venv or conda folder, or `path` itself when it is a Python interpreter."""
     if path.is_file():
-        return path if os.access(path, os.X_OK) else None
-    names = ("python.exe", "Scripts/python.exe") if windows else ("bin/python", "bin/python3")
-    for name in names:
-        candidate = path / name
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
+        return path if environment_problem(path, windows) is None else None
+    for name in WINDOWS_INTERPRETERS_IN_FOLDER if windows else INTERPRETERS_IN_FOLDER:
+        if _executable(path / name, windows):
+            return path / name
+    return None
+
+
+def environment_problem(path: Path, windows: bool = os.name == "nt") -> str | None:
+    """Why `path` is not a Python environment to check (one line), or None when it is one: a folder
+    with an interpreter in it, or an executable file named like CPython's interpreters."""
+    if not path.exists():
+        return f"{path} does not exist"
+    if path.is_dir():
+        names = WINDOWS_INTERPRETERS_IN_FOLDER if windows else INTERPRETERS_IN_FOLDER
+        if any(_executable(path / name, windows) for name in names):
+            return None
+        return f"{path} has no Python interpreter (looked for {', '.join(names)})"
+    if not _executable(path, windows):
+        return f"{path} is not a Python interpreter: not an executable program (choose python, or its environment)"
+    if not any(_INTERPRETER_NAME.match(name) for name in (path.name, Path(os.path.realpath(path)).name)):
+        return f"{path} is not a Python interpreter: its name is not python, python3 or python3.X"
     return None
 
 

@@ -5,19 +5,62 @@ with the reason, never an exception.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import signal
+import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.core.proc import CommandResult, run_command
+from app.core.proc import CommandResult
 from app.doctor.facts.cudnn import cudnn_major_of_package, decode_cudnn_int
 from app.doctor.facts.probe import PROBE_SCHEMA, PROBE_SOURCE
-from app.doctor.records import CudnnFact, FrameworkFact
+from app.doctor.records import CudnnFact, EnvironmentFact, FrameworkFact
 
 Runner = Callable[[list[str], float], CommandResult]
 PROBE_TIMEOUT_S = 60.0  # importing TensorFlow from a cold disk takes tens of seconds
+TIMED_OUT = "timed out after"
+_REAP_S = 5.0
+
+
+def run_in_own_group(args: list[str], timeout_s: float) -> CommandResult:
+    """Run `args` like `run_command`, but in a process group of its own, and on a time-out kill the
+    whole group: what the probe started (a framework's worker, a hung child) dies with it."""
+    try:
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=os.name != "nt",
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        )
+    except OSError as error:
+        return CommandResult(None, "", "", f"{args[0]} could not be started: {error.strerror or error}")
+    try:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return CommandResult(None, "", "", f"{TIMED_OUT} {timeout_s:g} s")
+    return CommandResult(process.returncode, stdout, stderr)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill the process and everything in its group, then reap it (its pipes close with the group)."""
+    if os.name == "nt":  # the group's tree, by taskkill: Windows has no killpg
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=_REAP_S)
 
 
 @dataclass(frozen=True)
@@ -29,9 +72,20 @@ class ProbeAnswer:
     cudnns: tuple[CudnnFact, ...] = ()
     missing: tuple[tuple[str, str], ...] = ()  # ("environments[<interpreter>]", why)
     framework_reasons: tuple[tuple[int, str, str], ...] = ()  # (position in `frameworks`, field, why)
+    python: str | None = None  # the interpreter's Python version, when it answered
+
+    @property
+    def environment(self) -> EnvironmentFact:
+        """Whether it answered: a reason for the interpreter itself means it did not."""
+        problem = dict(self.missing).get(f"environments[{self.interpreter}]")
+        if problem is None:
+            return EnvironmentFact(self.interpreter, "answered", None, self.python)
+        return EnvironmentFact(self.interpreter, "timed_out" if TIMED_OUT in problem else "failed", problem)
 
 
-def probe_environment(interpreter: Path, timeout_s: float = PROBE_TIMEOUT_S, run: Runner = run_command) -> ProbeAnswer:
+def probe_environment(
+    interpreter: Path, timeout_s: float = PROBE_TIMEOUT_S, run: Runner = run_in_own_group
+) -> ProbeAnswer:
     """Run the probe with `interpreter` and read its answer."""
     where = str(interpreter)
     result = run([where, "-c", PROBE_SOURCE], timeout_s)
@@ -63,12 +117,20 @@ def parse_probe(interpreter: str, document: dict[str, Any]) -> ProbeAnswer:
     for entry in _list(document.get("frameworks")):
         fact, reasons = _framework(interpreter, entry)
         if fact is None:
-            missing.append((f"environments[{interpreter}]", f"unreadable probe entry: {str(entry)[:100]}"))
+            missing.append((f"environments[{interpreter}].frameworks", f"unreadable probe entry: {str(entry)[:100]}"))
             continue
         framework_reasons += [(len(frameworks), field, why) for field, why in reasons]
         frameworks.append(fact)
     cudnns = tuple(fact for fact in map(_pip_cudnn, _list(document.get("packages"))) if fact is not None)
-    return ProbeAnswer(interpreter, tuple(frameworks), cudnns, tuple(missing), tuple(framework_reasons))
+    python = _python_version(document.get("python"))
+    frameworks = [replace(fact, python=python) for fact in frameworks]
+    return ProbeAnswer(interpreter, tuple(frameworks), cudnns, tuple(missing), tuple(framework_reasons), python)
+
+
+def _python_version(value: Any) -> str | None:
+    """ "3.11.9" from the probe's `sys.version` word; None for anything else."""
+    text = _text(value)
+    return text if text is not None and re.fullmatch(r"\d+\.\d+(\.\d+)?", text) else None
 
 
 def _list(value: Any) -> list[dict[str, Any]]:
@@ -97,6 +159,7 @@ def _framework(interpreter: str, entry: dict[str, Any]) -> tuple[FrameworkFact |
         arch_list=arch_list,
         cuda_available=available,
         environment=interpreter,
+        companions=_companions(entry.get("companions")),
     )
     return fact, reasons
 
@@ -109,6 +172,13 @@ def _arch_list(value: Any, cuda_available: bool | None) -> tuple[tuple[str, ...]
     if not value and cuda_available is not True:
         return None, [("arch_list", "the framework lists no architectures while CUDA is unavailable")]
     return tuple(value), []
+
+
+def _companions(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """{"torchvision": "0.23.0"} from the probe (torch only); None when it did not say."""
+    if not isinstance(value, dict):
+        return None
+    return tuple((name, version) for name, version in value.items() if _text(name) and _text(version))
 
 
 def _cudnn_text(value: Any) -> str | None:

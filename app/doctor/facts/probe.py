@@ -38,9 +38,11 @@ def dist_version(name):
 def probe_torch():
     import torch
     arch = attempt(torch.cuda.get_arch_list)
+    companions = {name: dist_version(name) for name in ("torchvision", "torchaudio")}
     return {"version": str(torch.__version__), "cuda": attempt(lambda: torch.version.cuda),
             "cudnn": attempt(torch.backends.cudnn.version), "arch_list": arch,
-            "cuda_available": attempt(torch.cuda.is_available)}
+            "cuda_available": attempt(torch.cuda.is_available),
+            "companions": {name: version for name, version in companions.items() if version}}
 
 def probe_tensorflow():
     import tensorflow as tf

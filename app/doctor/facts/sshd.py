@@ -24,6 +24,7 @@ class SshAnswer:
 
     password_login: bool | None
     why: str | None = None
+    installed: bool = True  # False: no sshd and no configuration, so nothing accepts SSH logins
 
 
 @dataclass
@@ -37,7 +38,7 @@ def ssh_password_login(root: Path) -> SshAnswer:
     """Read `<root>/etc/ssh/sshd_config` and what it includes."""
     config = root / "etc" / "ssh" / "sshd_config"
     if not config.exists() and not any((root / program).exists() for program in SSHD_PROGRAMS):
-        return SshAnswer(None, "not applicable: no SSH server (sshd) is installed")
+        return SshAnswer(None, "no SSH server (sshd) is installed", installed=False)
     reading = _Reading()
     _read_file(config, root, reading, depth=0)
     if reading.global_value is not None:

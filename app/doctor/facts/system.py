@@ -32,19 +32,45 @@ def ufw_enabled(root: Path) -> bool | None:
 
 def firewalld_active(run: Runner) -> bool | None:
     """`systemctl is-active firewalld`: "active" or not; None where systemd cannot be asked."""
+    active: bool | None = firewalld_answer(run)[0]
+    return active
+
+
+def firewalld_answer(run: Runner) -> Answer:
+    """Whether firewalld is active, or why that is unknown."""
     result = run(["systemctl", "is-active", "firewalld"], COMMAND_TIMEOUT_S)
     state = result.stdout.strip()
-    if result.problem or state not in ("active", "inactive", "failed", "unknown", "activating", "deactivating"):
-        return None
-    return state == "active"
+    if result.problem:
+        return None, f"firewalld not asked: {result.problem}"
+    if state not in ("active", "inactive", "failed", "unknown", "activating", "deactivating"):
+        said = state or (result.stderr.strip().splitlines() or ["no output"])[0]
+        return None, f"systemctl gave no state for firewalld ({said[:80]})"
+    return state == "active", None
 
 
 def nftables_has_rules(run: Runner) -> bool | None:
     """A non-empty nftables ruleset counts as a firewall; None when it cannot be read (it needs root)."""
+    has_rules: bool | None = nftables_answer(run)[0]
+    return has_rules
+
+
+def nftables_answer(run: Runner, is_root: bool | None = None) -> Answer:
+    """Whether the nftables ruleset has chains, or why it was not read: nft missing, or (not root)
+    the permission it needs, or (as root) nft's own error."""
     result = run(["nft", "list", "ruleset"], COMMAND_TIMEOUT_S)
-    if result.problem or result.returncode != 0:
-        return None
-    return "chain" in result.stdout
+    if result.problem:
+        return None, result.problem  # "nft is not installed", or a time-out
+    if result.returncode != 0:
+        root = is_root if is_root is not None else _is_root()
+        said = result.stderr.strip().splitlines()[:1]
+        if root:
+            return None, f"nft list ruleset failed (exit {result.returncode}): {said[0][:120] if said else 'no output'}"
+        return None, "the nftables ruleset needs root to read"
+    return "chain" in result.stdout, None
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def windows_firewall_on(run: Runner) -> bool | None:
@@ -59,12 +85,15 @@ def firewall_active(root: Path, run: Runner = run_command, windows: bool = os.na
     if windows:
         on = windows_firewall_on(run)
         return on, None if on is not None else "netsh advfirewall gave no profile state"
-    answers = [ufw_enabled(root), firewalld_active(run), nftables_has_rules(run)]
+    ufw = ufw_enabled(root)
+    firewalld, firewalld_why = firewalld_answer(run)
+    nftables, nftables_why = nftables_answer(run)
+    answers = [ufw, firewalld, nftables]
     if any(answers):
         return True, None
     if any(answer is False for answer in answers):
         return False, None
-    return None, "no ufw configuration, firewalld unknown to systemd, and the nftables ruleset needs root to read"
+    return None, f"no ufw configuration; {firewalld_why}; nftables: {nftables_why}"
 
 
 # /var/lib/update-notifier/updates-available (Ubuntu's motd), e.g.
@@ -107,40 +136,64 @@ def pending_security_updates(root: Path, run: Runner = run_command, windows: boo
 
 def data_folder_encrypted(folder: Path, run: Runner = run_command, windows: bool = os.name == "nt") -> Answer:
     """Whether the disk under `folder` has a dm-crypt (LUKS) layer, from lsblk's device tree."""
+    encrypted, _, why = data_folder_disk(folder, run, windows)
+    return encrypted, why
+
+
+def data_folder_disk(
+    folder: Path, run: Runner = run_command, windows: bool = os.name == "nt"
+) -> tuple[bool | None, str | None, str | None]:
+    """(encrypted, the device that holds `folder`, why unknown): one lsblk call answers both."""
     if windows:
-        return None, "BitLocker's state needs an administrator (manage-bde -status)"
-    result = run(["lsblk", "-J", "-o", "NAME,TYPE,MOUNTPOINTS,FSTYPE"], COMMAND_TIMEOUT_S)
+        return None, None, "BitLocker's state needs an administrator (manage-bde -status)"
+    result = run(["lsblk", "-J", "-o", "NAME,PATH,TYPE,MOUNTPOINTS,FSTYPE"], COMMAND_TIMEOUT_S)
     if result.problem or result.returncode != 0:
         why = result.problem or f"lsblk failed (exit {result.returncode}): {result.stderr.strip()[:120]}"
-        return None, why
+        return None, None, why
     try:
         devices = json.loads(result.stdout)["blockdevices"]
     except (ValueError, KeyError, TypeError):
-        return None, "lsblk -J gave no device tree"
-    return encrypted_under(devices, os.path.realpath(folder))
+        return None, None, "lsblk -J gave no device tree"
+    return device_under(devices, os.path.realpath(folder))
 
 
 def encrypted_under(devices: list[Any], path: str) -> Answer:
     """(True if the device mounted deepest above `path` or one it sits on is a crypt layer, None if none holds it)."""
-    best: tuple[int, bool] | None = None
-    for mountpoint, encrypted in _mounts(devices, inherited=False):
+    encrypted, _, why = device_under(devices, path)
+    return encrypted, why
+
+
+def device_under(devices: list[Any], path: str) -> tuple[bool | None, str | None, str | None]:
+    """The device mounted deepest above `path`: whether it (or one it sits on) is a crypt layer, and its path."""
+    best: tuple[int, bool, str] | None = None
+    for mountpoint, encrypted, device in _mounts(devices, inherited=False):
         if _contains(mountpoint, path) and (best is None or len(mountpoint) > best[0]):
-            best = (len(mountpoint), encrypted)
+            best = (len(mountpoint), encrypted, device)
     if best is None:
-        return None, f"no block device lsblk lists holds {path} (a network, tmpfs or overlay mount)"
-    return best[1], None
+        return None, None, f"no block device lsblk lists holds {path} (a network, tmpfs or overlay mount)"
+    return best[1], best[2], None
 
 
-def _mounts(devices: list[Any], inherited: bool) -> list[tuple[str, bool]]:
-    out: list[tuple[str, bool]] = []
+def _mounts(devices: list[Any], inherited: bool) -> list[tuple[str, bool, str]]:
+    out: list[tuple[str, bool, str]] = []
     for device in devices if isinstance(devices, list) else []:
         if not isinstance(device, dict):
             continue
         encrypted = inherited or device.get("type") == "crypt" or device.get("fstype") == "crypto_LUKS"
         points = device.get("mountpoints") or [device.get("mountpoint")]
-        out += [(point, encrypted) for point in points if isinstance(point, str) and point]
+        out += [(point, encrypted, _device_path(device)) for point in points if isinstance(point, str) and point]
         out += _mounts(device.get("children") or [], encrypted)
     return out
+
+
+def _device_path(device: dict[str, Any]) -> str:
+    """lsblk's PATH column ("/dev/nvme0n1p2"), else /dev/NAME, /dev/mapper/NAME for device-mapper
+    layers (LVM, dm-crypt): older lsblk has no PATH column."""
+    path = device.get("path")
+    if isinstance(path, str) and path:
+        return path
+    folder = "/dev/mapper" if device.get("type") in ("lvm", "crypt", "dm") else "/dev"
+    return f"{folder}/{device.get('name', '?')}"
 
 
 def _contains(mountpoint: str, path: str) -> bool:

@@ -6,8 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.core.proc import CommandResult
-from app.doctor.facts.environments import EnvironmentSearch, find_interpreters, interpreter_in, unique_interpreters
+from app.doctor.facts.environments import (
+    EnvironmentSearch,
+    environment_problem,
+    find_interpreters,
+    interpreter_in,
+    unique_interpreters,
+)
 
 from .conftest import answering, script, write
 
@@ -26,6 +34,33 @@ def test_a_venv_folder_a_python_file_and_a_non_environment(tmp_path: Path) -> No
     assert interpreter_in(tmp_path / "notes.txt", windows=False) is None
     conda_on_windows = env_folder(tmp_path / "winenv", windows=True)
     assert interpreter_in(conda_on_windows, windows=True) == conda_on_windows / "python.exe"
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("python3.11", None),
+        ("python", None),
+        ("python3.13t", None),
+        ("true", "is not a Python interpreter: its name is not python, python3 or python3.X"),
+        ("pip", "is not a Python interpreter: its name is not python, python3 or python3.X"),
+    ],
+)
+def test_an_executable_counts_as_python_only_when_it_is_named_like_one(
+    tmp_path: Path, name: str, problem: str | None
+) -> None:
+    program = script(tmp_path / "bin" / name, "exit 0\n")
+    said = environment_problem(program, windows=False)
+    assert said == (None if problem is None else f"{program} {problem}")
+    assert (interpreter_in(program, windows=False) is None) is (problem is not None)
+
+
+def test_a_link_named_otherwise_to_a_python_counts(tmp_path: Path) -> None:
+    real = script(tmp_path / "opt" / "python3.12", "exit 0\n")
+    link = tmp_path / "bin" / "py"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    assert environment_problem(link, windows=False) is None
 
 
 def test_conda_environments_are_found_from_every_source_once(tmp_path: Path) -> None:

@@ -5,12 +5,16 @@ nothing, or too late."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from app.doctor.facts.frameworks import parse_probe, probe_environment
+from app.doctor.records import EnvironmentFact
 
 from .conftest import script, write
 
@@ -65,6 +69,24 @@ def test_probe_reads_a_cuda_torch_with_its_cudnn_integer_decoded(site: Path) -> 
     assert torch.environment == sys.executable and torch.error is None
     (pip,) = answer.cudnns
     assert (pip.version, pip.found_by, pip.cuda_major) == ("9.1.0.70", "pip nvidia-cudnn-cu12", 12)
+
+
+def test_the_probe_reports_torchvision_torchaudio_and_the_python_version(site: Path) -> None:
+    write(site / "torch/__init__.py", FAKE_TORCH.format(archs=TORCH_ARCHS, available=True))
+    dist_info(site, "torchvision", "0.20.1")
+    dist_info(site, "torchaudio", "2.5.1")
+    answer = probe_environment(Path(sys.executable), timeout_s=60)
+    (torch,) = answer.frameworks
+    assert torch.companions == (("torchvision", "0.20.1"), ("torchaudio", "2.5.1"))
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    assert torch.python == python
+    assert answer.environment == EnvironmentFact(sys.executable, "answered", None, python)
+
+
+def test_a_torch_without_torchvision_reports_none_installed(site: Path) -> None:
+    write(site / "torch/__init__.py", FAKE_TORCH.format(archs=TORCH_ARCHS, available=True))
+    (torch,) = probe_environment(Path(sys.executable), timeout_s=60).frameworks
+    assert torch.companions == ()
 
 
 def test_an_empty_arch_list_while_cuda_is_unavailable_is_unknown_not_empty(site: Path) -> None:
@@ -160,7 +182,35 @@ def test_garbage_or_a_crash_is_a_missing_environment_with_the_reason(tmp_path: P
 def test_a_probe_that_hangs_is_stopped_at_the_timeout(tmp_path: Path) -> None:
     python = fake_python(tmp_path, "exec sleep 30\n")
     answer = probe_environment(python, timeout_s=0.5)
-    assert answer.frameworks == () and "did not finish within 0.5 s" in dict(answer.missing)[f"environments[{python}]"]
+    assert answer.frameworks == () and "timed out after 0.5 s" in dict(answer.missing)[f"environments[{python}]"]
+    assert answer.environment == EnvironmentFact(str(python), "timed_out", "timed out after 0.5 s")
+
+
+def _alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting for its parent to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see whether the grandchild still runs")
+def test_a_timed_out_probe_takes_its_children_with_it(tmp_path: Path) -> None:
+    pidfile = tmp_path / "grandchild.pid"
+    python = fake_python(tmp_path, f"sleep 1000 &\necho $! > {pidfile}\nsleep 1000\n")
+    started = time.monotonic()
+    answer = probe_environment(python, timeout_s=1.0)
+    assert time.monotonic() - started < 10, "the grandchild holding the output pipe must not keep us waiting"
+    assert answer.environment.outcome == "timed_out"
+    grandchild = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    still = _alive(grandchild)
+    if still:
+        os.kill(grandchild, signal.SIGKILL)  # leave nothing behind, then fail
+    assert not still, "the probe's child (sleep 1000) outlived the time-out"
 
 
 def test_entries_of_the_wrong_shape_are_skipped_with_the_reason() -> None:

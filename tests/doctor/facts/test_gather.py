@@ -190,3 +190,28 @@ def test_every_null_in_the_facts_document_has_a_reason_including_those_that_mean
     assert "CPU-only" in missing["frameworks[0].cuda"] and "without error" in missing["frameworks[0].error"]
     assert "no NVML error" in missing["nvml_error"] and "gpus[0].pcie_gen_max" in missing
     assert "knowledge tables" in missing["frameworks[0].arch_list"]
+
+
+def test_every_environment_asked_is_recorded_with_its_outcome(tmp_path: Path) -> None:
+    """An environment whose probe hangs is `timed_out` (not "no framework"); one that answers is `answered`."""
+    own = script(
+        tmp_path / "own/bin/python", 'echo \'{"schema": "aiwm.probe/1", "python": "3.12.3", "frameworks": []}\'\n'
+    )
+    hung = tmp_path / "hung"
+    script(hung / "bin/python", "exec sleep 30\n")
+    run, _ = answering({})
+    places = Places(
+        root=tmp_path,
+        env={"PATH": ""},
+        run=run,
+        own_interpreter=own,
+        conda_search=False,
+        data_folder=tmp_path,
+        probe_timeout_s=1.0,
+    )
+    with Engine(EngineOptions(demo="rtx4090")) as engine:
+        facts = gather_facts(engine, [hung], places)
+    assert [(e.interpreter, e.outcome, e.problem, e.python) for e in facts.environments] == [
+        (str(own), "answered", None, "3.12.3"),
+        (str(hung / "bin/python"), "timed_out", "timed out after 1 s", None),
+    ]

@@ -24,9 +24,9 @@ def config(root: Path, text: str) -> None:
     write(root / "etc/ssh/sshd_config", text)
 
 
-def test_no_sshd_is_not_applicable(tmp_path: Path) -> None:
+def test_no_sshd_is_not_installed(tmp_path: Path) -> None:
     answer = ssh_password_login(tmp_path)
-    assert answer.password_login is None and answer.why is not None and "not applicable" in answer.why
+    assert answer == SshAnswer(None, "no SSH server (sshd) is installed", installed=False)
 
 
 def test_nothing_set_means_sshds_default_yes(tmp_path: Path) -> None:

@@ -12,9 +12,12 @@ from app.core.proc import CommandResult
 from app.doctor.facts.system import (
     count_from_apt,
     count_from_notifier,
+    data_folder_disk,
     data_folder_encrypted,
+    device_under,
     encrypted_under,
     firewall_active,
+    nftables_answer,
     pending_security_updates,
 )
 
@@ -56,7 +59,32 @@ def test_firewalld_active_or_an_nftables_ruleset_counts(tmp_path: Path) -> None:
 def test_nothing_readable_is_unknown_with_the_reason(tmp_path: Path) -> None:
     run, _ = answering({"systemctl": NO_SYSTEMD, "nft": NFT_DENIED})
     value, why = firewall_active(tmp_path, run, windows=False)
-    assert value is None and why is not None and "needs root" in why
+    assert (
+        value is None
+        and why is not None
+        and why.startswith(
+            "no ufw configuration; systemctl gave no state for firewalld (System has not been booted with systemd"
+        )
+    )
+
+
+def test_nft_refused_needs_root_only_when_not_root() -> None:
+    run, _ = answering({"nft": NFT_DENIED})
+    assert nftables_answer(run, is_root=False) == (None, "the nftables ruleset needs root to read")
+    value, why = nftables_answer(run, is_root=True)
+    assert (
+        value is None
+        and why is not None
+        and "needs root to read" not in why
+        and why.startswith("nft list ruleset failed (exit 1)")
+    )
+
+
+def test_nft_missing_says_so_even_as_root(tmp_path: Path) -> None:
+    run, _ = answering({"systemctl": NO_SYSTEMD})  # nft: "not installed", as the real runner says
+    value, why = firewall_active(tmp_path, run, windows=False)
+    assert value is None and why is not None and why.endswith("nftables: nft is not installed")
+    assert "root" not in why
 
 
 def test_windows_firewall_is_on_when_a_profile_is_on(tmp_path: Path) -> None:
@@ -186,6 +214,22 @@ def test_a_folder_on_no_listed_device_is_unknown() -> None:
 def test_data_folder_encryption_runs_lsblk_and_reads_its_json(tmp_path: Path) -> None:
     run, calls = answering({"lsblk": CommandResult(0, json.dumps(LSBLK), "")})
     assert data_folder_encrypted(Path("/data/aiwm"), run, windows=False) == (False, None)
-    assert calls == [["lsblk", "-J", "-o", "NAME,TYPE,MOUNTPOINTS,FSTYPE"]]
+    assert calls == [["lsblk", "-J", "-o", "NAME,PATH,TYPE,MOUNTPOINTS,FSTYPE"]]
     run, _ = answering({"lsblk": CommandResult(0, "garbage", "")})
     assert data_folder_encrypted(tmp_path, run, windows=False) == (None, "lsblk -J gave no device tree")
+
+
+def test_the_device_that_holds_the_data_folder_is_named() -> None:
+    # lsblk's PATH column where it has one, else /dev/NAME or /dev/mapper/NAME (lsblk before util-linux 2.33
+    # has no PATH column; device-mapper layers live in /dev/mapper)
+    devices = json.loads(json.dumps(LSBLK["blockdevices"]))
+    assert device_under(devices, "/data/aiwm") == (False, "/dev/sda1", None)
+    devices[1]["children"][0]["path"] = "/dev/disk/by-id/data"
+    assert device_under(devices, "/data/aiwm")[1] == "/dev/disk/by-id/data"
+    assert device_under(LSBLK["blockdevices"], "/home/ana")[:2] == (True, "/dev/mapper/ubuntu--vg-ubuntu--lv")
+
+
+def test_data_folder_disk_reads_the_device_with_the_same_lsblk_call(tmp_path: Path) -> None:
+    run, calls = answering({"lsblk": CommandResult(0, json.dumps(LSBLK), "")})
+    assert data_folder_disk(Path("/data/aiwm"), run, windows=False) == (False, "/dev/sda1", None)
+    assert len(calls) == 1

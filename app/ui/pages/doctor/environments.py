@@ -1,38 +1,21 @@
 """The Python environments the user adds for the doctor to check (a venv or conda folder, or an interpreter).
 
 The program's own Python and the conda environments the gathering finds by itself are always
-checked; these are the others, remembered for every re-run while the window is open.
+checked; these are the others, remembered for every re-run while the window is open. What counts
+as an environment is the doctor's rule (`environment_problem`), the same as `aiwm doctor --env`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from app.doctor.facts.environments import environment_problem
 from app.ui.pages.doctor.finding_list import wrapping_label
 from app.ui.theme import Theme
-
-# Where an environment folder keeps its interpreter: venv and conda on Linux and macOS, conda and
-# venv on Windows.
-INTERPRETERS_IN_FOLDER = ("bin/python3", "bin/python", "python.exe", "Scripts/python.exe")
-
-
-def environment_problem(path: Path) -> str | None:
-    """Why `path` is not a Python environment to check (one line), or None when it is one."""
-    if not path.exists():
-        return f"{path} does not exist"
-    if path.is_dir():
-        if any((path / inside).is_file() for inside in INTERPRETERS_IN_FOLDER):
-            return None
-        return f"{path} has no Python interpreter (looked for {', '.join(INTERPRETERS_IN_FOLDER)})"
-    if not sys.platform.startswith("win") and not os.access(path, os.X_OK):
-        return f"{path} is not an executable program (choose a Python interpreter, or its environment's folder)"
-    return None
 
 
 class EnvironmentList(QWidget):

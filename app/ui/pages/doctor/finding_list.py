@@ -40,30 +40,43 @@ def wrapping_label(text: str, selectable: bool = True) -> QLabel:
 
 
 class FixBox(QFrame):
-    """The fix in a monospace box, with a Copy button that puts exactly that text on the clipboard."""
+    """The fix: what to do in words, and the command (monospace) with a Copy button that puts
+    exactly the command on the clipboard. A fix without a command has no Copy button: words
+    pasted into a terminal would run as a command."""
 
-    def __init__(self, fix: str, theme: Theme) -> None:
+    def __init__(self, fix: str | None, command: str | None, theme: Theme) -> None:
         super().__init__()
-        self.fix = fix
+        self.fix, self.fix_command = fix, command
         self.setObjectName("fix_box")
         self.setStyleSheet(
             f"QFrame#fix_box {{ background: {theme.window}; border: 1px solid {theme.muted}; border-radius: 3px; }}"
         )
-        self.text = wrapping_label(fix)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Put this fix on the clipboard, to paste into a terminal")
-        self.copy_button.clicked.connect(self._on_copy_clicked)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 4, 4)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 4, 4)
+        self.text = wrapping_label(fix or "")
+        column.addWidget(self.text)
+        if not fix:  # hidden only once in the layout: a parentless widget shown would open as a window
+            self.text.hide()
+        self.command: QLabel | None = None
+        self.copy_button: QPushButton | None = None
+        if command:
+            self.command = wrapping_label(command)
+            self.command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.copy_button = QPushButton("Copy")
+            self.copy_button.setToolTip("Put this command on the clipboard, to paste into a terminal")
+            self.copy_button.clicked.connect(self._on_copy_clicked)
+            row = QHBoxLayout()
+            row.addWidget(self.command, 1)
+            row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+            column.addLayout(row)
 
     @Slot()
     def _on_copy_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.fix)
+        assert self.fix_command is not None and self.copy_button is not None
+        QGuiApplication.clipboard().setText(self.fix_command)
         self.copy_button.setText("Copied")
-        QTimer.singleShot(COPIED_NOTE_MS, self, lambda: self.copy_button.setText("Copy"))
+        button = self.copy_button
+        QTimer.singleShot(COPIED_NOTE_MS, self, lambda: button.setText("Copy"))
 
 
 class FindingCard(QFrame):
@@ -82,9 +95,9 @@ class FindingCard(QFrame):
         self.mark.setToolTip(LOOKS[finding.status].word)
         self.title = wrapping_label(finding.title)
         self.title.setStyleSheet("font-weight: bold;")
-        self.title.setToolTip(f"check: {finding.id}")
+        self.title.setToolTip(f"check: {finding.key}")
         self.detail = wrapping_label(finding.detail)
-        self.fix_box = FixBox(finding.fix, theme) if finding.fix else None
+        self.fix_box = FixBox(finding.fix, finding.fix_command, theme) if finding.fix or finding.fix_command else None
         column = QVBoxLayout()
         column.setSpacing(4)
         column.addWidget(self.title)

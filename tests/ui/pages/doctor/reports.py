@@ -65,6 +65,7 @@ FAILING = DoctorReport(
             "PyTorch 2.5.1+cu124 has no kernels for the RTX 5090",
             f"torch 2.5.1+cu124 in {VENV_PYTHON} was built for sm_50, sm_60, sm_70, sm_75, sm_80, sm_86, sm_90;"
             " the GPU has compute capability 12.0 (sm_120), which needs a CUDA 12.8 or newer build",
+            "install a PyTorch build for CUDA 12.8, which has sm_120",
             TORCH_CU128_FIX,
         ),
         Finding(
@@ -79,6 +80,7 @@ FAILING = DoctorReport(
             "Two CUDA toolkits found",
             "12.8 at /usr/local/cuda-12.8 (nvcc on PATH) and 12.4 at /usr/local/cuda-12.4 (LD_LIBRARY_PATH):"
             " a build may compile with one and load the other's libraries",
+            "use the toolkit in use alone: the command sets it for this shell",
             TWO_TOOLKITS_FIX,
         ),
         Finding(
@@ -92,13 +94,14 @@ FAILING = DoctorReport(
             "warn",
             "cuDNN 9.1.0 does not list compute capability 12.0",
             "cuDNN 9.1.0 supports compute capability 5.0 – 9.0; the RTX 5090 is 12.0",
-            "pip install --upgrade 'nvidia-cudnn-cu12>=9.10'",
+            "use cuDNN 9.7.0 or newer, built for CUDA 12.8 or newer: https://developer.nvidia.com/cudnn-downloads",
         ),
         Finding(
             "gpu.persistence_off",
             "info",
             "Persistence mode is off on GPU 0",
             "with no program using the GPU the driver tears down its state; the next CUDA start takes longer",
+            "turn persistence mode on until the next boot",
             "sudo nvidia-smi -pm 1",
         ),
         Finding(
@@ -106,7 +109,9 @@ FAILING = DoctorReport(
             "warn",
             "SSH accepts password logins",
             "/etc/ssh/sshd_config: PasswordAuthentication yes",
-            "Set 'PasswordAuthentication no' in /etc/ssh/sshd_config, then: sudo systemctl reload ssh",
+            "after a key login works, turn password logins off and reload the SSH server",
+            "echo 'PasswordAuthentication no' | sudo tee /etc/ssh/sshd_config.d/00-no-passwords.conf"
+            " && sudo systemctl reload ssh",
         ),
         Finding(
             "security.data_folder_encrypted",
@@ -119,7 +124,8 @@ FAILING = DoctorReport(
             "warn",
             "TensorFlow 2.17.0 is a CPU-only build",
             f"tf.sysconfig.get_build_info() names no CUDA in {VENV_PYTHON}, on a machine with an NVIDIA GPU",
-            "pip install 'tensorflow[and-cuda]==2.17.0'",
+            "install TensorFlow with its CUDA libraries",
+            f'{VENV_PYTHON} -m pip install "tensorflow[and-cuda]==2.17.0"',
         ),
         Finding("driver.nouveau", "pass", "nouveau is not loaded", "/proc/modules lists nvidia, not nouveau"),
         Finding(
@@ -156,6 +162,7 @@ PASSING = DoctorReport(
             "info",
             "Persistence mode is off on GPU 0",
             "the next CUDA start takes longer",
+            "turn persistence mode on until the next boot",
             "sudo nvidia-smi -pm 1",
         ),
     ),
@@ -187,6 +194,7 @@ SIMULATED = DoctorReport(
             "warn",
             "No ML framework found",
             "torch, tensorflow and jax are not installed in /usr/bin/python3",
+            "install PyTorch",
             "pip install torch --index-url https://download.pytorch.org/whl/cu126",
         ),
     ),

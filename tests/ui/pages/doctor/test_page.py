@@ -57,8 +57,11 @@ def test_a_failing_machine_shows_its_findings_grouped_failures_first_in_the_repo
         "torch 2.5.1+cu124 in /home/ana/venvs/llm/bin/python was built for sm_50, sm_60, sm_70, sm_75, sm_80, sm_86,"
         " sm_90; the GPU has compute capability 12.0 (sm_120), which needs a CUDA 12.8 or newer build"
     )
-    assert first.fix_box is not None
-    assert first.fix_box.text.text() == "pip install --upgrade torch --index-url https://download.pytorch.org/whl/cu128"
+    assert first.fix_box is not None and first.fix_box.command is not None
+    assert first.fix_box.text.text() == "install a PyTorch build for CUDA 12.8, which has sm_120"
+    assert (
+        first.fix_box.command.text() == "pip install --upgrade torch --index-url https://download.pytorch.org/whl/cu128"
+    )
     skipped = page.findings.cards()[6]
     assert skipped.mark.text() == "⊘" and skipped.fix_box is None, "a finding without a fix has no fix box"
     assert page.overall.text() == "✖ FAIL"
@@ -142,19 +145,29 @@ def test_the_facts_of_a_failing_machine_list_every_toolkit_cudnn_and_framework_p
     }
 
 
-def test_copy_puts_the_whole_fix_on_the_clipboard(qtbot, make_page) -> None:
+def test_copy_puts_exactly_the_command_on_the_clipboard_not_the_words(qtbot, make_page) -> None:
     page = make_page(FakeDiagnose(FAILING))
     show_and_wait(qtbot, page)
     toolkits = next(card for card in page.findings.cards() if card.finding.id == "toolkit.several")
-    assert toolkits.fix_box is not None
+    assert toolkits.fix_box is not None and toolkits.fix_box.copy_button is not None
     QGuiApplication.clipboard().setText("something else")
     qtbot.mouseClick(toolkits.fix_box.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == (
         "export CUDA_HOME=/usr/local/cuda-12.8\nexport LD_LIBRARY_PATH=/usr/local/cuda-12.8/lib64"
     )
     assert QGuiApplication.clipboard().text() == TWO_TOOLKITS_FIX
-    assert toolkits.fix_box.copy_button.text() == "Copied"
-    qtbot.waitUntil(lambda: toolkits.fix_box.copy_button.text() == "Copy", timeout=3000)
+    button = toolkits.fix_box.copy_button
+    assert button.text() == "Copied"
+    qtbot.waitUntil(lambda: button.text() == "Copy", timeout=3000)
+
+
+def test_a_fix_in_words_only_has_no_copy_button(qtbot, make_page) -> None:
+    """Words pasted into a terminal run as commands: only a fix_command can be copied."""
+    page = make_page(FakeDiagnose(FAILING))
+    show_and_wait(qtbot, page)
+    cudnn = next(card for card in page.findings.cards() if card.finding.id == "cudnn.gpu_not_supported")
+    assert cudnn.fix_box is not None and cudnn.fix_box.text.text().startswith("use cuDNN 9.7.0 or newer")
+    assert cudnn.fix_box.copy_button is None and cudnn.fix_box.command is None
 
 
 def test_the_first_check_starts_when_the_page_is_first_shown_and_only_then(qtbot, make_page) -> None:
@@ -215,14 +228,19 @@ def test_an_environment_that_is_not_one_is_refused_with_the_reason_and_nothing_i
     empty = tmp_path / "empty"
     empty.mkdir()
     problem = page.environments.add(empty)
-    assert problem == (
-        f"{empty} has no Python interpreter (looked for bin/python3, bin/python, python.exe, Scripts/python.exe)"
-    )
+    assert problem == f"{empty} has no Python interpreter (looked for bin/python, bin/python3)"
     assert page.environments.problem.text() == problem and page.environments.problem.isVisible()
     not_a_program = tmp_path / "notes.txt"
     not_a_program.write_text("hello")
     assert page.environments.add(not_a_program) == (
-        f"{not_a_program} is not an executable program (choose a Python interpreter, or its environment's folder)"
+        f"{not_a_program} is not a Python interpreter: not an executable program (choose python, or its environment)"
+    )
+    other_program = tmp_path / "bin" / "true"  # executable, but not Python: `aiwm doctor --env` refuses it too
+    other_program.parent.mkdir()
+    other_program.write_text("#!/bin/sh\n")
+    other_program.chmod(0o755)
+    assert page.environments.add(other_program) == (
+        f"{other_program} is not a Python interpreter: its name is not python, python3 or python3.X"
     )
     assert page.environments.add(tmp_path / "gone") == f"{tmp_path / 'gone'} does not exist"
     venv = _venv(tmp_path)
