@@ -130,9 +130,9 @@ def test_the_driver_fix_for_a_framework_names_the_minor_version_minimum() -> Non
 
 
 def test_cudnn_spans_are_listed_newest_cuda_major_first() -> None:
-    # cuDNN 9.11.0 support matrix: CUDA 13.0 and CUDA 12.0-12.9 builds (the table lists 12 before 13).
-    finding = one(facts(cudnn="9.11.0", cuda_toolkit="12.8"), "cudnn.matches_cuda")
-    assert finding.status == "pass" and "CUDA 13.0-13.0, CUDA 12.0-12.9" in finding.detail, CUDNN_917
+    # cuDNN 9.17.0 support matrix: CUDA 13.0-13.1 and CUDA 12.0-12.9 builds.
+    finding = one(facts(cudnn="9.17.0", cuda_toolkit="12.8"), "cudnn.matches_cuda")
+    assert finding.status == "pass" and "CUDA 13.0-13.1, CUDA 12.0-12.9" in finding.detail, CUDNN_917
 
 
 def test_a_reported_empty_arch_list_is_not_replaced_by_the_official_wheels() -> None:
