@@ -26,6 +26,7 @@ _OPTION_KEYS = (
     "cost_high_usd",
     "break_even_utilisation",
     "usd_per_hour",
+    "batch",
 )
 
 
