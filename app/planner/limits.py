@@ -57,8 +57,13 @@ def bound_problem(key: str, value: float | None) -> str | None:
     if value <= 0:
         return f"{bound.flag} must be more than zero, not {value:g}"
     if value > bound.highest:
-        return f"{bound.flag} {value:g} is more than the most the planner takes ({bound.highest:,.15g})"
+        return f"{bound.flag} {_shown(value)} is more than the most the planner takes ({bound.highest:,.15g})"
     return None
+
+
+def _shown(value: float) -> str:
+    """1000000000 → '1,000,000,000'; 1e30 → '1e+30' (digits stop helping beyond a quadrillion)."""
+    return f"{value:,.0f}" if value == int(value) and value < 1e15 else f"{value:g}"
 
 
 def check_request(request: PlanRequest) -> None:

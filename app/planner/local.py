@@ -3,8 +3,8 @@
 
 VRAM has one basis across the plan: the hardware catalog's figure (the vendor's label, in decimal
 GB) for every card the catalog knows, here as for rented ones, so that the same card gives the same
-answer wherever it is; NVML's total (an RTX 4090 reports 25.8 GB, sold as "24 GB") is used only
-for a card the catalog lacks, and each option says which it used.
+answer wherever it is; NVML's total (an RTX 4090 reports 25.8 GB, sold as "24 GB") is used for a
+card the catalog lacks or one that reports less than the catalog says, and each option says which.
 """
 
 from __future__ import annotations
@@ -44,11 +44,12 @@ def local_option(sizing: Sizing, local_gpus: Sequence[tuple[str, int]], simulate
 
 
 def catalog_basis(sizing: Sizing, local_gpus: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Each GPU with the catalog's VRAM where the catalog has the card, else the inventory's."""
+    """Each GPU with the catalog's VRAM where the catalog has the card (or NVML's total, if that is less:
+    a card that reports less than its label has less), else the inventory's."""
     out = []
     for name, vram in local_gpus:
         spec = sizing.catalog.gpu(name)
-        out.append((name, vram if spec is None else spec.vram_bytes))
+        out.append((name, vram if spec is None else min(vram, spec.vram_bytes)))
     return out
 
 

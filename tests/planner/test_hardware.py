@@ -69,11 +69,11 @@ def test_without_an_overrides_file_the_shipped_catalog_is_used(tmp_path: Path) -
         ("[1, 2]", "must be a JSON object"),
         ({"rents": []}, "unknown section 'rents'"),
         ({"settings": {"pue": 0.5}}, "pue must be at least 1"),
-        ({"settings": {"electricity_usd_per_kwh": "cheap"}}, "not a number"),
+        ({"settings": {"electricity_usd_per_kwh": "cheap"}}, 'settings: electricity_usd_per_kwh must be a number, not "cheap"'),
         ({"rent": [{"gpu": "NVIDIA L4", "low_usd_per_hour": 2, "high_usd_per_hour": 1}]}, "above"),
         ({"rent": [{"gpu": "NVIDIA L4", "low_usd_per_hour": -1, "high_usd_per_hour": 1}]}, "positive"),
         ({"rent": [{"gpu": "Imaginary GPU", "low_usd_per_hour": 1, "high_usd_per_hour": 2}]}, "not among its gpus"),
-        ({"vps": [{"name": "v"}]}, "bad row"),
+        ({"vps": [{"name": "v"}]}, r"vps\[0\] \(v\) needs vcpus"),
         ({"gpus": "all of them"}, "must be a list"),
     ],
 )

@@ -1,6 +1,9 @@
-"""Cost against time: one labelled point per option that has both, the price range as a bar.
+"""Cost against time: one point per option that has both, labelled with its number in the table,
+the price range as a bar.
 
-The recommended option is a larger star; options that do not fit are hollow and muted. Options
+The recommended option is a larger star; options that do not fit are hollow and muted. Labels are
+the option's number only (its name is in the table and the point's tooltip), so that neighbouring
+points' labels do not run into each other, and a label near the right edge runs leftwards. Options
 with no hours or no cost cannot be placed: the line under the chart names them and says why.
 """
 
@@ -27,9 +30,10 @@ class ChartPoint:
     cost_usd: float
     low_usd: float
     high_usd: float
-    label: str
+    label: str  # the option's number in the table
     fits: bool
     recommended: bool
+    name: str = ""  # '2 rent: H100 × 1', for the tooltip
 
 
 def chart_points(plan: Plan) -> tuple[list[ChartPoint], list[str]]:
@@ -43,8 +47,11 @@ def chart_points(plan: Plan) -> tuple[list[ChartPoint], list[str]]:
         if option.estimated_hours is None or cost is None or low is None or high is None:
             left_out.append(f"{option_label(index, option)} ({missing_reason(option)})")
             continue
-        label = option_label(index, option)
-        points.append(ChartPoint(option.estimated_hours, cost, low, high, label, option.fits, index == recommended))
+        name = option_label(index, option)
+        recommended_here = index == recommended
+        points.append(
+            ChartPoint(option.estimated_hours, cost, low, high, str(index + 1), option.fits, recommended_here, name)
+        )
     return points, left_out
 
 
@@ -86,6 +93,7 @@ class CostChart(QWidget):
         self.plot.setLabel("left", "estimated cost (USD)")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMenuEnabled(False)
+        self.plot.setMinimumHeight(180)
         self.left_out = QLabel("")
         self.left_out.setWordWrap(True)
         self.left_out.setStyleSheet(f"color: {theme.muted};")
@@ -109,9 +117,10 @@ class CostChart(QWidget):
         self.plot.getAxis("left").setTicks(log_ticks(costs, usd_tick) if self.log_y else None)
         self.plot.setLabel("bottom", "estimated hours" + (" (log scale)" if self.log_x else ""))
         self.plot.setLabel("left", "estimated cost (USD" + (", log scale)" if self.log_y else ")"))
-        middle = _middle(min((p.hours for p in self.points), default=0), max((p.hours for p in self.points), default=0))
-        for point in self.points:
-            self._draw(point, right_half=middle is not None and point.hours > middle)
+        xs = [self.placed(p)[0] for p in self.points]
+        middle = _middle(min(xs, default=0.0), max(xs, default=0.0))
+        for point, x in zip(self.points, xs, strict=True):
+            self._draw(point, right_half=middle is not None and x > middle)
         self.left_out.setText("Not drawn: " + "; ".join(left_out) if left_out else "")
         self.left_out.setVisible(bool(left_out))
         self.plot.enableAutoRange()
@@ -134,9 +143,10 @@ class CostChart(QWidget):
             self.plot.addItem(bar)
         brush = pg.mkBrush(color) if point.fits else pg.mkBrush(None)
         spot = pg.ScatterPlotItem(
-            [x], [y], size=18 if point.recommended else 11,
+            [x], [y], size=18 if point.recommended else 11, tip=None,
             symbol="star" if point.recommended else "o", brush=brush, pen=pg.mkPen(color, width=2),
         )  # fmt: skip
+        spot.setToolTip(point.name)
         self.plot.addItem(spot)
         # Labels of points on the right run leftwards, so that none runs off the plot.
         label = ("★ " if point.recommended else "") + point.label
