@@ -57,7 +57,7 @@ def bound_problem(key: str, value: float | None) -> str | None:
     if value <= 0:
         return f"{bound.flag} must be more than zero, not {value:g}"
     if value > bound.highest:
-        return f"{bound.flag} {_shown(value)} is more than the most the planner takes ({bound.highest:,.15g})"
+        return f"{bound.flag} {_shown(value)} is more than the most the planner takes ({_shown(bound.highest)})"
     return None
 
 

@@ -36,7 +36,8 @@ def local_option(sizing: Sizing, local_gpus: Sequence[tuple[str, int]], simulate
     for count in range(1, len(gpus) + 1):
         able = [gpu for gpu in gpus if sizing.fits_on(count, gpu[1])]
         if len(able) >= count:
-            return _fitting(sizing, gpus, sorted(able, key=lambda gpu: -_speed(sizing, gpu[0])), count, simulated)
+            fastest_first = sorted(able, key=lambda gpu: -_speed(sizing, gpu[0]))
+            return _fitting(sizing, local_gpus, fastest_first, count, simulated)
     smallest = gpus[-1][1]
     notes = [f"this machine{label}: {cards_text(gpus)}", *misfit_notes(sizing, smallest, len(gpus))]
     notes.append(_basis_note(sizing, local_gpus))
@@ -79,14 +80,15 @@ def _speed(sizing: Sizing, name: str) -> float:
 
 
 def _fitting(
-    sizing: Sizing, gpus: Sequence[tuple[str, int]], able: Sequence[tuple[str, int]], count: int, simulated: bool
+    sizing: Sizing, local_gpus: Sequence[tuple[str, int]], able: Sequence[tuple[str, int]], count: int, simulated: bool
 ) -> Option:
+    """`count` of the `able` GPUs (fastest first) as the option; `local_gpus` as the inventory gave them."""
     chosen = able[:count]
     label = " (SIMULATED)" if simulated else ""
     specs = [sizing.catalog.gpu(g[0]) for g in chosen]
     known = [spec for spec in specs if spec is not None]
     vram = min(gpu[1] for gpu in chosen)
-    basis = _basis_note(sizing, gpus)
+    basis = _basis_note(sizing, local_gpus)
     if len(known) < count:
         notes = [f"this machine{label}: {', '.join(g[0] for g in chosen)}", *filter(None, [sizing.split_note(count)])]
         notes += [UNKNOWN_CARD, basis]

@@ -173,3 +173,12 @@ def test_published_gpu_figures() -> None:
         "9.0",
     )
     assert (rtx4090.vram_bytes, rtx4090.bandwidth_bytes_per_s, rtx4090.tdp_w) == (24e9, 1008e9, 450)
+
+
+def test_a_custom_architecture_far_from_its_parameter_count_is_flagged() -> None:
+    # 12 x 100 layers x 65,536² = 5.15e12 parameters, 737x the 7e9 given: one of them is wrong.
+    _, notes = custom_model(7e9, layers=100, hidden=65536, heads=512, kv_heads=8)
+    assert any(n.startswith("CHECK: --layers 100 and --hidden 65536 make about 5.15e+12 parameters") for n in notes)
+    # Llama-2-7B's shape: 12 x 32 x 4096² = 6.44e9 for 6.74e9 parameters (embeddings aside): no warning.
+    _, fine = custom_model(6.74e9, layers=32, hidden=4096, heads=32, kv_heads=32)
+    assert not any(n.startswith("CHECK") for n in fine)
