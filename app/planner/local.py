@@ -23,6 +23,7 @@ from app.planner.options import (
     place,
 )
 from app.planner.records import Option
+from app.planner.words import hours_words, usd_words
 
 UNKNOWN_CARD = "a GPU here is not in the hardware catalog: no hours or cost (add it to planner_overrides.json)"
 
@@ -130,7 +131,8 @@ def _running_cost(sizing: Sizing, specs: Sequence[GpuSpec], hours: float | None)
     s = sizing.catalog.settings
     power_kw = sum(spec.tdp_w for spec in specs) / 1000
     electricity = power_kw * hours * s.pue * s.electricity_usd_per_kwh
-    notes = [f"electricity: {power_kw:g} kW x {hours:,.1f} h x PUE {s.pue:g} x USD {s.electricity_usd_per_kwh:g}/kWh"]
+    rate = f"PUE {s.pue:g} x USD {s.electricity_usd_per_kwh:g}/kWh"
+    notes = [f"electricity: {power_kw:g} kW x {hours_words(hours)} x {rate} = {usd_words(electricity)}"]
     prices = [spec.purchase_usd for spec in specs]
     if any(price is None for price in prices):
         notes.append("purchase price unknown: cost is electricity only (set purchase_usd in planner_overrides.json)")
@@ -138,8 +140,9 @@ def _running_cost(sizing: Sizing, specs: Sequence[GpuSpec], hours: float | None)
     months = sizing.request.months or hours / HOURS_PER_MONTH
     share = min(months, s.amortisation_months) / s.amortisation_months
     purchase = sum(p for p in prices if p is not None)
-    period = f"{months:.2g} of {s.amortisation_months:g} months"
-    notes.append(f"amortised purchase: {share:.1%} of USD {purchase:,.0f} ({period})")
+    period = f"{'< 0.01' if months < 0.01 else f'{months:.2g}'} of {s.amortisation_months:g} months"
+    portion = "< 0.1%" if share < 0.001 else f"{share:.1%}"
+    notes.append(f"amortised purchase: {portion} of USD {purchase:,.0f} ({period}) = {usd_words(purchase * share)}")
     return electricity + purchase * share, notes
 
 

@@ -83,6 +83,7 @@ def _choose(request: PlanRequest, options: Sequence[Option], usable: Sequence[in
         return local[0], [
             "this machine fits the work" + _limits_text(request),
             "no rent to pay and the data stays here",
+            *_cost(options[local[0]]),
         ]
     if request.sensitive_data:
         dedicated = _cheapest(options, _of_kind(options, usable, "dedicated"))
