@@ -16,6 +16,7 @@ from app.ui.theme import Theme
 
 COLUMNS = ("#", "Where", "GPU × count", "VRAM per GPU", "Fits", "Hours", "Cost (USD)", "Notes")
 NOTES_COLUMN = COLUMNS.index("Notes")
+WIDEST_COLUMN_PX = 200  # a long name or "n/a (reason)" is cut here (whole in its tooltip), leaving room for Notes
 
 
 def option_cells(index: int, option: Option, recommended: bool) -> tuple[str, ...]:
@@ -54,6 +55,7 @@ class OptionsTable(QTableWidget):
                 self.setItem(row, column, self._cell(text, option, row == recommended, column))
         for column in range(NOTES_COLUMN):
             self.resizeColumnToContents(column)
+            self.setColumnWidth(column, min(self.columnWidth(column), WIDEST_COLUMN_PX))
         self.resizeRowsToContents()
 
     def rows_height(self) -> int:

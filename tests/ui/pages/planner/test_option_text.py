@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.ui.pages.planner.cost_chart import hours_tick, log_ticks, usd_tick, wants_log_scale
+from app.ui.pages.planner.cost_chart import hours_tick, label_lifts, log_ticks, usd_tick, wants_log_scale
 from app.ui.pages.planner.option_text import cost_text, format_count, format_hours, format_usd, hours_text
 from tests.ui.pages.planner.plans import LOCAL_4090, RENT_H100, VPS
 
@@ -70,8 +70,21 @@ def test_the_cost_axis_goes_logarithmic_only_for_a_wide_spread_of_positive_value
 
 
 def test_log_ticks_name_1_2_5_times_each_power_of_ten_at_its_log10() -> None:
-    major, minor = log_ticks([6.8, 1500.0], usd_tick)
+    major, minor = log_ticks([6.8, 150.0], usd_tick)  # 1 to 1,000: three powers of ten
     assert minor == []
     assert [name for _at, name in major][:5] == ["$1", "$2", "$5", "$10", "$20"]
-    assert (3.0, "$1,000") in major and major[-1][1] == "$50,000"
+    assert (3.0, "$1,000") in major and major[-1][1] == "$5,000"
     assert [name for _at, name in log_ticks([0.5, 30.0], hours_tick)[0]][:4] == ["0.1 h", "0.2 h", "0.5 h", "1 h"]
+
+
+def test_log_ticks_over_more_than_three_powers_of_ten_name_the_powers_only() -> None:
+    # USD 6 to 24,820 (a rented hour to a month of eight B200s): 1, 10, ... 100,000; no crowded 2s and 5s.
+    major, _ = log_ticks([6.8, 24_820.0], usd_tick)
+    assert [name for _at, name in major] == ["$1", "$10", "$100", "$1,000", "$10,000", "$100,000"]
+
+
+def test_labels_of_points_almost_on_top_of_each_other_are_stacked() -> None:
+    # Two A100s at 10.7 h and USD 18 and 19 (log scale: 1.03, 1.04...), one far away: lift 0, 1, 0.
+    spots = [(1.029, 1.255), (1.029, 1.279), (0.2, 4.4)]
+    assert label_lifts(spots) == [0, 1, 0]
+    assert label_lifts([]) == []

@@ -4,15 +4,16 @@ shows, and what it refuses."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
 from app.core.errors import UserError
-from app.planner.records import ModelSpec, PlanRequest
+from app.planner.records import ModelSpec, Plan, PlanRequest, Recommendation
 from app.ui.theme import LIGHT
 from tests.ui.pages.planner.fake_planner import RTX_4090, SAVED_TO, FakePlanner, gpu
-from tests.ui.pages.planner.plans import LLAMA_31_8B, LORA_PLAN, NOTHING_FITS
+from tests.ui.pages.planner.plans import LLAMA_31_8B, LORA_PLAN, NOTHING_FITS, RENT_H100, VPS
 from tests.ui.pages.planner.walk import choose_catalog_model, click_next, next_button_enabled, walk_to_result
 
 
@@ -208,3 +209,80 @@ def test_without_a_catalog_the_page_says_why_and_a_custom_model_still_works(qtbo
     model_page.custom.setChecked(True)
     model_page.params.setText("7B")
     assert next_button_enabled(page)
+
+
+# --- issue 10's new-user trial (T10-report.md, points 17 and 18) -----------------------------------
+
+
+def _many_options_plan() -> Plan:
+    """LORA_PLAN with 17 options, as many as the real catalog gives (this machine, 10 rented, 4 dedicated,
+    3 VPS), each with six long notes as the engine writes them."""
+    notes = tuple(f"note {n}: " + "a long explanation of prices and sources " * 4 for n in range(6))
+    rented = [replace(RENT_H100, gpu=f"Rented GPU {n}", notes=notes) for n in range(16)]
+    return replace(LORA_PLAN, options=(replace(LORA_PLAN.options[0], notes=notes), *rented))
+
+
+def test_the_options_table_shows_many_rows_one_line_each_on_a_1280x800_screen(qtbot, make_page) -> None:
+    page = make_page(FakePlanner(plan=_many_options_plan()))
+    page.resize(1280, 800)
+    walk_to_result(qtbot, page)
+    table = page.wizard.result_page.table
+    qtbot.waitUntil(lambda: table.rowCount() == 17, timeout=5000)
+    qtbot.wait(50)
+    heights = {table.rowHeight(row) for row in range(table.rowCount())}
+    assert max(heights) < 2.2 * table.fontMetrics().height(), "one line a row: the notes are cut, not wrapped"
+    visible = [
+        row for row in range(17) if table.rowViewportPosition(row) + table.rowHeight(row) <= table.viewport().height()
+    ]
+    assert len(visible) >= 8, f"only {len(visible)} rows visible"  # the trial saw 1
+    assert table.item(0, 7).toolTip().count("\n") == 5, "every note is in the tooltip, one a line"
+
+
+def test_a_label_near_the_charts_right_edge_runs_leftwards(qtbot, make_page) -> None:
+    page = make_page(FakePlanner())
+    walk_to_result(qtbot, page)
+    chart = page.wizard.result_page.chart
+    labels = [item for item in chart.plot.getPlotItem().items if hasattr(item, "toPlainText")]
+    rightmost = max(labels, key=lambda item: item.pos().x())
+    leftmost = min(labels, key=lambda item: item.pos().x())
+    assert (rightmost.anchor.x(), leftmost.anchor.x()) == (1.0, 0.0)
+    assert rightmost.toPlainText() == "★ 1"  # the local option, 20.2 h: the most hours of the four
+
+
+def test_an_option_left_off_the_chart_gives_the_engines_reason(qtbot, make_page) -> None:
+    training_vps = replace(
+        VPS, notes=("Hetzner Cloud CX23", "not practical: training on a CPU-only server, without a GPU")
+    )
+    plan = replace(LORA_PLAN, options=(*LORA_PLAN.options[:4], training_vps))
+    page = make_page(FakePlanner(plan=plan))
+    walk_to_result(qtbot, page)
+    assert page.wizard.result_page.chart.left_out.text() == (
+        "Not drawn: 5 vps: CPU only (not practical: training on a CPU-only server, without a GPU)"
+    )
+
+
+def test_the_utilisation_and_checkpointing_chosen_reach_the_engine(qtbot, make_page) -> None:
+    planner = FakePlanner()
+    page = make_page(planner)
+    click_next(qtbot, page)
+    choose_catalog_model(page, "3.1-8B")
+    click_next(qtbot, page)
+    workload = page.wizard.workload_page
+    assert workload.mfu.value() == 40 and workload.checkpointing.isChecked(), "the engine's defaults"
+    workload.mfu.setValue(35)
+    workload.checkpointing.setChecked(False)
+    click_next(qtbot, page)
+    click_next(qtbot, page)
+    qtbot.waitUntil(lambda: bool(planner.requests), timeout=5000)
+    request = planner.requests[0][0]
+    assert (request.mfu, request.activation_checkpointing) == (0.35, False)
+
+
+def test_the_recommendation_reads_as_a_sentence_naming_the_option(qtbot, make_page) -> None:
+    two_h100 = replace(RENT_H100, gpu_count=2)
+    plan = replace(LORA_PLAN, options=(two_h100,), recommendation=Recommendation("rent", 0, ("cheapest",)))
+    page = make_page(FakePlanner(plan=plan))
+    walk_to_result(qtbot, page)
+    assert page.wizard.result_page.recommendation.text() == (
+        "Recommended: option 1, rented GPU server (2 × H100 SXM 80GB)\n• cheapest"
+    )
