@@ -17,14 +17,20 @@ from app.core.errors import UserError
 from app.planner.catalog import custom_model
 from app.planner.document import plan_text
 from app.planner.hardware import load_hardware
+from app.planner.limits import bound_problem, check_request
 from app.planner.plan import find_model, list_models, make_plan, plan_document, save_plan
 from app.planner.precision import PRECISIONS
 from app.planner.records import WORKLOADS, ModelSpec, PlanRequest
+from app.planner.words import count_words
 
 _SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 _ARCHITECTURE = ("layers", "hidden", "heads", "kv_heads")
 DEFAULT_CONTEXT = 4096
-PRETRAIN_MICRO_BATCH = 8  # pretraining runs bigger micro-batches than fine-tuning's 1
+PRETRAIN_MICRO_BATCH = 8  # pretraining runs bigger batches than fine-tuning's 1
+DEFAULT_PRECISION = "bf16"
+# argparse takes "-7e9" for an option (its test for negative numbers knows no exponent), so the value
+# never reaches the type check; this one also reads exponents, and --params -7e9 is refused as a count.
+NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[kKmMbBgGtT]?$")
 
 
 def count(text: str) -> float:
@@ -40,13 +46,18 @@ def count(text: str) -> float:
 
 
 def positive_int(text: str) -> int:
+    """A positive whole number, written plainly or as a whole float ('4096', '1e9', '2048.0')."""
     try:
-        value = int(text)
+        number = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+    if number != int(number):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if number <= 0:
         raise argparse.ArgumentTypeError(f"{text} must be a positive whole number")
-    return value
+    return int(number)
 
 
 def positive_number(text: str) -> float:
@@ -54,6 +65,8 @@ def positive_number(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if math.isinf(value):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text} must be a positive number")
     return value
@@ -68,6 +81,7 @@ def share(text: str) -> float:
 
 def add_plan_arguments(plan: argparse.ArgumentParser) -> None:
     """The `plan` command's options (registered by app/cli/arguments.py)."""
+    plan._negative_number_matcher = NEGATIVE_NUMBER  # argparse's own, private; see NEGATIVE_NUMBER
     plan.add_argument("--json", action="store_true", help="print the aiwm.plan/1 JSON document")
     plan.add_argument("--list-models", action="store_true", help="list the model catalog and exit")
     plan.add_argument("--model", metavar="NAME", help="a catalog model (see --list-models)")
@@ -78,7 +92,10 @@ def add_plan_arguments(plan: argparse.ArgumentParser) -> None:
     plan.add_argument("--kv-heads", type=positive_int, metavar="K", help="custom model: key/value heads (GQA)")
     plan.add_argument("--workload", choices=WORKLOADS, help="what to do with the model")
     plan.add_argument(
-        "--precision", type=str.lower, choices=PRECISIONS, default="bf16", help="weights' precision (default bf16)"
+        "--precision",
+        type=str.lower,
+        choices=PRECISIONS,
+        help="weights' precision (default bf16; int8/int4 quantise the linear layers; qlora is always 4-bit NF4)",
     )
     plan.add_argument(
         "--context", type=positive_int, metavar="T", help=f"tokens per sequence (default {DEFAULT_CONTEXT})"
@@ -87,7 +104,11 @@ def add_plan_arguments(plan: argparse.ArgumentParser) -> None:
         "--batch",
         type=positive_int,
         metavar="B",
-        help=f"sequences per step (default 1; pretrain {PRETRAIN_MICRO_BATCH})",
+        help=(
+            f"sequences per step (default 1; pretrain {PRETRAIN_MICRO_BATCH}); training: the global batch, split"
+            " across data-parallel GPUs (gradient accumulation if even one sequence per GPU is too much);"
+            " inference: sequences decoded at once, raised to meet --deadline-hours"
+        ),
     )
     plan.add_argument("--tokens", type=count, metavar="D", help="training tokens, or tokens to generate (1e9, 2T)")
     plan.add_argument("--deadline-hours", type=positive_number, metavar="H", help="the work must finish within H hours")
@@ -130,27 +151,44 @@ def _list_models(as_json: bool) -> int:
         return 0
     lines = [f"{'model':<32} {'params':>8} {'layers':>6} {'hidden':>6} {'heads':>5} {'kv':>3} {'context':>8}"]
     for m in models:
-        active = f" ({m.active_params / 1e9:.3g}B active)" if m.active_params else ""
+        active = f" ({count_words(m.active_params)} active)" if m.active_params else ""
         lines.append(
-            f"{m.name:<32} {m.params / 1e9:>7.3g}B {m.layers:>6} {m.hidden:>6} {m.heads:>5} {m.kv_heads:>3}"
+            f"{m.name:<32} {count_words(m.params):>8} {m.layers:>6} {m.hidden:>6} {m.heads:>5} {m.kv_heads:>3}"
             f" {m.max_context:>8}{active}"
         )
     print_out("\n".join(lines))
     return 0
 
 
+def _check_bounds(args: argparse.Namespace) -> None:
+    """Refuse numbers beyond what the planner takes before any of them is used (the Planner page's bounds)."""
+    for key in ("params", "tokens", "months", "deadline_hours", "batch", "context", *_ARCHITECTURE):
+        problem = bound_problem(key, getattr(args, key))
+        if problem is not None:
+            raise UserError(problem)
+    problem = bound_problem("budget_usd", args.budget)
+    if problem is not None:
+        raise UserError(problem)
+
+
 def _request(args: argparse.Namespace) -> tuple[PlanRequest, tuple[str, ...]]:
     if args.workload is None:
         raise UserError(f"give --workload ({', '.join(WORKLOADS)})")
+    _check_bounds(args)
     model, notes = _model(args)
     context = args.context or min(DEFAULT_CONTEXT, model.max_context or DEFAULT_CONTEXT)
     if model.max_context is not None and context > model.max_context:
         raise UserError(f"--context {context} is longer than {model.name}'s maximum, {model.max_context}")
+    if args.context is None and context < DEFAULT_CONTEXT:
+        notes = (
+            *notes,
+            f"context {context:,} tokens: {model.name}'s maximum (the default, {DEFAULT_CONTEXT:,}, is longer)",
+        )
     batch = args.batch or (PRETRAIN_MICRO_BATCH if args.workload == "pretrain" else 1)
     request = PlanRequest(
         model=model,
         workload=args.workload,
-        precision=args.precision,
+        precision=args.precision or DEFAULT_PRECISION,
         context=context,
         batch=batch,
         tokens=args.tokens,
@@ -161,6 +199,7 @@ def _request(args: argparse.Namespace) -> tuple[PlanRequest, tuple[str, ...]]:
         mfu=args.mfu,
         activation_checkpointing=not args.no_checkpointing,
     )
+    check_request(request)
     return request, notes
 
 

@@ -66,11 +66,15 @@ def _row(row: Any, where: str) -> CatalogModel:
         if not isinstance(value, int) or value <= 0:
             raise UserError(f"{where} needs a positive whole {key}")
     active = row.get("active_params")
+    tied = row.get("tied_embeddings", False)
+    if not isinstance(tied, bool):
+        raise UserError(f"{where}: tied_embeddings must be true or false")
     spec = ModelSpec(
         name=row["name"],
         params=float(params),
         active_params=float(active) if isinstance(active, (int, float)) else None,
         source=row["source"],
+        tied_embeddings=tied,
         **ints,
     )
     return CatalogModel(spec, row["checked"])
@@ -113,6 +117,8 @@ def custom_model(
     if kv_heads is not None and heads is not None and (kv_heads > heads or heads % kv_heads):
         raise UserError(f"--kv-heads {kv_heads} must divide --heads {heads} (and be no more than it)")
     notes: list[str] = []
+    if layers is not None and hidden is not None:
+        notes += _shape_mismatch(params, layers, hidden)
     if layers is None or hidden is None:
         est_layers, est_hidden = estimated_shape(params)
         layers = layers or est_layers
@@ -138,6 +144,23 @@ def custom_model(
         source="given on the command line",
     )
     return spec, tuple(notes)
+
+
+SHAPE_TOLERANCE = 2.0  # 12·L·h² is within ~10 % for dense models; off by 2x the shape or the count is wrong
+
+
+def _shape_mismatch(params: float, layers: int, hidden: int) -> list[str]:
+    """A warning when the layers and hidden size given cannot make `params` parameters: a dense
+    transformer has about 12·layers·hidden² (Kaplan et al. 2020, section 2.1; embeddings aside)."""
+    implied = 12 * layers * hidden * hidden
+    ratio = implied / params
+    if 1 / SHAPE_TOLERANCE <= ratio <= SHAPE_TOLERANCE:
+        return []
+    return [
+        f"CHECK: --layers {layers} and --hidden {hidden} make about {implied:.3g} parameters"
+        f" (12·layers·hidden²), {ratio:.3g}x the --params {params:.3g}; the sizes follow the architecture"
+        " for the activations and the KV cache and --params for the weights: check both"
+    ]
 
 
 def estimated_shape(params: float) -> tuple[int, int]:

@@ -8,13 +8,17 @@ KV cache from memory once per step and doing the arithmetic (a roofline).
 
 from __future__ import annotations
 
-from app.planner.hardware import GpuSpec
+from app.planner.hardware import GpuSpec, VpsPlan
 from app.planner.records import ComputeEstimate, PlanRequest
 
 CHINCHILLA_TOKENS_PER_PARAM = 20  # Hoffmann et al. 2022, compute-optimal, as Transformer Math 101 states it
 TRAINING_FLOPS_PER_PARAM_TOKEN = 6
 INFERENCE_FLOPS_PER_PARAM_TOKEN = 2
 SECONDS_PER_HOUR = 3600
+# A CPU's peak, per vCPU: 2.0 GHz x 32 fp32 FLOPs a cycle (AVX2: two 256-bit FMA units, 8 lanes x 2
+# FLOPs each). An assumption for shared cloud vCPUs (no published figure), used only as the compute
+# bound of CPU generation; the memory bound (RAM bandwidth) is the tighter one at small batches.
+CPU_FLOPS_PER_VCPU = 2.0e9 * 32
 
 
 def active_params(request: PlanRequest) -> float:
@@ -72,4 +76,16 @@ def decode_tokens_per_s(
     memory_bound = request.batch * gpu_count * gpu.bandwidth_bytes_per_s / bytes_per_step
     rate, _ = peak_flops(gpu, request.precision)
     compute_bound = gpu_count * rate * request.mfu / (INFERENCE_FLOPS_PER_PARAM_TOKEN * active_params(request))
+    return min(memory_bound, compute_bound)
+
+
+def cpu_tokens_per_s(request: PlanRequest, vps: VpsPlan, weight_bytes: float, kv_bytes: float) -> float:
+    """Generated tokens a second on a CPU-only server: each step reads the active weights and the KV
+    cache from RAM once and makes `batch` tokens (llama.cpp's decode is bound by memory bandwidth),
+    unless the vCPUs' arithmetic, 2·N a token at `CPU_FLOPS_PER_VCPU` x MFU, is slower."""
+    active_share = active_params(request) / request.model.params
+    bytes_per_step = weight_bytes * active_share + kv_bytes
+    memory_bound = request.batch * vps.ram_bandwidth_bytes_per_s / bytes_per_step
+    per_token = INFERENCE_FLOPS_PER_PARAM_TOKEN * active_params(request)
+    compute_bound = vps.vcpus * CPU_FLOPS_PER_VCPU * request.mfu / per_token
     return min(memory_bound, compute_bound)

@@ -12,6 +12,7 @@ from typing import Any
 from app.core.atomic import atomic_text_writer
 from app.core.paths import data_dir
 from app.planner.records import PLAN_SCHEMA, Option, Plan
+from app.planner.words import count_words, hours_words
 
 _OPTION_KEYS = (
     "kind",
@@ -26,6 +27,7 @@ _OPTION_KEYS = (
     "cost_high_usd",
     "break_even_utilisation",
     "usd_per_hour",
+    "batch",
 )
 
 
@@ -55,7 +57,7 @@ def _gb(value: int | None) -> str:
 
 
 def _hours(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.1f}"
+    return "n/a" if value is None else hours_words(value).removesuffix(" h")
 
 
 def _usd(option: Option) -> str:
@@ -67,14 +69,23 @@ def _usd(option: Option) -> str:
 
 
 def _money(value: float) -> str:
+    if value < 0.01:
+        return "< 0.01"
     return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+
+
+def _count(option: Option) -> str:
+    """How many GPUs: '-' where the work does not fit (no count would be true) or there is no GPU."""
+    return str(option.gpu_count) if option.fits and option.gpu is not None else "-"
 
 
 def plan_text(plan: Plan) -> str:
     """The plan for a terminal: memory, compute, an options table, the recommendation and why."""
     m, r = plan.memory, plan.request
     lines = ["SIMULATED GPUs (--demo): this machine's GPUs are simulated"] if plan.simulated else []
-    lines.append(f"model {r.model.name} ({r.model.params / 1e9:.3g}B parameters), {r.workload}, {r.precision}")
+    lines.append(f"model {r.model.name} ({count_words(r.model.params)} parameters), {r.workload}, {r.precision}")
+    cut = f" ({r.model.name}'s maximum)" if r.context == r.model.max_context else ""
+    lines.append(f"context {r.context:,} tokens{cut}, batch {r.batch}" + _batch_words(r.workload))
     lines.append(
         f"memory {_gb(m.total_bytes)}: weights {_gb(m.weights_bytes)}, gradients {_gb(m.gradients_bytes)},"
         f" optimizer {_gb(m.optimizer_bytes)}, activations {_gb(m.activations_bytes)},"
@@ -91,7 +102,7 @@ def plan_text(plan: Plan) -> str:
         name = o.gpu or (o.notes[0] if o.notes else "CPU")
         fits = "yes" if o.fits else "no"
         lines.append(
-            f"{n:>2}  {o.kind:<9} {name[:36]:<36} {o.gpu_count:>4} {_gb(o.vram_bytes_per_gpu):>9}  {fits:<4}"
+            f"{n:>2}  {o.kind:<9} {name[:36]:<36} {_count(o):>4} {_gb(o.vram_bytes_per_gpu):>9}  {fits:<4}"
             f" {_hours(o.estimated_hours):>10} {_usd(o):>15}"
         )
     lines.append("")
@@ -100,10 +111,18 @@ def plan_text(plan: Plan) -> str:
     else:
         rec = plan.recommendation
         lines.append(f"recommendation: option {rec.option_index} ({rec.kind})")
+        lines.append("  reasons:")
         lines += [f"  - {reason}" for reason in rec.reasons]
-        lines += [f"    {note}" for note in plan.options[rec.option_index].notes]
+        lines.append(f"  notes of option {rec.option_index}:")
+        lines += [f"  - {note}" for note in plan.options[rec.option_index].notes]
     lines += [f"warning: {warning}" for warning in plan.warnings]
     return "\n".join(lines)
+
+
+def _batch_words(workload: str) -> str:
+    if workload == "inference":
+        return " (sequences decoded at once; an option may raise it to meet the deadline)"
+    return " (the global batch, split across data-parallel GPUs)"
 
 
 def save_plan(plan: Plan) -> Path:

@@ -9,10 +9,18 @@ full activation checkpointing; the KV cache 2·batch·context·layers·kv_heads�
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from app.core.errors import UserError
-from app.planner.precision import QLORA_BASE_BITS, TRAINABLE, bits_per_weight, kv_bytes_per_element
+from app.planner.precision import (
+    EMBEDDING_BYTES,
+    QLORA_BASE_BITS,
+    QUANTISED_LINEAR,
+    bits_per_weight,
+    kv_bytes_per_element,
+    precision_problem,
+)
 from app.planner.records import MemoryEstimate, ModelSpec, PlanRequest
 
 ADAMW_BYTES_PER_PARAM = 12  # fp32 master copy 4 + momentum 4 + variance 4 (Transformer Math 101)
@@ -37,30 +45,56 @@ class MemoryParts:
     activations_checkpointed: float | None
     kv_cache: float
     training: bool
+    batch: int = 1  # the global batch the activations are for; data parallelism splits it
 
 
 def memory_parts(request: PlanRequest) -> MemoryParts:
     """Every term for the request on one GPU (no overhead)."""
     model, workload = request.model, request.workload
-    bits = bits_per_weight(request.precision)
+    bits_per_weight(request.precision)  # an unknown precision is refused first
+    problem = precision_problem(workload, request.precision)
+    if problem is not None:
+        hint = " (or --workload qlora: adapters on a 4-bit base)" if workload == "full-finetune" else ""
+        raise UserError(problem + hint)
     if workload in ("full-finetune", "pretrain"):
-        if request.precision.lower() not in TRAINABLE:
-            raise UserError(
-                f"{workload} trains fp32, bf16 or fp16 weights, not {request.precision}; try --workload qlora"
-            )
         return _full_training(request)
     if workload in ("lora", "qlora"):
-        base_bits = QLORA_BASE_BITS if workload == "qlora" else bits
-        return _adapter_training(request, base_bits)
+        base = quantised_weight_bytes(model, QLORA_BASE_BITS) if workload == "qlora" else weight_bytes(request)
+        return _adapter_training(request, base)
     return MemoryParts(
-        weights=model.params * bits / 8,
+        weights=weight_bytes(request),
         gradients=0.0,
         optimizer=0.0,
         activations=float(inference_activation_bytes(request)),
         activations_checkpointed=None,
         kv_cache=float(kv_cache_bytes(model, request.context, request.batch, kv_bytes_per_element(request.precision))),
         training=False,
+        batch=request.batch,
     )
+
+
+def embedding_params(model: ModelSpec) -> float:
+    """Parameters of the token embeddings and the output layer: vocab x hidden, twice unless tied."""
+    if model.vocab is None or model.hidden is None:
+        return 0.0
+    copies = 1 if model.tied_embeddings else 2
+    return min(float(model.params), float(copies * model.vocab * model.hidden))
+
+
+def quantised_weight_bytes(model: ModelSpec, linear_bits: float) -> float:
+    """Linear layers at `linear_bits` a weight; embeddings and lm_head, which bitsandbytes, GPTQ and
+    AWQ leave alone, at 16 bits."""
+    kept = embedding_params(model)
+    return (model.params - kept) * linear_bits / 8 + kept * EMBEDDING_BYTES
+
+
+def weight_bytes(request: PlanRequest) -> float:
+    """The weights at the request's precision: int8/int4 quantise the linear layers only; fp32, 16-bit
+    and GGUF (whose bits per weight are whole-file averages) count every parameter alike."""
+    bits = bits_per_weight(request.precision)
+    if request.precision.lower() in QUANTISED_LINEAR:
+        return quantised_weight_bytes(request.model, bits)
+    return request.model.params * bits / 8
 
 
 def _full_training(request: PlanRequest) -> MemoryParts:
@@ -75,20 +109,22 @@ def _full_training(request: PlanRequest) -> MemoryParts:
         activations_checkpointed=training_activation_bytes(request, checkpointed=True),
         kv_cache=0.0,
         training=True,
+        batch=request.batch,
     )
 
 
-def _adapter_training(request: PlanRequest, base_bits: float) -> MemoryParts:
-    """A frozen base at `base_bits` plus bf16 adapters trained with mixed-precision AdamW."""
+def _adapter_training(request: PlanRequest, base_bytes: float) -> MemoryParts:
+    """A frozen base of `base_bytes` plus bf16 adapters trained with mixed-precision AdamW."""
     adapters = request.model.params * LORA_ADAPTER_SHARE
     return MemoryParts(
-        weights=request.model.params * base_bits / 8 + adapters * MIXED_WEIGHT_BYTES,
+        weights=base_bytes + adapters * MIXED_WEIGHT_BYTES,
         gradients=adapters * MIXED_GRADIENT_BYTES,
         optimizer=adapters * ADAMW_BYTES_PER_PARAM,
         activations=training_activation_bytes(request, checkpointed=False),
         activations_checkpointed=training_activation_bytes(request, checkpointed=True),
         kv_cache=0.0,
         training=True,
+        batch=request.batch,
     )
 
 
@@ -131,15 +167,22 @@ def _head_dim(model: ModelSpec) -> int:
     return 0
 
 
-def per_gpu_bytes(parts: MemoryParts, gpu_count: int, checkpointing: bool = False) -> int:
+def micro_batch(parts: MemoryParts, gpu_count: int) -> int:
+    """Sequences each GPU holds when data parallelism splits the global batch over `gpu_count` GPUs."""
+    return math.ceil(parts.batch / gpu_count)
+
+
+def per_gpu_bytes(parts: MemoryParts, gpu_count: int, checkpointing: bool = False, micro: int | None = None) -> int:
     """Memory on each of `gpu_count` GPUs: training shards weights, gradients and optimizer (FSDP /
-    ZeRO-3) and keeps a micro-batch of activations per GPU; inference splits weights and the KV cache
-    by tensor parallelism, and one layer's activations as s·b·h·(10 + 24/t). Each GPU has its context."""
+    ZeRO-3) and splits the global batch, each GPU keeping the activations of its micro-batch (`micro`
+    sequences: gradient accumulation; default the batch's share); inference splits weights and the KV
+    cache by tensor parallelism, and one layer's activations as s·b·h·(10 + 24/t). Each GPU has its context."""
     n = gpu_count
     if parts.training:
         activations = parts.activations_checkpointed if checkpointing else parts.activations
+        share = (micro if micro is not None else micro_batch(parts, n)) / parts.batch
         shared = (parts.weights + parts.gradients + parts.optimizer) / n
-        return int(shared + (activations or 0.0) + CUDA_CONTEXT_BYTES)
+        return int(shared + (activations or 0.0) * share + CUDA_CONTEXT_BYTES)
     activations = parts.activations * (10 + 24 / n) / ACTIVATION_BYTES_PER_SBH
     return int((parts.weights + parts.kv_cache) / n + activations + CUDA_CONTEXT_BYTES)
 

@@ -31,6 +31,7 @@ class ModelSpec:
     vocab: int | None = None
     max_context: int | None = None
     source: str | None = None
+    tied_embeddings: bool | None = None  # config.json's tie_word_embeddings: lm_head shares the embeddings
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Option:
     cost_high_usd: float | None = None
     break_even_utilisation: float | None = None  # share of hours at which buying beats renting
     usd_per_hour: float | None = None  # what an hour of this option costs, all its GPUs (for cost-vs-time)
+    batch: int | None = None  # sequences per step it was sized for (a deadline may raise inference's batch)
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,32 @@ def test_published_gpu_figures() -> None:
         "9.0",
     )
     assert (rtx4090.vram_bytes, rtx4090.bandwidth_bytes_per_s, rtx4090.tdp_w) == (24e9, 1008e9, 450)
+
+
+def test_a_custom_architecture_far_from_its_parameter_count_is_flagged() -> None:
+    # 12 x 100 layers x 65,536² = 5.15e12 parameters, 737x the 7e9 given: one of them is wrong.
+    _, notes = custom_model(7e9, layers=100, hidden=65536, heads=512, kv_heads=8)
+    assert any(n.startswith("CHECK: --layers 100 and --hidden 65536 make about 5.15e+12 parameters") for n in notes)
+    # Llama-2-7B's shape: 12 x 32 x 4096² = 6.44e9 for 6.74e9 parameters (embeddings aside): no warning.
+    _, fine = custom_model(6.74e9, layers=32, hidden=4096, heads=32, kv_heads=32)
+    assert not any(n.startswith("CHECK") for n in fine)
+
+
+def test_monthly_prices_are_the_providers_monthly_figure_not_an_hourly_rate_times_730() -> None:
+    # Hetzner caps an hourly-billed server at its monthly price; the catalog keeps that cap. Each VPS row
+    # quotes the cap in EUR and converts it at the ECB rate it names (1.1133 USD per EUR, 2026-10-28).
+    doc = _hardware_doc()
+    for row in doc["vps"]:
+        cap = re.search(r"monthly cap EUR (\d+\.\d\d)", row["source"])
+        assert cap is not None and "x 730" not in row["source"], row["name"]
+        assert row["monthly_usd"] == round(float(cap.group(1)) * 1.1133, 2), row["name"]
+    # Hetzner's price API, read 2026-09-03: CX23 EUR 5.99, CX33 EUR 8.99, CX43 EUR 16.49 a month.
+    caps = {row["name"]: row["monthly_usd"] for row in doc["vps"]}
+    assert caps == {"Hetzner Cloud CX23": 6.67, "Hetzner Cloud CX33": 10.01, "Hetzner Cloud CX43": 18.36}
+
+
+def test_the_catalog_has_dedicated_servers_large_enough_for_sensitive_heavy_work() -> None:
+    catalog = load_hardware()
+    sizes = {server.name: server.gpu_count * (catalog.gpu(server.gpu).vram_bytes) for server in catalog.dedicated}  # type: ignore[union-attr]
+    assert sizes["Hetzner GEX44"] == 20e9 and sizes["Hetzner GEX63"] == 96e9
+    assert sizes["Qubrid bare metal 8x H200"] == 8 * 141e9 and sizes["Qubrid bare metal 8x B200"] == 8 * 180e9

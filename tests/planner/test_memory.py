@@ -57,8 +57,25 @@ def test_inference_weights_are_parameters_times_bytes_per_weight() -> None:
     llama = find_model("llama-3.1-8b")  # 8,030,261,248 parameters
     assert estimate_memory(_request(llama, precision="bf16")).weights_bytes == 16_060_522_496
     assert estimate_memory(_request(llama, precision="fp32")).weights_bytes == 32_121_044_992
-    assert estimate_memory(_request(llama, precision="int8")).weights_bytes == 8_030_261_248
-    assert estimate_memory(_request(llama, precision="int4")).weights_bytes == 4_015_130_624
+
+
+def test_int8_and_int4_quantise_the_linear_layers_and_keep_embeddings_and_lm_head_in_16_bits() -> None:
+    # Llama-3.1-8B (config.json: vocab_size 128256, hidden_size 4096, tie_word_embeddings false): the token
+    # embeddings and the lm_head hold 2 x 128,256 x 4,096 = 1,050,673,152 of the 8,030,261,248 parameters.
+    # bitsandbytes, GPTQ and AWQ replace only the linear layers (6,979,588,096 parameters).
+    llama = find_model("llama-3.1-8b")
+    # int8: 6,979,588,096 x 1 byte + 1,050,673,152 x 2 bytes = 9,080,934,400 (~9.1 GB, not 8.0).
+    assert estimate_memory(_request(llama, precision="int8")).weights_bytes == 9_080_934_400
+    # int4, GPTQ/AWQ at group size 128: 4 bits + an fp16 scale and a 4-bit zero per 128 weights = 4.15625 bits;
+    # 6,979,588,096 x 4.15625 / 8 = 3,626,114,128, + 2,101,346,304 = 5,727,460,432 bytes: the 5.73 GB of the
+    # published AWQ INT4 checkpoint (hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4), not 4.02 GB.
+    assert estimate_memory(_request(llama, precision="int4")).weights_bytes == 5_727_460_432
+
+
+def test_a_model_with_tied_embeddings_keeps_one_16_bit_copy() -> None:
+    # Llama-3.2-1B ties lm_head to the embeddings (config.json: tie_word_embeddings true): 128,256 x 2,048 =
+    # 262,668,288 in 16 bits; int8: (1,235,814,400 - 262,668,288) + 2 x 262,668,288 = 1,498,482,688.
+    assert estimate_memory(_request(find_model("llama-3.2-1b"), precision="int8")).weights_bytes == 1_498_482_688
 
 
 # `llama-quantize --help` (llama.cpp tools/quantize/quantize.cpp) prints each type's file size for

@@ -106,18 +106,20 @@ def test_sensitive_data_prefers_a_dedicated_server_over_cheaper_shared_rent() ->
     assert any("sensitive" in reason for reason in plan.recommendation.reasons)
 
 
-def test_sensitive_data_with_no_dedicated_server_that_fits_rents_with_a_caution() -> None:
+def test_sensitive_data_that_no_private_option_holds_gets_no_rented_gpus_and_is_told_what_would_fit() -> None:
     big_job = PlanRequest(
         ModelSpec("big", 30e9, layers=48, hidden=7168, heads=56, kv_heads=8, head_dim=128),
         "full-finetune",
         context=1024,
         tokens=1e9,
         sensitive_data=True,
-    )  # 480 GB of training state: no single 80 GB dedicated server holds it
+    )  # 480 GB of training state: no single 80 GB dedicated server holds it; rented GPUs (8 x 80) would
     plan = _plan(big_job)
-    assert not _option(plan, "dedicated").fits
-    assert plan.recommendation is not None and plan.recommendation.kind == "rent"
-    assert any("sensitive data on shared rented GPUs" in reason for reason in plan.recommendation.reasons)
+    assert not _option(plan, "dedicated").fits and _option(plan, "rent", "Big 80").fits
+    assert plan.recommendation is None, "shared rented GPUs are never recommended for sensitive data"
+    assert any("sensitive data: the requirement cannot be met" in w for w in plan.warnings)
+    # LoRA: 30e9 x 2 bytes of frozen weights + 1 % adapters at 16 bytes = 64.8 GB + activations < 80 GB.
+    assert any(w == "what would: --workload lora fits Dedi Big (USD 1,500 a month)" for w in plan.warnings)
 
 
 def test_long_running_serving_goes_to_a_dedicated_server_when_its_months_cost_less() -> None:
@@ -236,3 +238,111 @@ def test_of_two_local_gpus_that_both_hold_the_work_the_faster_one_runs_it() -> N
     local = _option(plan, "local")
     assert (local.gpu, local.gpu_count) == ("Small 24", 1)
     assert local.estimated_hours == pytest.approx(416.667, rel=1e-4)  # 6e19 / (100 TFLOPS x 0.40)
+
+
+# --- issue 10's new-user trial (T10-report.md), each case worked out by hand -------------------------
+
+TINY = ModelSpec("tiny", 1e9, layers=16, hidden=2048, heads=16, kv_heads=4, head_dim=128)
+SEVEN_B = ModelSpec("seven-b", 7e9, layers=32, hidden=4096, heads=32, kv_heads=8, head_dim=128)
+
+
+def test_a_vps_estimates_cpu_generation_from_its_ram_bandwidth_and_bills_the_months_it_takes() -> None:
+    # tiny in q4_k_m: 1e9 x 4.90 / 8 = 612.5e6 bytes of weights; KV cache 2 x 2048 x 16 x 4 x 128 x 2 = 67,108,864.
+    # The VPS reads 679,608,864 bytes a token at the assumed 20 GB/s: 29.43 tokens/s (its 4 vCPUs at
+    # 64 GFLOP/s x 0.40 would allow 51.2). 1e8 tokens take 943.9 h: two months at USD 10.
+    request = PlanRequest(TINY, "inference", precision="q4_k_m", context=2048, tokens=1e8, months=2)
+    vps = _option(_plan(request), "vps")
+    assert vps.fits and vps.estimated_hours == pytest.approx(943.9, rel=1e-3)
+    assert vps.estimated_cost_usd == 20.0
+    assert any("20 GB/s RAM bandwidth (an assumption" in note for note in vps.notes)
+
+
+def test_a_vps_that_would_take_longer_than_the_project_is_not_recommended() -> None:
+    # Without --months the project is one month (730 h); the VPS needs 943.9 h, so the cheapest GPU
+    # wins: Small 24 reads the 679.6 MB a token at 1,000 GB/s, 1,471 tokens/s, 18.9 h x USD 1.50 = 28.3.
+    slow = _plan(PlanRequest(TINY, "inference", precision="q4_k_m", context=2048, tokens=1e8))
+    assert slow.recommendation is not None and slow.recommendation.kind == "rent"
+    assert slow.options[slow.recommendation.option_index].estimated_cost_usd == pytest.approx(28.33, rel=1e-3)
+    # Over two months it finishes in time and costs USD 20, less than the GPU's 28.3: the VPS.
+    patient = _plan(PlanRequest(TINY, "inference", precision="q4_k_m", context=2048, tokens=1e8, months=2))
+    assert patient.recommendation is not None and patient.recommendation.kind == "vps"
+
+
+def test_training_splits_the_global_batch_across_data_parallel_gpus() -> None:
+    # ONE_B at context 1024, checkpointed: 2·s·h·L + 34·s·h = 67,108,864 + 71,303,168 = 138,412,032 bytes a
+    # sequence. A global batch of 256 on one GPU: 16e9 + 35.4e9 + 0.68e9; split over 4 (64 each):
+    # 16e9 / 4 + 64 x 138.4e6 + 0.68e9 = 13.54 GB, the first power of two to fit 24 GB (2 GPUs: 26.4 GB).
+    rent = _option(_plan(PlanRequest(ONE_B, "full-finetune", context=1024, batch=256, tokens=1e10)), "rent", "Small 24")
+    assert rent.fits and rent.gpu_count == 4
+    assert any("the global batch of 256 as 64 per GPU" in note for note in rent.notes)
+    assert rent.estimated_hours == pytest.approx(416.667 / 4, rel=1e-4)  # 6·N·D does not depend on the batch
+
+
+def test_a_batch_too_large_even_split_suggests_gradient_accumulation() -> None:
+    # Batch 512 on the one-GPU dedicated server (Big 80): 16e9 + 512 x 138.4e6 + 0.68e9 = 87.5 GB > 80 GB.
+    # One sequence at a time with 512 accumulation steps: 16e9 + 138.4e6 + 681.6e6 = 16.8 GB.
+    dedicated = _option(_plan(PlanRequest(ONE_B, "full-finetune", context=1024, batch=512, tokens=1e10)), "dedicated")
+    assert not dedicated.fits
+    assert any(
+        "gradient accumulation" in note and "512 steps" in note and "16.8 GB" in note for note in dedicated.notes
+    )
+
+
+def test_an_inference_deadline_raises_the_batch_on_this_machine_before_renting() -> None:
+    # SEVEN_B in bf16: 14e9 bytes of weights, 131,072 bytes of KV cache a token (4096 a sequence: 0.537e9).
+    # Batch 1 on Small 24: 1e12 / 14.54e9 = 68.8 tokens/s, 1e8 tokens in 404 h, past a 100 h deadline.
+    # Batch 8: 8 x 1e12 / (14e9 + 4,294,967,296) = 437.3 tokens/s, 63.5 h; it needs 14 + 4.29 + 2.28
+    # (activations of 8 x 2048 tokens) + 0.68 = 21.3 GB of the 24.
+    request = PlanRequest(SEVEN_B, "inference", context=4096, tokens=1e8, deadline_hours=100)
+    plan = _plan(request, [("Small 24", 24 * GB)])
+    local = _option(plan, "local")
+    assert local.batch == 8 and local.gpu_count == 1
+    assert local.estimated_hours == pytest.approx(63.52, rel=1e-3)
+    assert any("batch 8" in note and "deadline" in note for note in local.notes)
+    assert plan.recommendation is not None and plan.recommendation.kind == "local"
+
+
+def test_sensitive_data_is_recommended_a_dedicated_server_only_and_a_lighter_workload_when_that_fits() -> None:
+    # SEVEN_B LoRA in bf16 needs 14e9 + 1 % adapters at 16 bytes (1.12e9) + activations: too much for
+    # Small 24's dedicated cousin? The catalog here has one dedicated server (Big 80): it holds it.
+    request = PlanRequest(SEVEN_B, "lora", context=1024, tokens=1e8, sensitive_data=True, months=12)
+    plan = _plan(request)
+    assert plan.recommendation is not None and plan.recommendation.kind == "dedicated"
+    assert not any("rented" in reason and "isolation" in reason for reason in plan.recommendation.reasons)
+
+
+def test_a_gpu_without_bf16_is_warned_about_and_not_recommended_for_bf16_work() -> None:
+    pascal = GpuSpec("Old 11", ("old",), 11 * GB, 484e9, None, 11.3, 250, "6.1", 699.0, "test", "2026-11-28")
+    catalog = _catalog()
+    catalog = HardwareCatalog((*catalog.gpus, pascal), catalog.rent, catalog.dedicated, catalog.vps, catalog.settings)
+    bf16 = make_plan(PlanRequest(TINY, "inference", context=2048), [("Old 11", 11 * GB)], hardware=catalog)
+    local = _option(bf16, "local")
+    assert local.fits and any("compute capability 6.1" in n and "--precision fp16 or fp32" in n for n in local.notes)
+    assert bf16.recommendation is not None and bf16.recommendation.kind != "local"
+    assert any("no bf16" in w for w in bf16.warnings)
+    fp16 = make_plan(PlanRequest(TINY, "inference", "fp16", context=2048), [("Old 11", 11 * GB)], hardware=catalog)
+    assert fp16.recommendation is not None and fp16.recommendation.kind == "local"
+
+
+def test_a_machine_of_unlike_gpus_names_each_card() -> None:
+    # 40 GB of bf16 weights (SEVEN_B scaled to 20e9) need both cards: 24 + 25 GB, tensor parallel.
+    slow = GpuSpec("Slow 25", ("slow",), 25 * GB, 900e9, 35.0, 35.0, 350, "8.6", 1500.0, "test", "2026-11-28")
+    catalog = _catalog()
+    catalog = HardwareCatalog((*catalog.gpus, slow), catalog.rent, catalog.dedicated, catalog.vps, catalog.settings)
+    model = ModelSpec("twenty-b", 20e9, layers=48, hidden=5120, heads=40, kv_heads=8, head_dim=128)
+    plan = make_plan(
+        PlanRequest(model, "inference", context=1024), [("Slow 25", 25 * GB), ("Small 24", 24 * GB)], hardware=catalog
+    )
+    local = _option(plan, "local")
+    assert local.fits and local.gpu_count == 2
+    assert set(local.gpu.split(" + ")) == {"Slow 25", "Small 24"}  # both named, not "Slow 25 x 2"
+
+
+def test_this_machines_vram_is_the_catalogs_figure_for_a_card_the_catalog_knows() -> None:
+    # NVML says an RTX 4090 has 25,757,220,864 bytes (24 GiB); the catalog and the rented 4090 say 24 GB.
+    hardware = load_hardware()
+    request = PlanRequest(TINY, "inference", context=2048)
+    plan = make_plan(request, [("NVIDIA GeForce RTX 4090", 25_757_220_864)], hardware=hardware)
+    local, rented = _option(plan, "local"), _option(plan, "rent", "NVIDIA GeForce RTX 4090")
+    assert local.vram_bytes_per_gpu == rented.vram_bytes_per_gpu == 24 * GB
+    assert any("24.0 GB as the catalog states it (NVML total 25.8 GB)" in note for note in local.notes)

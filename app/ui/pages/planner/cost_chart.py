@@ -1,6 +1,9 @@
-"""Cost against time: one labelled point per option that has both, the price range as a bar.
+"""Cost against time: one point per option that has both, labelled with its number in the table,
+the price range as a bar.
 
-The recommended option is a larger star; options that do not fit are hollow and muted. Options
+The recommended option is a larger star; options that do not fit are hollow and muted. Labels are
+the option's number only (its name is in the table and the point's tooltip), so that neighbouring
+points' labels do not run into each other, and a label near the right edge runs leftwards. Options
 with no hours or no cost cannot be placed: the line under the chart names them and says why.
 """
 
@@ -27,9 +30,10 @@ class ChartPoint:
     cost_usd: float
     low_usd: float
     high_usd: float
-    label: str
+    label: str  # the option's number in the table
     fits: bool
     recommended: bool
+    name: str = ""  # '2 rent: H100 × 1', for the tooltip
 
 
 def chart_points(plan: Plan) -> tuple[list[ChartPoint], list[str]]:
@@ -43,8 +47,11 @@ def chart_points(plan: Plan) -> tuple[list[ChartPoint], list[str]]:
         if option.estimated_hours is None or cost is None or low is None or high is None:
             left_out.append(f"{option_label(index, option)} ({missing_reason(option)})")
             continue
-        label = option_label(index, option)
-        points.append(ChartPoint(option.estimated_hours, cost, low, high, label, option.fits, index == recommended))
+        name = option_label(index, option)
+        recommended_here = index == recommended
+        points.append(
+            ChartPoint(option.estimated_hours, cost, low, high, str(index + 1), option.fits, recommended_here, name)
+        )
     return points, left_out
 
 
@@ -68,11 +75,40 @@ def hours_tick(value: float) -> str:
     return f"{value:,.0f} h" if value >= 1 else f"{value:.1f} h"
 
 
+FINE_TICK_DECADES = 3  # beyond three powers of ten, 1-2-5 ticks crowd a small plot: powers of ten only
+
+
 def log_ticks(values: Sequence[float], name: Callable[[float], str]) -> list[list[tuple[float, str]]]:
-    """Ticks for a log axis: 1, 2 and 5 times each power of ten around `values`, at their log10."""
+    """Ticks for a log axis at their log10: 1, 2 and 5 times each power of ten around `values`, or
+    each power of ten alone when they span more than `FINE_TICK_DECADES`."""
     lowest, highest = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
-    steps = [m * 10.0**k for k in range(lowest, highest + 1) for m in (1, 2, 5)]
+    multiples = (1, 2, 5) if highest - lowest <= FINE_TICK_DECADES else (1,)
+    steps = [m * 10.0**k for k in range(lowest, highest + 1) for m in multiples]
     return [[(math.log10(v), name(v)) for v in steps], []]
+
+
+NEAR_SHARE = 0.04  # labels closer than this share of the plotted span, both ways, would overlap
+
+
+def label_lifts(spots: Sequence[tuple[float, float]]) -> list[int]:
+    """For each point (x, y as placed), how many label heights to raise its label so that it clears
+    the labels of earlier points that sit almost on it (two A100s of the same hours and price)."""
+    if not spots:
+        return []
+    span_x = (max(x for x, _ in spots) - min(x for x, _ in spots)) or 1.0
+    span_y = (max(y for _, y in spots) - min(y for _, y in spots)) or 1.0
+    lifts: list[int] = []
+    for n, (x, y) in enumerate(spots):
+        near = [
+            lifts[m]
+            for m, (x2, y2) in enumerate(spots[:n])
+            if abs(x - x2) < NEAR_SHARE * span_x and abs(y - y2) < NEAR_SHARE * span_y
+        ]
+        lift = 0
+        while lift in near:
+            lift += 1
+        lifts.append(lift)
+    return lifts
 
 
 class CostChart(QWidget):
@@ -86,6 +122,7 @@ class CostChart(QWidget):
         self.plot.setLabel("left", "estimated cost (USD)")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMenuEnabled(False)
+        self.plot.setMinimumHeight(180)
         self.left_out = QLabel("")
         self.left_out.setWordWrap(True)
         self.left_out.setStyleSheet(f"color: {theme.muted};")
@@ -109,9 +146,11 @@ class CostChart(QWidget):
         self.plot.getAxis("left").setTicks(log_ticks(costs, usd_tick) if self.log_y else None)
         self.plot.setLabel("bottom", "estimated hours" + (" (log scale)" if self.log_x else ""))
         self.plot.setLabel("left", "estimated cost (USD" + (", log scale)" if self.log_y else ")"))
-        middle = _middle(min((p.hours for p in self.points), default=0), max((p.hours for p in self.points), default=0))
-        for point in self.points:
-            self._draw(point, right_half=middle is not None and point.hours > middle)
+        spots = [self.placed(p)[:2] for p in self.points]
+        xs = [x for x, _ in spots]
+        middle = _middle(min(xs, default=0.0), max(xs, default=0.0))
+        for point, (x, _), lift in zip(self.points, spots, label_lifts(spots), strict=True):
+            self._draw(point, right_half=middle is not None and x > middle, lift=lift)
         self.left_out.setText("Not drawn: " + "; ".join(left_out) if left_out else "")
         self.left_out.setVisible(bool(left_out))
         self.plot.enableAutoRange()
@@ -123,7 +162,7 @@ class CostChart(QWidget):
         y, low, high = (math.log10(v) for v in ys) if self.log_y else ys
         return x, y, low, high
 
-    def _draw(self, point: ChartPoint, right_half: bool) -> None:
+    def _draw(self, point: ChartPoint, right_half: bool, lift: int = 0) -> None:
         color = self.theme.ok if point.recommended else (self.theme.curves[0] if point.fits else self.theme.muted)
         x, y, low, high = self.placed(point)
         if high > low:
@@ -134,12 +173,13 @@ class CostChart(QWidget):
             self.plot.addItem(bar)
         brush = pg.mkBrush(color) if point.fits else pg.mkBrush(None)
         spot = pg.ScatterPlotItem(
-            [x], [y], size=18 if point.recommended else 11,
+            [x], [y], size=18 if point.recommended else 11, tip=None,
             symbol="star" if point.recommended else "o", brush=brush, pen=pg.mkPen(color, width=2),
         )  # fmt: skip
+        spot.setToolTip(point.name)
         self.plot.addItem(spot)
         # Labels of points on the right run leftwards, so that none runs off the plot.
         label = ("★ " if point.recommended else "") + point.label
-        text = pg.TextItem(label, color=color, anchor=(1, 1) if right_half else (0, 1))
+        text = pg.TextItem(label, color=color, anchor=(1 if right_half else 0, 1 + lift))
         text.setPos(x, y)
         self.plot.addItem(text)

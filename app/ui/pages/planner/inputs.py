@@ -1,7 +1,9 @@
 """The wizard's typed numbers: parsing ("8B", "350M", "$5,000") and why a value is refused.
 
 Each check returns the one-line reason shown under the fields (and Next stays disabled), or None
-when the value is acceptable. No Qt here: the rules are plain functions, tested as such.
+when the value is acceptable. No Qt here: the rules are plain functions, tested as such. The largest
+values and which precision suits which workload are the engine's (app/planner/limits.py and
+precision.py), shared with the command line.
 """
 
 from __future__ import annotations
@@ -11,12 +13,7 @@ from dataclasses import dataclass
 
 SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 SIZE_EXAMPLES = "e.g. 8B, 350M, 1.5T or 7.2e9"
-MIN_PARAMS = 1e6  # below a million the user almost surely meant billions ("8" for 8B)
-MAX_PARAMS = 1e14
-MAX_TOKENS = 1e16
-MAX_LAYERS = 1000
-MAX_HIDDEN = 1_000_000
-MAX_HEADS = 4096
+MIN_PARAMS = 1e6  # below a million the user almost surely meant billions ("8" for 8B): a typing guard
 
 
 def parse_amount(text: str) -> float | None:
@@ -103,20 +100,6 @@ def architecture_problem(shape: Architecture) -> str | None:
             return f"KV heads ({shape.kv_heads}) cannot be more than attention heads ({shape.heads})"
         if shape.heads % shape.kv_heads:
             return f"KV heads ({shape.kv_heads}) must divide attention heads ({shape.heads}) evenly"
-    return None
-
-
-TRAINED_IN_FULL = ("full-finetune", "pretrain")
-TRAINABLE_PRECISIONS = ("fp32", "bf16", "fp16")
-
-
-def precision_problem(workload: str, precision: str) -> str | None:
-    """Why a precision does not suit a workload: GGUF files are run by llama.cpp, not trained, and
-    full fine-tuning or pretraining updates every weight, which needs a floating-point format."""
-    if workload in TRAINED_IN_FULL and precision not in TRAINABLE_PRECISIONS:
-        return f"{workload} trains every weight: choose fp32, bf16 or fp16, not {precision}"
-    if workload != "inference" and precision.startswith("q"):
-        return f"GGUF ({precision}) is for inference with llama.cpp; fine-tune in bf16, fp16, int8 or int4"
     return None
 
 

@@ -6,14 +6,11 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout
 
+from app.planner.limits import MAX_BUDGET_USD, MAX_DEADLINE_HOURS, MAX_MONTHS, MAX_TOKENS
 from app.planner.records import Workload
 from app.ui.pages.planner.checked_page import CheckedPage
-from app.ui.pages.planner.inputs import MAX_TOKENS, optional_amount_problem, parse_amount
+from app.ui.pages.planner.inputs import optional_amount_problem, parse_amount
 from app.ui.theme import Theme
-
-MAX_DEADLINE_HOURS = 87_600.0  # ten years
-MAX_BUDGET_USD = 1e10
-MAX_MONTHS = 120.0
 
 
 class LimitsPage(CheckedPage):

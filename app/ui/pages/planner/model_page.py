@@ -16,13 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.units import NA
+from app.planner.limits import MAX_HEADS, MAX_HIDDEN, MAX_LAYERS, MAX_PARAMS
 from app.planner.records import ModelSpec
 from app.ui.pages.planner.checked_page import CheckedPage
 from app.ui.pages.planner.inputs import (
-    MAX_HEADS,
-    MAX_HIDDEN,
-    MAX_LAYERS,
-    MAX_PARAMS,
     MIN_PARAMS,
     Architecture,
     amount_problem,

@@ -1,7 +1,12 @@
-"""The plan's options as a table: where, GPU × count, VRAM per GPU, fits, hours, cost, notes."""
+"""The plan's options as a table: where, GPU × count, VRAM per GPU, fits, hours, cost, notes.
+
+One line a row, so that a screen holds every option (17 rows in ~520 px): the notes, long, are cut
+at the column's edge and read whole in the cell's tooltip.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -11,6 +16,7 @@ from app.ui.theme import Theme
 
 COLUMNS = ("#", "Where", "GPU × count", "VRAM per GPU", "Fits", "Hours", "Cost (USD)", "Notes")
 NOTES_COLUMN = COLUMNS.index("Notes")
+WIDEST_COLUMN_PX = 200  # a long name or "n/a (reason)" is cut here (whole in its tooltip), leaving room for Notes
 
 
 def option_cells(index: int, option: Option, recommended: bool) -> tuple[str, ...]:
@@ -37,7 +43,8 @@ class OptionsTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().hide()
-        self.setWordWrap(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.horizontalHeader().setSectionResizeMode(NOTES_COLUMN, QHeaderView.ResizeMode.Stretch)
 
     def show_plan(self, plan: Plan) -> None:
@@ -48,10 +55,13 @@ class OptionsTable(QTableWidget):
                 self.setItem(row, column, self._cell(text, option, row == recommended, column))
         for column in range(NOTES_COLUMN):
             self.resizeColumnToContents(column)
+            self.setColumnWidth(column, min(self.columnWidth(column), WIDEST_COLUMN_PX))
         self.resizeRowsToContents()
-        # As high as its rows, no empty box below them (the chart takes the rest).
+
+    def rows_height(self) -> int:
+        """The height that shows the header and every row, no more."""
         rows = sum(self.rowHeight(row) for row in range(self.rowCount()))
-        self.setMaximumHeight(self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth() + 2)
+        return self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth() + 2
 
     def _cell(self, text: str, option: Option, recommended: bool, column: int) -> QTableWidgetItem:
         item = QTableWidgetItem(text)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.core.gpu.records import GpuInfo
-from app.core.units import format_bytes
+from app.ui.pages.planner.option_text import format_gb
 from app.ui.pages.planner.planner_port import Planner
 from app.ui.pages.planner.wizard import PlanWizard
 from app.ui.theme import Theme
@@ -21,7 +21,8 @@ def plannable_gpus(gpus: Sequence[GpuInfo]) -> list[tuple[str, int]]:
 
 
 def machine_line(gpus: Sequence[GpuInfo]) -> str:
-    """'This machine: GPU 0 NVIDIA GeForce RTX 4090, 23.99 GiB; GPU 1 …', with what could not be read."""
+    """'This machine: GPU 0 NVIDIA GeForce RTX 4090, 25.8 GB; GPU 1 …' (NVML's totals, in the planner's
+    decimal GB), with what could not be read, and the basis the plan sizes on."""
     if not gpus:
         return "This machine: no NVIDIA GPU found; the plan has no local GPU option"
     parts = []
@@ -29,8 +30,9 @@ def machine_line(gpus: Sequence[GpuInfo]) -> str:
         if gpu.name is None or gpu.vram_total_bytes is None:
             parts.append(f"GPU {gpu.index} left out of the plan (its name or memory could not be read)")
         else:
-            parts.append(f"GPU {gpu.index} {gpu.name}, {format_bytes(gpu.vram_total_bytes)}")
-    return "This machine: " + "; ".join(parts)
+            parts.append(f"GPU {gpu.index} {gpu.name}, {format_gb(gpu.vram_total_bytes)}")
+    basis = " (NVML's totals; the plan sizes a card the catalog knows by the catalog's figure, as for rented ones)"
+    return "This machine: " + "; ".join(parts) + basis
 
 
 class PlannerPage(QWidget):

@@ -11,14 +11,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
 
-from app.core.units import format_bytes
 from app.planner.records import Plan, PlanRequest
 from app.ui.background import BackgroundTask
 from app.ui.pages.planner.cost_chart import CostChart
-from app.ui.pages.planner.option_text import KIND_WORDS, format_count, option_label
+from app.ui.pages.planner.option_text import KIND_WORDS, format_count, format_gb, where_text
 from app.ui.pages.planner.options_table import OptionsTable
 from app.ui.pages.planner.planner_port import Planner
 from app.ui.theme import Theme
@@ -34,8 +43,8 @@ def memory_line(plan: Plan) -> str:
         ("optimizer", memory.optimizer_bytes), ("activations", memory.activations_bytes),
         ("KV cache", memory.kv_cache_bytes), ("overhead", memory.overhead_bytes),
     )  # fmt: skip
-    shown = ", ".join(f"{name} {format_bytes(size)}" for name, size in parts if size)
-    return f"Memory: {format_bytes(memory.total_bytes)} in all ({shown})"
+    shown = ", ".join(f"{name} {format_gb(size)}" for name, size in parts if size)
+    return f"Memory: {format_gb(memory.total_bytes)} in all ({shown})"
 
 
 def compute_line(plan: Plan) -> str:
@@ -45,13 +54,14 @@ def compute_line(plan: Plan) -> str:
 
 
 def recommendation_text(plan: Plan) -> str:
-    """'Recommended: rented GPU server — 2 rent: H100 SXM × 1' and its reasons, one per line."""
+    """'Recommended: option 2, a rented GPU server (NVIDIA H100 80GB HBM3)' and its reasons, one per line."""
     chosen = plan.recommendation
     if chosen is None or not 0 <= chosen.option_index < len(plan.options):
-        return "No recommendation: no option fits this work." + "".join(f"\n• {w}" for w in plan.warnings)
+        why = "no option fits this work" if not any(o.fits for o in plan.options) else "see why below"
+        return f"No recommendation: {why}." + "".join(f"\n• {w}" for w in plan.warnings)
     option = plan.options[chosen.option_index]
     reasons = "".join(f"\n• {reason}" for reason in chosen.reasons)
-    return f"Recommended: {KIND_WORDS[chosen.kind]} — {option_label(chosen.option_index, option)}{reasons}"
+    return f"Recommended: option {chosen.option_index + 1}, {KIND_WORDS[chosen.kind]} ({where_text(option)}){reasons}"
 
 
 class ResultPage(QWizardPage):
@@ -98,7 +108,7 @@ class ResultPage(QWizardPage):
         self.recommendation.setWordWrap(True)
         self.recommendation.setStyleSheet("font-size: 14px;")
         self.add_button = QPushButton("Add to report")
-        self.add_button.setToolTip("Keep this plan in the data folder (plans/); the report includes it")
+        self.add_button.setToolTip("Save this plan in the data folder (plans/); the next report you build includes it")
         self.add_button.clicked.connect(self.add_to_report)
         self.copy_button = QPushButton("Copy as JSON")
         self.copy_button.setToolTip("Copy the aiwm.plan/1 document to the clipboard")
@@ -108,22 +118,28 @@ class ResultPage(QWizardPage):
         self._lay_out()
 
     def _lay_out(self) -> None:
+        """The table above the chart and the recommendation, with a splitter between them that the user
+        can drag; the table gets the larger share, as it holds every option."""
         buttons = QHBoxLayout()
         for button in (self.add_button, self.copy_button):
             buttons.addWidget(button)
         buttons.addWidget(self.action_line, 1)
-        side = QVBoxLayout()
-        side.addWidget(self.recommendation)
-        side.addStretch(1)
-        side.addLayout(buttons)
-        lower = QHBoxLayout()
-        lower.addWidget(self.chart, 3)
-        lower.addLayout(side, 2)
+        lower = QWidget()
+        row = QHBoxLayout(lower)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.chart, 3)
+        row.addWidget(self.recommendation, 2, Qt.AlignmentFlag.AlignTop)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         column = QVBoxLayout(self)
         for widget in (self.simulated_banner, self.busy_bar, self.status, self.summary):
             column.addWidget(widget)
-        column.addWidget(self.table, 1)
-        column.addLayout(lower, 3)
+        column.addWidget(self.splitter, 1)
+        column.addLayout(buttons)
 
     # -- planning -----------------------------------------------------------------------------
 
@@ -166,8 +182,15 @@ class ResultPage(QWizardPage):
         self.summary.setText(f"{memory_line(plan)}\n{compute_line(plan)}" + "".join(f"\n⚠ {w}" for w in plan.warnings))
         self.table.show_plan(plan)
         self.chart.show_plan(plan)
+        self._share_the_height()
         self.recommendation.setText(recommendation_text(plan))
         self.plan_shown.emit(plan)
+
+    def _share_the_height(self) -> None:
+        """The table as high as its rows, up to three fifths of the splitter; the chart the rest."""
+        total = max(self.splitter.height(), 1)
+        table = min(self.table.rows_height(), total * 3 // 5)
+        self.splitter.setSizes([table, total - table])
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -188,7 +211,8 @@ class ResultPage(QWizardPage):
 
     @Slot(object)
     def _on_saved(self, where: object) -> None:
-        self._show_action(f"✔ Added to the report: saved to {where}", self.theme.ok)
+        """No report exists yet: the plan is kept for the next one, and the line says where."""
+        self._show_action(f"✔ Saved for the report: {where} (plans/ in the data folder)", self.theme.ok)
 
     @Slot(str)
     def _on_save_failed(self, message: str) -> None:

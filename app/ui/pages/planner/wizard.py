@@ -69,6 +69,8 @@ class PlanWizard(QWizard):
             budget_usd=limits.chosen_budget_usd(),
             months=limits.chosen_months(),
             sensitive_data=limits.sensitive.isChecked(),
+            mfu=self.workload_page.chosen_mfu(),
+            activation_checkpointing=self.workload_page.chosen_checkpointing(),
         )
 
     def accept(self) -> None:

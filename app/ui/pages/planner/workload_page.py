@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
-from app.planner.records import WORKLOADS, ModelSpec, Workload
+from app.planner.limits import MAX_BATCH, MAX_CONTEXT
+from app.planner.precision import precision_problem
+from app.planner.records import WORKLOADS, ModelSpec, PlanRequest, Workload
 from app.ui.pages.planner.checked_page import CheckedPage
-from app.ui.pages.planner.inputs import context_problem, precision_problem
+from app.ui.pages.planner.inputs import context_problem
 from app.ui.theme import Theme
 
 WORKLOAD_WORDS: dict[Workload, str] = {
@@ -20,8 +22,8 @@ WORKLOAD_WORDS: dict[Workload, str] = {
 }
 # Plain formats, then llama.cpp's GGUF quantisations (inference only), as the engine names them.
 PRECISIONS = ("fp32", "bf16", "fp16", "int8", "int4", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k")
-MAX_CONTEXT = 10_485_760  # 10 Mi tokens: more than any published model reads
-MAX_BATCH = 65_536
+DEFAULT_MFU_PERCENT = round(PlanRequest.mfu * 100)  # the engine's default share of peak (40 %)
+MFU_RANGE_PERCENT = (5, 100)
 
 
 class WorkloadPage(CheckedPage):
@@ -41,12 +43,26 @@ class WorkloadPage(CheckedPage):
         self.precision.setCurrentIndex(PRECISIONS.index("bf16"))
         self.context = _spin(1, MAX_CONTEXT, 4096, " tokens")
         self.batch = _spin(1, MAX_BATCH, 1, "")
+        self.batch.setToolTip(
+            "Training: the global batch, split across data-parallel GPUs. Inference: sequences decoded at"
+            " once; the plan may raise it to meet a deadline."
+        )
+        self.mfu = _spin(*MFU_RANGE_PERCENT, DEFAULT_MFU_PERCENT, " % of peak")
+        self.mfu.setToolTip(
+            "Model FLOPs utilisation: the share of the GPU's peak the work reaches (35-45 % is typical)"
+        )
+        self.checkpointing = QCheckBox(
+            "Activation checkpointing (training: recompute the forward pass, far less memory)"
+        )
+        self.checkpointing.setChecked(PlanRequest.activation_checkpointing)
         self.model_line = QLabel("")
         form = QFormLayout()
         form.addRow("Workload", self.workload)
         form.addRow("Precision", self.precision)
         form.addRow("Context (sequence length)", self.context)
         form.addRow("Batch", self.batch)
+        form.addRow("Utilisation (MFU)", self.mfu)
+        form.addRow("", self.checkpointing)
         column = QVBoxLayout(self)
         column.addWidget(self.model_line)
         column.addLayout(form)
@@ -72,6 +88,12 @@ class WorkloadPage(CheckedPage):
 
     def chosen_precision(self) -> str:
         return PRECISIONS[self.precision.currentIndex()]
+
+    def chosen_mfu(self) -> float:
+        return self.mfu.value() / 100
+
+    def chosen_checkpointing(self) -> bool:
+        return self.checkpointing.isChecked()
 
     def problem(self) -> str | None:
         model = self._model

@@ -35,8 +35,9 @@ def test_the_window_lists_the_planner_and_plans_against_its_simulated_gpus(qtbot
     page = entry.view
     assert page.machine.text() == (
         "SIMULATED (--demo): the GPUs below are simulated, not this machine's hardware. "
-        "This machine: GPU 0 NVIDIA GeForce RTX 4090 [SIMULATED], 23.99 GiB; "
-        "GPU 1 NVIDIA A100-SXM4-80GB [SIMULATED], 80.00 GiB"
+        "This machine: GPU 0 NVIDIA GeForce RTX 4090 [SIMULATED], 25.8 GB; "
+        "GPU 1 NVIDIA A100-SXM4-80GB [SIMULATED], 85.9 GB"
+        " (NVML's totals; the plan sizes a card the catalog knows by the catalog's figure, as for rented ones)"
     )
     click_next(qtbot, page)
     choose_catalog_model(page, "3.1-8B")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.planner.precision import precision_problem
 from app.ui.pages.planner.inputs import (
     Architecture,
     amount_problem,
@@ -11,7 +12,6 @@ from app.ui.pages.planner.inputs import (
     context_problem,
     optional_amount_problem,
     parse_amount,
-    precision_problem,
     whole_number_problem,
 )
 

@@ -4,15 +4,16 @@ shows, and what it refuses."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
 from app.core.errors import UserError
-from app.planner.records import ModelSpec, PlanRequest
+from app.planner.records import ModelSpec, Plan, PlanRequest, Recommendation
 from app.ui.theme import LIGHT
 from tests.ui.pages.planner.fake_planner import RTX_4090, SAVED_TO, FakePlanner, gpu
-from tests.ui.pages.planner.plans import LLAMA_31_8B, LORA_PLAN, NOTHING_FITS
+from tests.ui.pages.planner.plans import LLAMA_31_8B, LORA_PLAN, NOTHING_FITS, RENT_H100, VPS
 from tests.ui.pages.planner.walk import choose_catalog_model, click_next, next_button_enabled, walk_to_result
 
 
@@ -50,9 +51,15 @@ def test_the_result_page_shows_every_option_with_na_reasons_and_the_recommendati
     table = result.table
     assert table.rowCount() == 5
     assert table.row_texts(0)[:7] == [
-        "1 ★", "this machine", "NVIDIA GeForce RTX 4090 × 1", "24.00 GiB", "✔ fits", "20.2 h", "$9.60",
-    ]  # fmt: skip
-    assert table.row_texts(1)[2:7] == ["H100 SXM 80GB × 1", "80.00 GiB", "✔ fits", "3.4 h", "$6.80 – $12"]
+        "1 ★",
+        "this machine",
+        "NVIDIA GeForce RTX 4090 × 1",
+        "25.8 GB",
+        "✔ fits",
+        "20.2 h",
+        "$9.60",
+    ]  # fmt: skip  (24 GiB in decimal GB, the catalog's and the command line's unit)
+    assert table.row_texts(1)[2:7] == ["H100 SXM 80GB × 1", "85.9 GB", "✔ fits", "3.4 h", "$6.80 – $12"]
     assert table.row_texts(3)[6] == "$1,500"
     vps = table.row_texts(4)
     assert vps[1:7] == [
@@ -61,9 +68,9 @@ def test_the_result_page_shows_every_option_with_na_reasons_and_the_recommendati
     ]  # fmt: skip
     assert vps[7] == "CPU only: 8 vCPU, 32 GB RAM; no GPU for training"
     text = result.recommendation.text()
-    assert text.startswith("Recommended: this machine — 1 local: NVIDIA GeForce RTX 4090 × 1")
+    assert text.startswith("Recommended: option 1, this machine (NVIDIA GeForce RTX 4090)\n")
     assert "• 20 h meets the 48 h deadline" in text and "• costs $9.60, within the $200 budget" in text
-    assert "Memory: 19.50 GiB in all (weights 14.96 GiB," in result.summary.text()
+    assert "Memory: 20.9 GB in all (weights 16.1 GB," in result.summary.text()
     assert "KV cache" not in result.summary.text(), "a zero part is left out"
     assert "Compute: 4.82e+18 FLOPs over 100 M tokens" in result.summary.text()
     assert result.simulated_banner.isVisibleTo(page) and "SIMULATED" in result.simulated_banner.text()
@@ -73,12 +80,12 @@ def test_the_chart_places_each_option_with_hours_and_cost_and_names_the_rest(qtb
     page = make_page(FakePlanner())
     walk_to_result(qtbot, page)
     chart = page.wizard.result_page.chart
-    placed = [(p.label, p.hours, p.cost_usd, p.low_usd, p.high_usd, p.recommended) for p in chart.points]
+    placed = [(p.label, p.name, p.hours, p.cost_usd, p.low_usd, p.high_usd, p.recommended) for p in chart.points]
     assert placed == [
-        ("1 local: NVIDIA GeForce RTX 4090 × 1", 20.2, 9.6, 9.6, 9.6, True),
-        ("2 rent: H100 SXM 80GB × 1", 3.4, 9.35, 6.8, 11.9, False),
-        ("3 rent: L40S 48GB × 1", 9.2, 9.2, 7.4, 11.0, False),
-        ("4 dedicated: A100 80GB × 1", 10.7, 1500.0, 1500.0, 1500.0, False),
+        ("1", "1 local: NVIDIA GeForce RTX 4090 × 1", 20.2, 9.6, 9.6, 9.6, True),
+        ("2", "2 rent: H100 SXM 80GB × 1", 3.4, 9.35, 6.8, 11.9, False),
+        ("3", "3 rent: L40S 48GB × 1", 9.2, 9.2, 7.4, 11.0, False),
+        ("4", "4 dedicated: A100 80GB × 1", 10.7, 1500.0, 1500.0, 1500.0, False),
     ]
     assert chart.left_out.text() == "Not drawn: 5 vps: CPU only (the work does not fit here)"
     # Costs from $6.80 to $1,500 (more than 20 times): a log cost axis; hours 3.4 to 20.2 stay linear.
@@ -86,7 +93,7 @@ def test_the_chart_places_each_option_with_hours_and_cost_and_names_the_rest(qtb
     x, y, low, high = chart.placed(chart.points[1])
     assert (x, round(y, 4), round(low, 4), round(high, 4)) == (3.4, 0.9708, 0.8325, 1.0755)  # log10 9.35, 6.8, 11.9
     labels = [item.toPlainText() for item in chart.plot.getPlotItem().items if hasattr(item, "toPlainText")]
-    assert "★ 1 local: NVIDIA GeForce RTX 4090 × 1" in labels and "2 rent: H100 SXM 80GB × 1" in labels
+    assert sorted(labels) == ["2", "3", "4", "★ 1"], "the table's numbers: short labels that do not run together"
 
 
 def test_add_to_report_saves_the_shown_plan_and_says_where(qtbot, make_page) -> None:
@@ -95,9 +102,10 @@ def test_add_to_report_saves_the_shown_plan_and_says_where(qtbot, make_page) -> 
     walk_to_result(qtbot, page)
     result = page.wizard.result_page
     qtbot.mouseClick(result.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "saved to" in result.action_line.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Saved" in result.action_line.text(), timeout=5000)
     assert planner.saved == [LORA_PLAN]
-    assert result.action_line.text() == f"✔ Added to the report: saved to {SAVED_TO}"
+    # No report exists yet: the plan is kept for the next one, and the line says where.
+    assert result.action_line.text() == f"✔ Saved for the report: {SAVED_TO} (plans/ in the data folder)"
     assert not result.add_button.isEnabled(), "the same plan is not saved twice"
 
 
@@ -161,8 +169,9 @@ def test_the_machines_gpus_are_named_and_simulated_ones_marked(make_page) -> Non
     page = make_page(FakePlanner(), gpus=(RTX_4090, unreadable), simulated=True)
     assert page.machine.text() == (
         "SIMULATED (--demo): the GPUs below are simulated, not this machine's hardware. "
-        "This machine: GPU 0 NVIDIA GeForce RTX 4090, 23.99 GiB; "
+        "This machine: GPU 0 NVIDIA GeForce RTX 4090, 25.8 GB; "
         "GPU 1 left out of the plan (its name or memory could not be read)"
+        " (NVML's totals; the plan sizes a card the catalog knows by the catalog's figure, as for rented ones)"
     )
     assert LIGHT.simulated in page.machine.styleSheet()
     real = make_page(FakePlanner(), gpus=(), simulated=False)
@@ -200,3 +209,80 @@ def test_without_a_catalog_the_page_says_why_and_a_custom_model_still_works(qtbo
     model_page.custom.setChecked(True)
     model_page.params.setText("7B")
     assert next_button_enabled(page)
+
+
+# --- issue 10's new-user trial (T10-report.md, points 17 and 18) -----------------------------------
+
+
+def _many_options_plan() -> Plan:
+    """LORA_PLAN with 17 options, as many as the real catalog gives (this machine, 10 rented, 4 dedicated,
+    3 VPS), each with six long notes as the engine writes them."""
+    notes = tuple(f"note {n}: " + "a long explanation of prices and sources " * 4 for n in range(6))
+    rented = [replace(RENT_H100, gpu=f"Rented GPU {n}", notes=notes) for n in range(16)]
+    return replace(LORA_PLAN, options=(replace(LORA_PLAN.options[0], notes=notes), *rented))
+
+
+def test_the_options_table_shows_many_rows_one_line_each_on_a_1280x800_screen(qtbot, make_page) -> None:
+    page = make_page(FakePlanner(plan=_many_options_plan()))
+    page.resize(1280, 800)
+    walk_to_result(qtbot, page)
+    table = page.wizard.result_page.table
+    qtbot.waitUntil(lambda: table.rowCount() == 17, timeout=5000)
+    qtbot.wait(50)
+    heights = {table.rowHeight(row) for row in range(table.rowCount())}
+    assert max(heights) < 2.2 * table.fontMetrics().height(), "one line a row: the notes are cut, not wrapped"
+    visible = [
+        row for row in range(17) if table.rowViewportPosition(row) + table.rowHeight(row) <= table.viewport().height()
+    ]
+    assert len(visible) >= 8, f"only {len(visible)} rows visible"  # the trial saw 1
+    assert table.item(0, 7).toolTip().count("\n") == 5, "every note is in the tooltip, one a line"
+
+
+def test_a_label_near_the_charts_right_edge_runs_leftwards(qtbot, make_page) -> None:
+    page = make_page(FakePlanner())
+    walk_to_result(qtbot, page)
+    chart = page.wizard.result_page.chart
+    labels = [item for item in chart.plot.getPlotItem().items if hasattr(item, "toPlainText")]
+    rightmost = max(labels, key=lambda item: item.pos().x())
+    leftmost = min(labels, key=lambda item: item.pos().x())
+    assert (rightmost.anchor.x(), leftmost.anchor.x()) == (1.0, 0.0)
+    assert rightmost.toPlainText() == "★ 1"  # the local option, 20.2 h: the most hours of the four
+
+
+def test_an_option_left_off_the_chart_gives_the_engines_reason(qtbot, make_page) -> None:
+    training_vps = replace(
+        VPS, notes=("Hetzner Cloud CX23", "not practical: training on a CPU-only server, without a GPU")
+    )
+    plan = replace(LORA_PLAN, options=(*LORA_PLAN.options[:4], training_vps))
+    page = make_page(FakePlanner(plan=plan))
+    walk_to_result(qtbot, page)
+    assert page.wizard.result_page.chart.left_out.text() == (
+        "Not drawn: 5 vps: CPU only (not practical: training on a CPU-only server, without a GPU)"
+    )
+
+
+def test_the_utilisation_and_checkpointing_chosen_reach_the_engine(qtbot, make_page) -> None:
+    planner = FakePlanner()
+    page = make_page(planner)
+    click_next(qtbot, page)
+    choose_catalog_model(page, "3.1-8B")
+    click_next(qtbot, page)
+    workload = page.wizard.workload_page
+    assert workload.mfu.value() == 40 and workload.checkpointing.isChecked(), "the engine's defaults"
+    workload.mfu.setValue(35)
+    workload.checkpointing.setChecked(False)
+    click_next(qtbot, page)
+    click_next(qtbot, page)
+    qtbot.waitUntil(lambda: bool(planner.requests), timeout=5000)
+    request = planner.requests[0][0]
+    assert (request.mfu, request.activation_checkpointing) == (0.35, False)
+
+
+def test_the_recommendation_reads_as_a_sentence_naming_the_option(qtbot, make_page) -> None:
+    two_h100 = replace(RENT_H100, gpu_count=2)
+    plan = replace(LORA_PLAN, options=(two_h100,), recommendation=Recommendation("rent", 0, ("cheapest",)))
+    page = make_page(FakePlanner(plan=plan))
+    walk_to_result(qtbot, page)
+    assert page.wizard.result_page.recommendation.text() == (
+        "Recommended: option 1, rented GPU server (2 × H100 SXM 80GB)\n• cheapest"
+    )
