@@ -142,7 +142,7 @@ def test_progress_is_reported_about_once_a_second() -> None:
     _run(ScriptedWorkload([RUNNING]), 2.6, on_progress=seen.append)
     assert 2 <= len(seen) <= 4
     assert all(p.phase == "load" and p.total_s == 2.6 for p in seen)
-    assert seen[-1].message == "0 errors, gflops 410"
+    assert seen[-1].message == "0 errors, Achieved 410.0 GFLOPS"  # words and units, as the result shows them
 
 
 @pytest.mark.parametrize(
@@ -174,7 +174,7 @@ def test_a_workload_that_did_not_finish_one_pass_is_inconclusive_and_names_what_
     result = _run(ScriptedWorkload([WorkloadStatus(running=True, iterations=0, metrics=partial)], kind="disk"), 0.3)
     assert result.verdict == "inconclusive"
     assert result.reasons[0].startswith("the workload did not complete one full pass in 0.3 s")
-    assert result.reasons[1].startswith("not measured: rand_read_iops, small_files_per_s (a longer --duration")
+    assert result.reasons[1].startswith("not measured: Random 4 KiB reads, Small files (a longer --duration")
 
 
 def test_a_workload_that_finishes_its_passes_early_ends_the_test_then() -> None:
@@ -187,8 +187,14 @@ def test_a_workload_that_finishes_its_passes_early_ends_the_test_then() -> None:
 
 
 def test_no_session_means_the_guard_saw_nothing_and_the_result_says_so() -> None:
-    result = _run(ScriptedWorkload([RUNNING]), 0.3, guard=SafetyGuard(inventory()))
-    assert "no live session: the guard saw no readings" in result.details["guards_inactive"]
+    result = _run(ScriptedWorkload([RUNNING]), 0.3, guard=SafetyGuard(inventory([gpu_info(0)])))
+    inactive = result.details["guards_inactive"]
+    assert result.details["guards_active"] == []
+    assert "no live session: the guard saw no readings: available RAM above 6.4 GiB" in inactive
+    assert (
+        "no live session: the guard saw no readings: GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C"
+        in inactive
+    )
 
 
 def test_zero_duration_is_refused() -> None:

@@ -113,3 +113,20 @@ def test_stop_ends_every_worker_promptly() -> None:
     assert time.monotonic() - started < 5.0
     assert not final.running and final.failure is None
     assert not (child_pids() - before)
+
+
+def test_a_ctrl_c_sent_to_a_worker_is_left_to_the_parent() -> None:
+    """A terminal's Ctrl+C reaches every process of the group: the worker keeps going until the
+    parent stops it, so no worker prints a KeyboardInterrupt traceback (issue 9 T9 #1)."""
+    before = child_pids()
+    workload = CpuWorkload(workers=1, matrix_size=64)
+    workload.start()
+    poll_until(workload, lambda s: s.iterations > 0)
+    (worker,) = child_pids() - before
+    os.kill(worker, signal.SIGINT)
+    time.sleep(0.5)
+    status = workload.poll()
+    assert status.running and status.failure is None, status
+    final = workload.stop()
+    assert final.failure is None and final.iterations >= status.iterations
+    assert no_new_processes(before)

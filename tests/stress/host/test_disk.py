@@ -204,13 +204,16 @@ OWNER = textwrap.dedent(
 
 
 def test_a_leftover_of_a_killed_run_is_removed_by_the_next_run(tmp_path: Path) -> None:
-    """kill -9 of the process that owns a run: its worker ends too, and the next run removes its folder."""
+    """kill -9 of the process that owns a run and of its worker at once (`kill -9 -PGID`): nothing was
+    left to clean up, so the next run removes the folder. (A worker that outlives its owner removes
+    the folder itself: tests/test_cli_stress.py.)"""
     script = tmp_path / "owner.py"
     script.write_text(OWNER)
     target = tmp_path / "target"
     target.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     owner = subprocess.Popen([sys.executable, str(script), str(target)], stdout=subprocess.PIPE, text=True, env=env)
+    workers: list[int] = []
     try:
         leftover = Path(owner.stdout.readline().strip())  # type: ignore[union-attr]
         deadline = time.monotonic() + 30
@@ -221,6 +224,8 @@ def test_a_leftover_of_a_killed_run_is_removed_by_the_next_run(tmp_path: Path) -
         assert workers
     finally:
         owner.send_signal(signal.SIGKILL)
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
         owner.wait()
         owner.stdout.close()  # type: ignore[union-attr]
     assert leftover.is_dir()
