@@ -354,12 +354,17 @@ def test_a_result_that_cannot_be_saved_is_still_shown_and_exits_2(
     )
 
 
-def test_a_time_scaled_run_says_the_host_guards_saw_no_readings(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_time_scaled_run_says_the_host_guards_saw_no_readings_and_does_not_list_them_active(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, doc, _ = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "10")
-    assert any(
-        line.startswith("time scale 100: only the simulated GPUs are sampled")
-        for line in doc["details"]["guards_inactive"]
+    why = "time scale 100: only the simulated GPUs are sampled, so this guard saw no readings"
+    assert (
+        f"{why}: NVMe drives below their critical temperature (where the drive reports one)"
+        in (doc["details"]["guards_inactive"])
     )
+    assert any(line.startswith(f"{why}: available RAM above ") for line in doc["details"]["guards_inactive"])
+    assert [line[:5] for line in doc["details"]["guards_active"]] == ["GPU 0", "GPU 1"]
 
 
 def test_progress_line_goes_to_stderr_only_on_a_terminal(private_home: Path) -> None:

@@ -41,3 +41,10 @@ def corrupt_disk_read(target_phase: str, target_where: int, phase: str, where: i
     """Data read in `target_phase` at `target_where` (offset or file number; -1 = every read) has a byte changed."""
     if phase == target_phase and target_where in (where, -1):
         data[100] ^= 0xFF
+
+
+def report_disk_full(channel: Any) -> None:
+    """A worker body that meets a disk filled by another program: it reports the abort and ends."""
+    from app.stress.host.disk_phases import DISK_FILLED
+
+    channel.report({"iterations": 0, "errors": 0, "aborted": DISK_FILLED})
