@@ -88,7 +88,7 @@ class SafetyGuard:
             if unsampled is None:
                 active.append(words)
             else:
-                inactive.append(f"{unsampled}: {words}")
+                inactive.append(f"{words} (not watched: {unsampled})")
         return tuple(active), tuple(inactive)
 
     def _guards(self) -> list[tuple[str, bool]]:

@@ -37,16 +37,8 @@ def _fraction_as_percent(value: float) -> str:
     return _number(0, "%")(100 * value)
 
 
-def _whole(unit: str) -> Formatter:
-    """A count: "1 pass", "3 passes" for `pass`; other units unchanged."""
-
-    def show(value: float) -> str:
-        count = round(value)
-        if unit == "pass":
-            return f"{count} {'pass' if count == 1 else 'passes'}"
-        return f"{count} {unit}".rstrip()
-
-    return show
+def _count(value: float) -> str:
+    return str(round(value))
 
 
 LABELS: dict[str, tuple[str, Formatter]] = {
@@ -56,7 +48,7 @@ LABELS: dict[str, tuple[str, Formatter]] = {
     "percent_of_peak": ("Share of peak", _number(0, "%")),
     "gflops": ("Achieved", _number(1, "GFLOPS")),
     "bytes_tested": ("Memory tested", format_bytes),
-    "passes": ("Complete passes", _whole("pass")),
+    "passes": ("Complete passes", _count),
     "seq_write_bytes_per_s": ("Sequential write", format_rate),
     "seq_read_bytes_per_s": ("Sequential read", format_rate),
     "rand_read_iops": ("Random 4 KiB reads", _number(0, "IOPS")),

@@ -195,11 +195,11 @@ def _guard_coverage(guard: SafetyGuard | None, session: LiveSession | None) -> t
     if guard is None:
         return [], ["no safety guard was used"]
     if session is None:
-        unsampled = "no live session: the guard saw no readings"
+        unsampled = "no live session, so the guard saw no readings"
         active, inactive = guard.coverage(gpus_unsampled=unsampled, host_unsampled=unsampled)
     elif session.simulated_only:
         scale = session.engine.options.time_scale
-        why = f"time scale {scale:g}: only the simulated GPUs are sampled, so this guard saw no readings"
+        why = f"at time scale {scale:g} only the simulated GPUs are sampled"
         active, inactive = guard.coverage(host_unsampled=why)
     else:
         active, inactive = guard.coverage()

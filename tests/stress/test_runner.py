@@ -191,10 +191,10 @@ def test_no_session_means_the_guard_saw_nothing_and_the_result_says_so() -> None
     result = _run(ScriptedWorkload([RUNNING]), 0.3, guard=SafetyGuard(inventory([gpu_info(0)])))
     inactive = result.details["guards_inactive"]
     assert result.details["guards_active"] == []
-    assert "no live session: the guard saw no readings: available RAM above 6.4 GiB" in inactive
+    assert "available RAM above 6.4 GiB (not watched: no live session, so the guard saw no readings)" in inactive
     assert (
-        "no live session: the guard saw no readings: GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C"
-        in inactive
+        "GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C (not watched: no live session, so the guard saw"
+        " no readings)" in inactive
     )
 
 
@@ -245,12 +245,12 @@ def test_at_a_time_scale_each_guard_is_listed_once_active_only_if_its_readings_a
     session.simulated_only = True
     guard = SafetyGuard(inventory([gpu_info(0)]))
     result = _run(ScriptedWorkload([RUNNING], kind="gpu", device="gpu0"), 5.0, session=session, guard=guard)
-    why = "time scale 100: only the simulated GPUs are sampled, so this guard saw no readings"
+    why = "not watched: at time scale 100 only the simulated GPUs are sampled"
     assert result.details["guards_active"] == ["GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C"]
     assert result.details["guards_inactive"] == [
         "CPU: no critical temperature is known (the OS reports none); its temperature is not guarded",
-        f"{why}: NVMe drives below their critical temperature (where the drive reports one)",
-        f"{why}: available RAM above 6.4 GiB",
+        f"NVMe drives below their critical temperature (where the drive reports one) ({why})",
+        f"available RAM above 6.4 GiB ({why})",
     ]
     real = _run(ScriptedWorkload([RUNNING]), 0.3, session=FakeSession(), guard=guard)
     assert real.details["guards_active"] == [
