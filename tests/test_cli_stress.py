@@ -17,10 +17,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from app.cli import main
 from app.stress import factory
+from app.stress.host.disk_phases import DISK_FILLED
 from app.stress.records import WorkloadStatus
 from app.stress.simulated_load import SimulatedGpuWorkload
 from tests.stress.fakes import ScriptedWorkload
@@ -86,7 +88,8 @@ def test_readable_output_names_the_verdict_metrics_and_unguarded_limits(capsys: 
     lines = capsys.readouterr().out.splitlines()
     assert re.fullmatch(r"stress gpu on gpu0 \[SIMULATED\]: (PASS|WARN)", lines[0])
     assert lines[1].startswith("  ran 3") and lines[1].endswith(", 0 errors")
-    assert any(line.startswith("  percent_of_peak: ") for line in lines)
+    assert any(re.fullmatch(r"  Share of peak: \d+ %", line) for line in lines)
+    assert any(re.fullmatch(r"  Achieved: \d+\.\d TFLOPS", line) for line in lines)
     assert "  not guarded: CPU: no critical temperature is known" in "\n".join(lines)
 
 
@@ -100,7 +103,7 @@ def test_errors_found_on_a_demo_card_fail_the_test_exit_1(
     status, doc, _ = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "60")
     assert status == 1
     assert doc["verdict"] == "fail" and doc["errors"] > 0
-    assert doc["reasons"][0].startswith(f"{doc['errors']} errors found")
+    assert doc["reasons"][0].startswith(f"{doc['errors']} error{'s' if doc['errors'] > 1 else ''} found")
 
 
 @pytest.mark.parametrize(
@@ -145,7 +148,26 @@ def test_host_tests_run_the_factorys_workload_with_the_given_options(
         (["ram", "--size", "lots"], "'lots' is not a number of bytes"),
         (["disk"], "the disk test needs --path DIR"),
         (["disk", "--path", "/nonexistent/scratch"], "--path /nonexistent/scratch: no such folder"),
+        (["disk", "--path", "/etc/hostname"], "--path /etc/hostname: is a file, not a folder"),
         (["cpu", "--path", "/tmp"], "--path is for the disk test, not cpu"),
+        (["cpu", "--device", "1"], "--device is for the gpu and vram tests, not cpu"),
+        (["ram", "--device", "0"], "--device is for the gpu and vram tests, not ram"),
+        (["disk", "--device", "0", "--path", "/tmp"], "--device is for the gpu and vram tests, not disk"),
+        (
+            ["cpu", "--demo", "--time-scale", "100"],
+            "--time-scale works only for the simulated GPU tests (gpu, vram): the cpu test loads this machine's"
+            " real hardware, in real time",
+        ),
+        (["ram", "--demo", "--time-scale", "10"], "--time-scale works only for the simulated GPU tests"),
+        (["disk", "--demo", "--time-scale", "10", "--path", "/tmp"], "--time-scale works only for the simulated"),
+        (
+            ["disk", "--path", "/tmp", "--size", "1000000000000"],
+            "not enough free space in /tmp: ",  # 1 TB does not fit on this machine's disk with its margin
+        ),
+        (
+            ["vram", "--demo", "rtx3090", "--size", "100000000000"],
+            "--size 100000000000: SIMULATED GPU 0: asked to test 95367 MiB of VRAM but only",
+        ),
         (["gpu", "--size", "10"], "--size is for the vram, ram and disk tests, not gpu"),
         (["gpu", "--time-scale", "10"], "--time-scale needs --demo"),
         (["gpu", "--demo", "rtx9999"], "unknown demo GPU rtx9999"),
@@ -171,6 +193,104 @@ def _exit_status(argv: list[str]) -> int:
         return main(argv)
     except SystemExit as exited:
         return int(exited.code or 0)
+
+
+def test_a_full_disk_refusal_leaves_the_folder_as_it_was_and_saves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, private_home: Path
+) -> None:
+    folder = tmp_path / "drive"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("the user's file")
+    assert _exit_status(["stress", "disk", "--path", str(folder), "--size", "1000000000000"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"aiwm: error: not enough free space in {folder}: ")
+    assert [p.name for p in folder.iterdir()] == ["keep.txt"]
+    assert _stored(private_home) == []
+
+
+def test_a_disk_that_fills_up_mid_run_aborts_the_test_with_the_reason_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Another program filled the disk: the drive is not at fault, so the test is aborted, not failed."""
+    filled = WorkloadStatus(False, 0, 0, {"seq_write_bytes_per_s": None}, abort_reason=DISK_FILLED)
+
+    def filling(*_: Any) -> ScriptedWorkload:
+        return ScriptedWorkload([WorkloadStatus(True), filled], kind="disk", device=str(tmp_path))
+
+    monkeypatch.setattr(factory, "make_workload", filling)
+    status, doc, _ = _json_run(capsys, "disk", "--path", str(tmp_path), "--duration", "30")
+    assert status == 3
+    assert (doc["verdict"], doc["abort_reason"], doc["errors"]) == (
+        "aborted",
+        "the disk filled up (another program wrote to it)",
+        0,
+    )
+    assert doc["reasons"] == ["aborted: the disk filled up (another program wrote to it)"]
+
+
+def test_host_tests_with_demo_are_real_results_not_labelled_simulated(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--demo simulates GPUs only: a CPU test run beside them loads the real CPU."""
+
+    def real_cpu(*_: Any) -> ScriptedWorkload:
+        return ScriptedWorkload([WorkloadStatus(True, 4, 0, {"gflops": 350.0})])
+
+    monkeypatch.setattr(factory, "make_workload", real_cpu)
+    status, doc, err = _json_run(capsys, "cpu", "--demo", "--duration", "1")
+    assert status == 0 and doc["simulated"] is False and "simulated" not in doc["details"]
+    assert "SIMULATED" not in err
+    assert main(["stress", "cpu", "--demo", "--duration", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "SIMULATED" not in captured.out + captured.err
+
+
+def test_text_output_names_metrics_in_words_and_units(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """2 988 000 000 B/s is 3.0 GB/s (decimal, as disks are rated); 44 280 IOPS; one iteration is singular."""
+    metrics = {
+        "seq_write_bytes_per_s": 2.988e9,
+        "seq_read_bytes_per_s": 3.41e9,
+        "rand_read_iops": 44280.4,
+        "rand_read_p50_ms": 0.0871,
+        "rand_read_p99_ms": 0.2349,
+        "small_files_per_s": 15012.6,
+    }
+
+    def disk(*_: Any) -> ScriptedWorkload:
+        return ScriptedWorkload([WorkloadStatus(False, 1, 0, metrics)], kind="disk", device=str(tmp_path))
+
+    monkeypatch.setattr(factory, "make_workload", disk)
+    assert main(["stress", "disk", "--path", str(tmp_path), "--duration", "5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  ran 0.0 s, 0 errors" or re.fullmatch(r"  ran \d+\.\d s, 0 errors", lines[1])
+    assert lines[2:8] == [
+        "  Sequential write: 3.0 GB/s",
+        "  Sequential read: 3.4 GB/s",
+        "  Random 4 KiB reads: 44280 IOPS",
+        "  Random read median latency: 0.09 ms",
+        "  Random read p99 latency: 0.23 ms",
+        "  Small files: 15013 files/s",
+    ]
+    assert re.fullmatch(r"  - 0 errors in \d+\.\d s \(1 iteration\)", lines[8])
+
+
+def test_a_ram_size_above_the_safe_share_is_said_on_stderr_and_in_the_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """8 GiB asked on a machine with 2 GiB + 32 MiB available (16 GiB total): the 2 GiB floor leaves 32 MiB."""
+    from app.stress import host_workloads
+    from app.stress.host.ram import MemoryFigures, RamWorkload
+
+    tight = MemoryFigures(total=16 * 2**30, available=2 * 2**30 + 32 * 2**20)
+    monkeypatch.setattr(host_workloads, "RamWorkload", lambda size: RamWorkload(size, memory=lambda: tight, workers=1))
+    assert main(["stress", "ram", "--size", str(8 * 2**30), "--duration", "2"]) == 0
+    captured = capsys.readouterr()
+    note = "--size 8589934592 is above the safe share of available memory: capped at 32.00 MiB (33554432 bytes)"
+    assert f"aiwm: note: {note}" in captured.err
+    assert f"  note: {note}" in captured.out
+    assert "  Memory tested: 32.00 MiB" in captured.out.splitlines()
 
 
 def test_no_gpu_message_suggests_demo(capsys: pytest.CaptureFixture[str]) -> None:
@@ -234,12 +354,15 @@ def test_a_result_that_cannot_be_saved_is_still_shown_and_exits_2(
     )
 
 
-def test_a_time_scaled_run_says_the_host_guards_saw_no_readings(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_time_scaled_run_says_the_host_guards_saw_no_readings_and_does_not_list_them_active(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, doc, _ = _json_run(capsys, "gpu", "--demo", "--time-scale", "100", "--duration", "10")
-    assert any(
-        line.startswith("time scale 100: only the simulated GPUs are sampled")
-        for line in doc["details"]["guards_inactive"]
-    )
+    why = "(not watched: at time scale 100 only the simulated GPUs are sampled)"
+    inactive = doc["details"]["guards_inactive"]
+    assert f"NVMe drives below their critical temperature (where the drive reports one) {why}" in inactive
+    assert any(re.fullmatch(rf"available RAM above \d+\.\d GiB {re.escape(why)}", line) for line in inactive)
+    assert [line[:5] for line in doc["details"]["guards_active"]] == ["GPU 0", "GPU 1"]
 
 
 def test_progress_line_goes_to_stderr_only_on_a_terminal(private_home: Path) -> None:
@@ -266,3 +389,76 @@ def test_progress_line_goes_to_stderr_only_on_a_terminal(private_home: Path) -> 
     assert re.search(rb"\raiwm: \d+/25 s, 0 errors", terminal.replace(b"\x1b[2K", b""))
     piped = subprocess.run(command, capture_output=True, env=env, timeout=60, check=False, text=True)
     assert "/25 s" not in piped.stderr
+
+
+def _workers_of(pid: int) -> list[psutil.Process]:
+    """The spawned worker processes of `pid` (multiprocessing's resource tracker left out)."""
+    workers = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            line = " ".join(child.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if "spawn_main" in line:
+            workers.append(child)
+    return workers
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["cpu"], ["ram", "--size", str(64 * 2**20)], ["disk", "--size", str(64 * 2**20), "--path", "{tmp}"]],
+    ids=["cpu", "ram", "disk"],
+)
+def test_ctrl_c_to_the_whole_process_group_stops_a_host_test_without_a_worker_traceback(
+    private_home: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """What a terminal does on Ctrl+C: SIGINT to every process of the foreground group, workers
+    included (T9 #1: `setsid timeout -s INT 3 aiwm stress cpu --duration 20`)."""
+    env = {**os.environ, "AIWM_NVML_LIBRARY": NO_NVML, "AIWM_HOME": str(private_home)}
+    command = [sys.executable, "-m", "app", "stress", *[a.replace("{tmp}", str(tmp_path)) for a in args]]
+    with subprocess.Popen(
+        [*command, "--duration", "120", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # its own process group, as a shell job has
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not _workers_of(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _workers_of(process.pid), "no worker process started"
+        time.sleep(2.0)  # the workers are in their loops
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    doc = json.loads(out)
+    assert doc["verdict"] == "aborted" and doc["abort_reason"].startswith("cancelled after")
+    assert doc["details"].get("crashed") is None and "failed" not in " ".join(doc["reasons"])
+    (saved,) = _stored(private_home)
+    assert err.strip().splitlines()[-1] == f"aiwm: result saved to {saved}"
+    if args[0] == "disk":
+        assert list(tmp_path.glob(".aiwm-stress-*")) == []
+
+
+def test_a_disk_test_killed_with_sigkill_leaves_no_file_behind(private_home: Path, tmp_path: Path) -> None:
+    """kill -9 of the command mid-write: its worker sees the pipe close and removes the scratch folder (T9 #12)."""
+    env = {**os.environ, "AIWM_NVML_LIBRARY": NO_NVML, "AIWM_HOME": str(private_home)}
+    command = [sys.executable, "-m", "app", "stress", "disk", "--path", str(tmp_path), "--size", str(256 * 2**20)]
+    with subprocess.Popen(
+        [*command, "--duration", "120"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".aiwm-stress-*/sequential.bin")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob(".aiwm-stress-*/sequential.bin")), "the test file never appeared"
+        workers = _workers_of(process.pid)
+        process.kill()
+        process.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while list(tmp_path.glob(".aiwm-stress-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".aiwm-stress-*")) == []
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == []

@@ -167,3 +167,19 @@ def test_an_unusable_data_folder_stops_the_test_before_it_starts(
     assert main(["thermal", "--demo", "rtx4090", *FAST]) == 2
     assert "is not a folder" in capsys.readouterr().err
     assert workloads == []
+
+
+def test_help_says_what_the_test_does_its_bounds_and_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    """T9 #19: as `aiwm stress --help` does."""
+    with pytest.raises(SystemExit):
+        main(["thermal", "--help"])
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "Cooling test of one GPU or the CPU: an idle baseline, full load, then a cooldown" in flat
+    assert "seconds of full load (more than 0, at most 86400; default 600)" in flat
+    assert "seconds of idle baseline first (0 to 3600; default 60)" in flat
+    assert "seconds of cooldown after the load (0 to 3600; default 300)" in flat
+    assert "0.01 to 1000" in flat  # --time-scale
+    assert (
+        "exit status: 0 pass, warn or inconclusive; 1 fail; 2 bad input; 3 aborted (the safety guard stopped the"
+        " test before the load); 130 Ctrl+C (stopped, saved as aborted)"
+    ) in flat

@@ -181,16 +181,48 @@ def _phase_seconds(text: str) -> float:
     return value
 
 
+THERMAL_DESCRIPTION = (
+    "Cooling test of one GPU or the CPU: an idle baseline, full load, then a cooldown, under the safety guard."
+    " Reports idle, peak and steady temperature, the time to steady state and the fitted time constant,"
+    " the headroom to the slowdown temperature, clock drop, sustained performance, throttle time, power"
+    " against the limit, effective °C per W and the cooldown time; a verdict (PASS, WARN, FAIL or"
+    " INCONCLUSIVE, with reasons); and a comparison with this machine's earlier runs. The aiwm.thermal/1"
+    " result is saved in the data folder (tests/thermal/). With --demo a simulated GPU takes the load and"
+    " --time-scale K runs it K times faster; the CPU is real hardware and runs in real time."
+)
+THERMAL_EPILOG = (
+    "exit status: 0 pass, warn or inconclusive; 1 fail; 2 bad input; 3 aborted (the safety guard stopped"
+    " the test before the load); 130 Ctrl+C (stopped, saved as aborted)"
+)
+
+
 def _add_thermal(thermal: argparse.ArgumentParser) -> None:
-    thermal.add_argument("--device", type=_thermal_device, default="gpu0", help="gpu0, gpu1, … or cpu (default gpu0)")
     thermal.add_argument(
-        "--duration", type=_load_seconds, default=600.0, metavar="S", help="seconds of full load (default 600)"
+        "--device",
+        type=_thermal_device,
+        default="gpu0",
+        help="gpu0, gpu1, … (as NVML numbers them) or cpu (default gpu0)",
     )
     thermal.add_argument(
-        "--idle", type=_phase_seconds, default=60.0, metavar="S", help="seconds of idle baseline first (default 60)"
+        "--duration",
+        type=_load_seconds,
+        default=600.0,
+        metavar="S",
+        help=f"seconds of full load (more than 0, at most {MAX_THERMAL_LOAD_S:g}; default 600)",
     )
     thermal.add_argument(
-        "--cooldown", type=_phase_seconds, default=300.0, metavar="S", help="seconds of cooldown after (default 300)"
+        "--idle",
+        type=_phase_seconds,
+        default=60.0,
+        metavar="S",
+        help=f"seconds of idle baseline first (0 to {MAX_THERMAL_PHASE_S:g}; default 60)",
+    )
+    thermal.add_argument(
+        "--cooldown",
+        type=_phase_seconds,
+        default=300.0,
+        metavar="S",
+        help=f"seconds of cooldown after the load (0 to {MAX_THERMAL_PHASE_S:g}; default 300)",
     )
     thermal.add_argument("--json", action="store_true", help="print the aiwm.thermal/1 JSON document")
     _add_demo(thermal)
@@ -250,7 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check the frameworks in these Python interpreters or venv/conda folders",
     )
     _add_demo(doctor, time_scale=False)
-    _add_thermal(commands.add_parser("thermal", help="cooling test: idle, full load, cooldown; verdict and metrics"))
+    _add_thermal(
+        commands.add_parser(
+            "thermal",
+            help="cooling test: idle, full load, cooldown; verdict and metrics",
+            description=THERMAL_DESCRIPTION,
+            epilog=THERMAL_EPILOG,
+        )
+    )
     from app.cli.stress import add_stress_parser
 
     add_stress_parser(commands, _add_demo, _seconds)

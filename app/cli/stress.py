@@ -31,6 +31,7 @@ MAX_STRESS_DURATION_S = 24 * 3600.0  # a day: the longest burn-in anyone plans; 
 DEFAULT_STRESS_DURATION_S = 60.0
 EXIT_FAIL = 1
 EXIT_ABORTED = 3
+HOST_TESTS = ("cpu", "ram", "disk")  # real hardware whatever the engine: never simulated, never time-scaled
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -54,9 +55,21 @@ def add_stress_parser(commands: Any, add_demo: Any, seconds: Any) -> None:
         metavar="S",
         help=f"seconds of load (more than 0, at most {MAX_STRESS_DURATION_S:g}; default {DEFAULT_STRESS_DURATION_S:g})",
     )
-    stress.add_argument("--device", type=_index, default=0, metavar="N", help="the GPU's index as NVML numbers it")
+    stress.add_argument(
+        "--device",
+        type=_index,
+        default=None,
+        metavar="N",
+        help="gpu and vram tests: the GPU's index as NVML numbers it (default 0)",
+    )
     stress.add_argument("--path", type=Path, metavar="DIR", help="disk test: an existing writable folder")
-    stress.add_argument("--size", type=_size, metavar="BYTES", help="bytes to test (vram, ram, disk)")
+    stress.add_argument(
+        "--size",
+        type=_size,
+        metavar="BYTES",
+        help="bytes to test: vram (refused above the free VRAM less a margin), ram (capped at the safe share,"
+        " said on standard error), disk (the test file; refused when it would not leave the free-space margin)",
+    )
     stress.add_argument("--json", action="store_true", help="print the aiwm.stress/1 JSON document")
     add_demo(stress)
 
@@ -86,6 +99,11 @@ def check_stress_arguments(args: argparse.Namespace) -> None:
     if not 0 < args.duration <= MAX_STRESS_DURATION_S:
         raise UserError(f"--duration {args.duration:g} must be more than 0 and at most {MAX_STRESS_DURATION_S:g} s")
     engine_options(args)  # --time-scale only with --demo
+    if args.time_scale != 1.0 and args.test in HOST_TESTS:
+        raise UserError(
+            f"--time-scale works only for the simulated GPU tests (gpu, vram): the {args.test} test loads this"
+            " machine's real hardware, in real time"
+        )
     if args.demo is not None:
         from app.core.gpu.catalog import parse_demo_profiles
 
@@ -96,6 +114,8 @@ def check_stress_arguments(args: argparse.Namespace) -> None:
         raise UserError(f"--path is for the disk test, not {args.test}")
     if args.size is not None and args.test in ("gpu", "cpu"):
         raise UserError(f"--size is for the vram, ram and disk tests, not {args.test}")
+    if args.device is not None and args.test in HOST_TESTS:
+        raise UserError(f"--device is for the gpu and vram tests, not {args.test}")
     from app.core.paths import data_dir
 
     data_dir()  # the result is saved there: a bad AIWM_HOME stops the test before it starts
@@ -104,6 +124,8 @@ def check_stress_arguments(args: argparse.Namespace) -> None:
 def _check_folder(path: Path | None) -> None:
     if path is None:
         raise UserError("the disk test needs --path DIR: an existing folder on the drive to test")
+    if path.exists() and not path.is_dir():
+        raise UserError(f"--path {path}: is a file, not a folder")
     if not path.is_dir():
         raise UserError(f"--path {path}: no such folder")
     if not os.access(path, os.W_OK | os.X_OK):
@@ -138,10 +160,13 @@ def _run_test(args: argparse.Namespace) -> tuple[StressResult, int | None]:
     from app.stress.runner import run_stress
 
     with open_engine(args) as engine:
-        workload = make_workload(args.test, engine, args.device, args.path, args.size)
+        device = 0 if args.device is None else args.device
+        workload = make_workload(args.test, engine, device, args.path, args.size)
         session = LiveSession(engine, AlertSettings())
-        label = " on SIMULATED GPUs" if engine.simulated else ""
+        label = " on SIMULATED GPUs" if getattr(workload, "simulated", False) else ""
         say(f"aiwm: stress {args.test}{label} for {args.duration:g} s (Ctrl+C stops it)")
+        for note in getattr(workload, "notes", ()):
+            say(f"aiwm: note: {note}")
         progress = _progress_printer()
         with _cancel_on_signals() as stop:
             session.start()
@@ -174,20 +199,23 @@ def _show(args: argparse.Namespace, document: dict[str, Any], result: StressResu
 
 
 def result_lines(result: StressResult) -> list[str]:
-    """The result in words: verdict, errors, metrics (n/a where unmeasured), reasons."""
+    """The result in words: verdict, errors, each metric in words and units (n/a where unmeasured),
+    reasons, notes (a size capped) and the limits no guard watched."""
+    from app.stress.metric_text import metric_line, plural
+
     simulated = " [SIMULATED]" if result.simulated else ""
     lines = [f"stress {result.kind} on {result.device}{simulated}: {result.verdict.upper()}"]
-    lines.append(f"  ran {result.duration_s:.1f} s, {result.errors} errors")
-    for name, value in result.metrics.items():
-        lines.append(f"  {name}: {'n/a' if value is None else f'{value:.4g}'}")
+    lines.append(f"  ran {result.duration_s:.1f} s, {plural(result.errors, 'error')}")
+    lines += [f"  {metric_line(name, value)}" for name, value in result.metrics.items()]
     lines += [f"  - {reason}" for reason in result.reasons]
-    lines += [f"  not guarded: {words}" for words in _inactive(result)]
+    lines += [f"  note: {note}" for note in _strings(result.details.get("notes"))]
+    lines += [f"  not guarded: {words}" for words in _strings(result.details.get("guards_inactive"))]
     return lines
 
 
-def _inactive(result: StressResult) -> list[str]:
-    inactive = result.details.get("guards_inactive", [])
-    return [str(x) for x in inactive] if isinstance(inactive, list) else []
+def _strings(value: object) -> list[str]:
+    """A details entry that holds a list of sentences (absent or malformed: none)."""
+    return [str(x) for x in value] if isinstance(value, list | tuple) else []
 
 
 def _progress_printer() -> Any:

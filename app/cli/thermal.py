@@ -44,7 +44,7 @@ def thermal_command(args: argparse.Namespace) -> int:
     except BaseException:
         engine.close()
         raise
-    label = " SIMULATED" if engine.simulated else ""
+    label = " SIMULATED" if engine.simulated and plan.device != "cpu" else ""  # the CPU is real, even with --demo
     say(
         f"aiwm: cooling test of{label} {plan.device}: {plan.idle_s:g} s idle, {plan.load_s:g} s load,"
         f" {plan.cooldown_s:g} s cooldown (Ctrl+C cancels)"

@@ -60,13 +60,7 @@ class SafetyGuard:
 
     def active(self) -> tuple[str, ...]:
         """The guards that can act on this machine, in words, for the result's details."""
-        words = (_gpu_guard_words(gpu, self.limits.gpu_margin_c) for gpu in self.inventory.gpus)
-        out = [w for w in words if w is not None]
-        if self.limits.cpu_critical_c is not None:
-            out.append(f"CPU below critical {self.limits.cpu_critical_c:g} °C − {self.limits.cpu_margin_c:g} °C")
-        out.append("NVMe drives below their critical temperature (where the drive reports one)")
-        out.append(f"available RAM above {_gib(self.ram_floor_bytes())} GiB")
-        return tuple(out)
+        return tuple(words for words, _ in self._guards())
 
     def inactive(self) -> tuple[str, ...]:
         """The guards that cannot act here, and why: said once, in the result's details."""
@@ -78,6 +72,36 @@ class SafetyGuard:
         if self.limits.cpu_critical_c is None:
             out.append("CPU: no critical temperature is known (the OS reports none); its temperature is not guarded")
         return tuple(out)
+
+    def coverage(
+        self, gpus_unsampled: str | None = None, host_unsampled: str | None = None
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(active, inactive) for one run, each guard in exactly one of them.
+
+        `gpus_unsampled` / `host_unsampled` say why this run samples no GPU / no CPU, memory and
+        drive readings (no live session; a time-scaled run samples only the simulated GPUs): a
+        guard that sees no readings is not active, whatever the machine reports.
+        """
+        active, inactive = [], list(self.inactive())
+        for words, on_gpu in self._guards():
+            unsampled = gpus_unsampled if on_gpu else host_unsampled
+            if unsampled is None:
+                active.append(words)
+            else:
+                inactive.append(f"{words} (not watched: {unsampled})")
+        return tuple(active), tuple(inactive)
+
+    def _guards(self) -> list[tuple[str, bool]]:
+        """Each guard that could act here, in words, and whether it watches a GPU (else the host)."""
+        words = (_gpu_guard_words(gpu, self.limits.gpu_margin_c) for gpu in self.inventory.gpus)
+        out = [(w, True) for w in words if w is not None]
+        if self.limits.cpu_critical_c is not None:
+            out.append(
+                (f"CPU below critical {self.limits.cpu_critical_c:g} °C − {self.limits.cpu_margin_c:g} °C", False)
+            )
+        out.append(("NVMe drives below their critical temperature (where the drive reports one)", False))
+        out.append((f"available RAM above {_gib(self.ram_floor_bytes())} GiB", False))
+        return out
 
     def ram_floor_bytes(self) -> int:
         """The least available memory a test may leave: max(2 GiB, 10 % of the total)."""

@@ -28,6 +28,9 @@ class WorkloadStatus:
     metrics: Mapping[str, float | None] = field(default_factory=dict)  # e.g. {"tflops": 71.2}
     details: Mapping[str, object] = field(default_factory=dict)  # first failing address, per-core errors
     failure: str | None = None  # the workload itself failed (worker crashed, CUDA error): why
+    # The workload could not go on for a reason outside the hardware under test (another program
+    # filled the disk): the test is aborted with this reason, not failed.
+    abort_reason: str | None = None
 
 
 class Workload(Protocol):

@@ -17,6 +17,7 @@ from app.core.clock import Clock, SystemClock, iso_utc
 from app.core.sampling.live import LiveSession
 from app.core.sampling.sample import Sample
 from app.stress.guard import SafetyGuard
+from app.stress.metric_text import label, plural, value_text
 from app.stress.records import Progress, StressResult, Workload, WorkloadStatus
 from app.stress.verdict import Outcome, judge
 
@@ -51,6 +52,7 @@ class _Run:
     duration_s: float
     status: WorkloadStatus
     failure: str | None = None
+    abort_reason: str | None = None  # the workload could not go on (another program filled the disk)
     ended_s: float | None = None  # when the load ended, before the workload was stopped
 
     def elapsed_s(self) -> float:
@@ -75,7 +77,7 @@ def run_stress(
     if session is not None and watch is not None:
         session.subscribe(on_sample=watch)
     run = _Run(clock, clock.monotonic(), duration_s, WorkloadStatus(running=False))
-    started_at = iso_utc(clock.to_wall(run.started_s))
+    started_at = iso_utc(time.time())  # real UTC: a time-scaled engine clock runs ahead of the wall
     try:
         run.failure = _call_workload(workload.start)
         if run.failure is None:
@@ -115,6 +117,9 @@ def _poll_until_done(
         if run.status.failure is not None:
             run.failure = run.status.failure
             return
+        if run.status.abort_reason is not None:
+            run.abort_reason = run.status.abort_reason
+            return
         elapsed = run.elapsed_s()
         if cancel.is_set() or (watch is not None and watch.reason) or elapsed >= run.duration_s:
             return
@@ -138,8 +143,9 @@ def _stop(workload: Workload, run: _Run) -> WorkloadStatus:
 
 
 def _progress_words(status: WorkloadStatus) -> str:
-    shown = ", ".join(f"{k} {v:.4g}" for k, v in status.metrics.items() if v is not None)
-    return f"{status.errors} errors" + (f", {shown}" if shown else "")
+    """ "0 errors, Achieved 350.1 GFLOPS": the measured metrics in words and units, as the result shows them."""
+    shown = ", ".join(f"{label(k)} {value_text(k, v)}" for k, v in status.metrics.items() if v is not None)
+    return plural(status.errors, "error") + (f", {shown}" if shown else "")
 
 
 def _result(
@@ -160,12 +166,14 @@ def _result(
         failure=run.failure or final.failure,
         cancelled=cancel.is_set(),
         guard_reason=watch.reason if watch is not None else None,
+        workload_abort=run.abort_reason or final.abort_reason,
         iterations=max(run.status.iterations, final.iterations),
         elapsed_s=elapsed,
         metrics=metrics,
     )
     verdict, reasons, abort_reason = judge(outcome)
-    simulated = bool(getattr(workload, "simulated", False)) or (session is not None and session.engine.simulated)
+    # Only a simulated GPU's load is simulated: a CPU, RAM or disk test run with --demo is real.
+    simulated = bool(getattr(workload, "simulated", False))
     return StressResult(
         kind=workload.kind,
         device=workload.device,
@@ -181,22 +189,30 @@ def _result(
     )
 
 
+def _guard_coverage(guard: SafetyGuard | None, session: LiveSession | None) -> tuple[list[str], list[str]]:
+    """Which guards watched this run and which could not, each guard in one list only: a guard whose
+    readings were not sampled (no session; at a time scale only the simulated GPUs are) is inactive."""
+    if guard is None:
+        return [], ["no safety guard was used"]
+    if session is None:
+        unsampled = "no live session, so the guard saw no readings"
+        active, inactive = guard.coverage(gpus_unsampled=unsampled, host_unsampled=unsampled)
+    elif session.simulated_only:
+        scale = session.engine.options.time_scale
+        why = f"at time scale {scale:g} only the simulated GPUs are sampled"
+        active, inactive = guard.coverage(host_unsampled=why)
+    else:
+        active, inactive = guard.coverage()
+    return list(active), list(inactive)
+
+
 def _details(
     run: _Run, final: WorkloadStatus, guard: SafetyGuard | None, session: LiveSession | None, simulated: bool
 ) -> dict[str, object]:
     details: dict[str, object] = {**run.status.details, **final.details}
     details["planned_duration_s"] = run.duration_s
     details["iterations"] = max(run.status.iterations, final.iterations)
-    details["guards_active"] = list(guard.active()) if guard is not None else []
-    inactive = list(guard.inactive()) if guard is not None else ["no safety guard was used"]
-    if session is None and guard is not None:
-        inactive.append("no live session: the guard saw no readings")
-    elif session is not None and session.simulated_only:
-        inactive.append(
-            f"time scale {session.engine.options.time_scale:g}: only the simulated GPUs are sampled, so the"
-            " CPU, RAM and NVMe guards saw no readings"
-        )
-    details["guards_inactive"] = inactive
+    details["guards_active"], details["guards_inactive"] = _guard_coverage(guard, session)
     if session is not None:
         details["time_scale"] = session.engine.options.time_scale
         details["sampled_sources"] = session.sources_label

@@ -2,9 +2,11 @@
 a real burn would, from the card's own model, so every verdict runs end to end without a GPU.
 
 Achieved TFLOPS follow the simulated SM clock: the catalog's FP32 peak × (SM clock / boost clock)
-× load, so power capping and thermal slowdown show as lost TFLOPS. A test can make the run find
-errors (`corrupt_after_s`) or fail (`fail_after_s`) to check the verdicts. Everything it reports
-says SIMULATED.
+× load, so power capping and thermal slowdown show as lost TFLOPS. The VRAM test covers the
+card's memory less the real test's margin (or `size_bytes`, refused above that, as on a real card)
+and counts complete pattern passes at a plausible rate. A test can make the run find errors
+(`corrupt_after_s`) or fail (`fail_after_s`) to check the verdicts. Everything it reports says
+SIMULATED.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.clock import Clock
+from app.core.errors import UserError
 from app.core.gpu.catalog import GpuSpec, peak_tflops
 from app.core.gpu.simulated_backend import SimulatedBackend
+from app.stress.gpu.failures import StressFailure
+from app.stress.gpu.vram import safe_test_bytes
 from app.stress.records import Kind, WorkloadStatus
 
 GIB = 2**30
 FULL_LOAD = 1.0
-VRAM_SHARE = 0.9  # the share of VRAM a test holds: gpu-burn's default USEMEM 0.9 (research notes §1)
 BURN_VRAM_BYTES = 2 * GIB  # the compute burn's matrices
 # A pattern pass writes every byte and reads it back several times (walking ones, own address,
 # moving inversions, random): about a tenth of a ~1 TB/s card's bandwidth is a plausible net rate.
@@ -39,7 +43,7 @@ class _Progress:
     started_s: float
     last_s: float
     flop_tflops_s: float = 0.0  # TFLOPS × seconds, for the mean over the run
-    bytes_tested: float = 0.0
+    bytes_checked: float = 0.0  # pattern bytes written and read back, all passes together
     iterations: int = 0
     errors: int = 0
     first_error_s: float | None = None
@@ -57,9 +61,12 @@ class SimulatedGpuWorkload:
         peak_tflops: float | None = None,
         corrupt_after_s: float | None = None,
         fail_after_s: float | None = None,
+        size_bytes: int | None = None,
     ) -> None:
         if kind not in ("gpu", "vram"):
             raise ValueError(f"a simulated GPU runs gpu or vram tests, not {kind}")
+        if size_bytes is not None and kind != "vram":
+            raise ValueError("size_bytes is for the vram test")
         self.backend = backend
         self.index = index
         self.kind: Kind = kind
@@ -70,7 +77,7 @@ class SimulatedGpuWorkload:
         spec = backend.gpus[index].profile.spec
         self.peak_tflops = peak_tflops if peak_tflops is not None else catalog_peak_tflops(spec)
         self._boost_clock_mhz = spec.boost_clock_mhz
-        self._vram_bytes = int(spec.vram_total_bytes * VRAM_SHARE) if kind == "vram" else BURN_VRAM_BYTES
+        self._vram_bytes = _vram_test_bytes(spec, index, size_bytes) if kind == "vram" else BURN_VRAM_BYTES
         self._progress: _Progress | None = None
         self._stopped: WorkloadStatus | None = None
 
@@ -97,8 +104,8 @@ class SimulatedGpuWorkload:
         dt = max(0.0, now - progress.last_s)
         if tflops_now is not None:
             progress.flop_tflops_s += tflops_now * dt
-        progress.bytes_tested += VRAM_TEST_BYTES_PER_S * dt if self.kind == "vram" else 0.0
-        progress.iterations += 1
+        progress.bytes_checked += VRAM_TEST_BYTES_PER_S * dt if self.kind == "vram" else 0.0
+        progress.iterations = self._passes(progress) if self.kind == "vram" else progress.iterations + 1
         progress.last_s = now
         elapsed = now - progress.started_s
         if self.corrupt_after_s is not None and elapsed >= self.corrupt_after_s:
@@ -125,6 +132,10 @@ class SimulatedGpuWorkload:
             )
         return self._stopped
 
+    def _passes(self, progress: _Progress) -> int:
+        """Complete pattern passes over the tested VRAM so far."""
+        return int(progress.bytes_checked // self._vram_bytes)
+
     def _tflops_now(self) -> float | None:
         """Peak × (SM clock / boost clock) × load, from the card's latest reading."""
         if self.peak_tflops is None:
@@ -148,7 +159,8 @@ class SimulatedGpuWorkload:
 
     def _metrics(self, progress: _Progress) -> dict[str, float | None]:
         if self.kind == "vram":
-            return {"bytes_tested": float(progress.bytes_tested)}
+            covered = min(self._vram_bytes, int(progress.bytes_checked))
+            return {"bytes_tested": covered, "passes": self._passes(progress)}
         elapsed = progress.last_s - progress.started_s
         tflops = progress.flop_tflops_s / elapsed if elapsed > 0 and self.peak_tflops is not None else None
         percent = None if tflops is None or not self.peak_tflops else 100.0 * tflops / self.peak_tflops
@@ -166,3 +178,13 @@ class SimulatedGpuWorkload:
             details["first_error_at_s"] = round(progress.first_error_s, 3)
             details["injected_fault"] = f"{SIMULATED} corruption injected after {self.corrupt_after_s:g} s"
         return details
+
+
+def _vram_test_bytes(spec: GpuSpec, index: int, size_bytes: int | None) -> int:
+    """What the real VRAM test would cover on this card with nothing else on it: its memory less
+    the margin (10 % or 512 MiB); a `size_bytes` above that is refused in one line, as on a real card."""
+    total = spec.vram_total_bytes
+    try:
+        return safe_test_bytes(total, total, size_bytes)
+    except StressFailure as refused:
+        raise UserError(f"--size {size_bytes}: {SIMULATED} GPU {index}: {refused}") from None

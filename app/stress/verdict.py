@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.stress.metric_text import label, plural
 from app.stress.records import Kind, Verdict
 
 # DCGM's targeted_stress passes when the achieved rate is at least 0.95 × its target, and the
@@ -32,6 +33,7 @@ class Outcome:
     iterations: int
     elapsed_s: float
     metrics: Mapping[str, float | None]
+    workload_abort: str | None = None  # the workload could not go on for a reason outside the hardware
 
 
 def judge(outcome: Outcome) -> tuple[Verdict, tuple[str, ...], str | None]:
@@ -47,12 +49,15 @@ def judge(outcome: Outcome) -> tuple[Verdict, tuple[str, ...], str | None]:
     warn = _warn_reasons(outcome)
     if warn:
         return "warn", warn, None
-    return "pass", (f"0 errors in {outcome.elapsed_s:.1f} s ({outcome.iterations} iterations)", *_notes(outcome)), None
+    done = plural(outcome.iterations, "iteration")
+    return "pass", (f"0 errors in {outcome.elapsed_s:.1f} s ({done})", *_notes(outcome)), None
 
 
 def _abort_reason(outcome: Outcome) -> str | None:
     if outcome.guard_reason is not None:
         return f"safety guard: {outcome.guard_reason}"
+    if outcome.workload_abort is not None:
+        return outcome.workload_abort
     if outcome.cancelled:
         return f"cancelled after {outcome.elapsed_s:.1f} s"
     return None
@@ -61,9 +66,8 @@ def _abort_reason(outcome: Outcome) -> str | None:
 def _fail_reasons(outcome: Outcome) -> tuple[str, ...]:
     reasons = []
     if outcome.errors > 0:
-        reasons.append(
-            f"{outcome.errors} errors found (computation or pattern mismatches) in {outcome.elapsed_s:.1f} s"
-        )
+        found = plural(outcome.errors, "error")
+        reasons.append(f"{found} found (computation or pattern mismatches) in {outcome.elapsed_s:.1f} s")
     if outcome.failure is not None:
         reasons.append(f"the workload failed: {outcome.failure}")
     return tuple(reasons)
@@ -72,7 +76,7 @@ def _fail_reasons(outcome: Outcome) -> tuple[str, ...]:
 def _inconclusive_reasons(outcome: Outcome) -> tuple[str, ...]:
     """Not one full pass (a disk test's four phases, a VRAM pattern pass) in the time: say what is missing."""
     reasons = [f"the workload did not complete one full pass in {outcome.elapsed_s:.1f} s"]
-    unmeasured = [name for name, value in outcome.metrics.items() if value is None]
+    unmeasured = [label(name) for name, value in outcome.metrics.items() if value is None]
     if unmeasured:
         reasons.append(f"not measured: {', '.join(unmeasured)} (a longer --duration gives the workload time)")
     return tuple(reasons)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 
@@ -142,7 +143,7 @@ def test_progress_is_reported_about_once_a_second() -> None:
     _run(ScriptedWorkload([RUNNING]), 2.6, on_progress=seen.append)
     assert 2 <= len(seen) <= 4
     assert all(p.phase == "load" and p.total_s == 2.6 for p in seen)
-    assert seen[-1].message == "0 errors, gflops 410"
+    assert seen[-1].message == "0 errors, Achieved 410.0 GFLOPS"  # words and units, as the result shows them
 
 
 @pytest.mark.parametrize(
@@ -174,7 +175,7 @@ def test_a_workload_that_did_not_finish_one_pass_is_inconclusive_and_names_what_
     result = _run(ScriptedWorkload([WorkloadStatus(running=True, iterations=0, metrics=partial)], kind="disk"), 0.3)
     assert result.verdict == "inconclusive"
     assert result.reasons[0].startswith("the workload did not complete one full pass in 0.3 s")
-    assert result.reasons[1].startswith("not measured: rand_read_iops, small_files_per_s (a longer --duration")
+    assert result.reasons[1].startswith("not measured: Random 4 KiB reads, Small files (a longer --duration")
 
 
 def test_a_workload_that_finishes_its_passes_early_ends_the_test_then() -> None:
@@ -187,10 +188,76 @@ def test_a_workload_that_finishes_its_passes_early_ends_the_test_then() -> None:
 
 
 def test_no_session_means_the_guard_saw_nothing_and_the_result_says_so() -> None:
-    result = _run(ScriptedWorkload([RUNNING]), 0.3, guard=SafetyGuard(inventory()))
-    assert "no live session: the guard saw no readings" in result.details["guards_inactive"]
+    result = _run(ScriptedWorkload([RUNNING]), 0.3, guard=SafetyGuard(inventory([gpu_info(0)])))
+    inactive = result.details["guards_inactive"]
+    assert result.details["guards_active"] == []
+    assert "available RAM above 6.4 GiB (not watched: no live session, so the guard saw no readings)" in inactive
+    assert (
+        "GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C (not watched: no live session, so the guard saw"
+        " no readings)" in inactive
+    )
 
 
 def test_zero_duration_is_refused() -> None:
     with pytest.raises(ValueError, match="positive"):
         _run(ScriptedWorkload(), 0.0)
+
+
+def test_a_workload_that_cannot_go_on_is_aborted_with_its_reason_not_failed() -> None:
+    full = WorkloadStatus(running=False, iterations=0, abort_reason="the disk filled up (another program wrote to it)")
+    workload = ScriptedWorkload([RUNNING, full], kind="disk", device="/data")
+    began = time.monotonic()
+    result = _run(workload, 60.0)
+    assert time.monotonic() - began < 2.0  # ended at once, not at the planned duration
+    assert (result.verdict, result.errors) == ("aborted", 0)
+    assert result.abort_reason == "the disk filled up (another program wrote to it)"
+    assert result.reasons == ("aborted: the disk filled up (another program wrote to it)",)
+    assert workload.stops == 1
+
+
+def test_started_at_is_the_real_utc_time_even_on_a_time_scaled_clock() -> None:
+    """A 1000× clock made 0.1 real s ago reads 100 s ahead of the wall; the file must not (T9 #20)."""
+    session = FakeSession(time_scale=1000.0)
+    time.sleep(0.1)
+    before = time.time()
+    result = _run(ScriptedWorkload([RUNNING]), 1.0, session=session)
+    after = time.time()
+    started = datetime.fromisoformat(result.started_at.replace("Z", "+00:00")).timestamp()
+    assert before - 0.002 <= started <= after
+
+
+def test_only_a_simulated_workload_is_labelled_simulated_not_a_host_test_beside_demo_gpus() -> None:
+    """T9 #2: `stress cpu --demo` loads the real CPU; the engine's simulated GPUs do not make it simulated."""
+    result = _run(ScriptedWorkload([RUNNING]), 0.3, session=FakeSession(simulated=True))
+    assert result.simulated is False and "simulated" not in result.details
+
+    class SimulatedGpu(ScriptedWorkload):
+        simulated = True
+
+    gpu = _run(SimulatedGpu([RUNNING], kind="gpu", device="gpu0"), 0.3, session=FakeSession(simulated=True))
+    assert gpu.simulated is True and gpu.details["simulated"] is True
+
+
+def test_at_a_time_scale_each_guard_is_listed_once_active_only_if_its_readings_are_sampled() -> None:
+    """T9 #18: at a time scale only the simulated GPUs are sampled, so the RAM and NVMe guards are
+    inactive (and said so), never also listed as active."""
+    session = FakeSession(time_scale=100.0, simulated=True)
+    session.simulated_only = True
+    guard = SafetyGuard(inventory([gpu_info(0)]))
+    result = _run(ScriptedWorkload([RUNNING], kind="gpu", device="gpu0"), 5.0, session=session, guard=guard)
+    why = "not watched: at time scale 100 only the simulated GPUs are sampled"
+    assert result.details["guards_active"] == ["GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C"]
+    assert result.details["guards_inactive"] == [
+        "CPU: no critical temperature is known (the OS reports none); its temperature is not guarded",
+        f"NVMe drives below their critical temperature (where the drive reports one) ({why})",
+        f"available RAM above 6.4 GiB ({why})",
+    ]
+    real = _run(ScriptedWorkload([RUNNING]), 0.3, session=FakeSession(), guard=guard)
+    assert real.details["guards_active"] == [
+        "GPU 0 below slowdown 96 °C − 2 °C and max operating 90 °C",
+        "NVMe drives below their critical temperature (where the drive reports one)",
+        "available RAM above 6.4 GiB",
+    ]
+    assert real.details["guards_inactive"] == [
+        "CPU: no critical temperature is known (the OS reports none); its temperature is not guarded"
+    ]

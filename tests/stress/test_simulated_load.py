@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from app.core.errors import UserError
 from app.core.gpu.catalog import default_catalog
 from app.core.gpu.simulated_backend import SimulatedBackend
 from app.stress.simulated_load import SimulatedGpuWorkload
@@ -105,20 +106,48 @@ def test_peak_comes_from_the_catalog_by_the_cards_name_and_unknown_peak_is_said(
     assert "peak_unknown" in status.details
 
 
-def test_vram_test_holds_most_of_the_memory_and_counts_bytes_tested() -> None:
+# An RTX 4090 as NVML reports it: 24564 MiB = 25 757 220 864 bytes. The real VRAM test keeps back
+# 10 % of the card (2 575 722 086 bytes, more than 512 MiB) and tests a multiple of 4 bytes:
+# 25 757 220 864 − 2 575 722 086 = 23 181 498 778 → 23 181 498 776.
+RTX4090_VRAM_TESTED_BYTES = 23_181_498_776
+
+
+def test_vram_test_holds_the_card_less_the_real_tests_margin() -> None:
     backend, clock = _backend()
     workload = SimulatedGpuWorkload(backend, 0, "vram")
     workload.start()
     clock.advance(1.0)
-    held = backend.read().gpus[0].vram_used_bytes
-    # 90 % (gpu-burn's USEMEM 0.9) of the 24564 MiB NVML reports for an RTX 4090's 24 GB
-    assert held == int(24564 * 2**20 * 0.9)
-    first = workload.poll().metrics["bytes_tested"]
-    clock.advance(10.0)
-    later = workload.poll().metrics["bytes_tested"]
-    assert first is not None and later is not None
-    rate = (later - first) / 10.0
-    assert 10e9 <= rate <= 1e12  # between a tenth and all of a GDDR6X card's ~1 TB/s
+    assert backend.read().gpus[0].vram_used_bytes == RTX4090_VRAM_TESTED_BYTES
+    workload.stop()
+
+
+def test_vram_bytes_tested_is_the_memory_covered_and_passes_count_whole_passes() -> None:
+    """At the simulated 100 GB/s: 0.1 s covers 10 GB of the card (no pass complete); 11 s check
+    1.1 TB = 47.45 passes over 23 181 498 776 bytes, so 47 passes and the whole card covered."""
+    backend, clock = _backend()
+    workload = SimulatedGpuWorkload(backend, 0, "vram")
+    workload.start()
+    clock.advance(0.1)
+    early = workload.poll()
+    assert early.metrics == {"bytes_tested": 10_000_000_000, "passes": 0}
+    assert early.iterations == 0  # not one full pass yet: a verdict would be inconclusive
+    clock.advance(10.9)
+    later = workload.poll()
+    assert later.metrics == {"bytes_tested": RTX4090_VRAM_TESTED_BYTES, "passes": 47}
+    assert isinstance(later.metrics["bytes_tested"], int) and later.iterations == 47
+    workload.stop()
+
+
+def test_a_vram_size_is_honoured_and_one_above_the_safe_share_is_refused_in_one_line() -> None:
+    backend, clock = _backend()
+    asked = SimulatedGpuWorkload(backend, 0, "vram", size_bytes=8 * 2**30)
+    asked.start()
+    clock.advance(1.0)
+    assert backend.read().gpus[0].vram_used_bytes == 8 * 2**30
+    assert asked.poll().metrics["bytes_tested"] == 8 * 2**30
+    asked.stop()
+    with pytest.raises(UserError, match=r"^--size 100000000000: SIMULATED GPU 0: asked to test 95367 MiB of VRAM but"):
+        SimulatedGpuWorkload(backend, 0, "vram", size_bytes=100_000_000_000)
 
 
 def test_injected_corruption_makes_errors_after_its_time_only() -> None:

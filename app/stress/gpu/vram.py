@@ -217,7 +217,8 @@ def vram_status(name: str, tally: _Tally, *, running: bool) -> WorkloadStatus:
         running=running,
         iterations=tally.passes,
         errors=tally.mismatches,
-        metrics={"bytes_tested": float(tally.bytes_tested), "passes": float(tally.passes)},
+        # the bytes of VRAM under test (whole bytes) and the complete passes of every pattern over them
+        metrics={"bytes_tested": tally.bytes_tested, "passes": tally.passes},
         details={
             "gpu_name": name,
             "mismatches": tally.mismatches,

@@ -18,6 +18,7 @@ from typing import Any
 
 from app.stress.gpu.failures import StressFailure
 from app.stress.records import WorkloadStatus
+from app.stress.worker_signals import leave_interrupts_to_the_parent
 
 STOP_WAIT_S = 5.0  # a launch lasts well under a second; longer means the GPU or the driver hangs
 KILL_WAIT_S = 2.0
@@ -28,7 +29,9 @@ Loop = Callable[..., None]  # loop(*args, report=..., should_stop=...)
 
 
 def _run(loop: Loop, args: tuple[Any, ...], pipe: Connection) -> None:
-    """The child process: run the loop, turning any failure into a final status."""
+    """The child process: run the loop, turning any failure into a final status. Ctrl+C and a
+    hang-up are left to the parent, which asks the loop to stop (no KeyboardInterrupt traceback)."""
+    leave_interrupts_to_the_parent()
     stop_seen = False
 
     def should_stop() -> bool:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.core.errors import UserError
 from app.stress.host.workers import Report, WorkerPool
 from app.stress.records import Kind, WorkloadStatus
+
+
+class WorkloadRefused(UserError):
+    """The test cannot run here as asked (too little free space or memory): bad input, said in one
+    line before anything starts, not a fault of the hardware."""
 
 
 class HostWorkload:
     """A workload run by worker processes; subclasses say what the workers do and how to sum them.
 
-    start(), poll() and stop() return at once (stop waits a few seconds at most for stragglers).
-    A check that refuses to start (too little memory or free space) becomes the status's failure.
+    `preflight()` refuses a test that cannot run here before anything starts (the factory calls
+    it). start(), poll() and stop() return at once (stop waits a few seconds at most for
+    stragglers). A check that still refuses at start (the free space went meanwhile) becomes the
+    status's failure; a worker that cannot go on for a reason outside the hardware (the disk was
+    filled by another program) reports it as the status's `abort_reason`.
     """
 
     kind: Kind
@@ -24,11 +33,20 @@ class HostWorkload:
         self._refusal: str | None = None
         self._final: WorkloadStatus | None = None
         self._last: list[Report] = []
+        self.notes: tuple[str, ...] = ()
 
     # --- what a subclass provides -------------------------------------------------------------
+    def _check(self) -> str | None:
+        """The checks that can refuse the test, without side effects; a returned sentence refuses it."""
+        return None
+
+    def _notes(self) -> tuple[str, ...]:
+        """What the user should know before the test starts (a size capped), after `_check`."""
+        return ()
+
     def _prepare(self) -> str | None:
         """Checks and set-up before the workers start; a returned sentence refuses the start."""
-        return None
+        return self._check()
 
     def _worker(self) -> tuple[Callable[..., None], list[tuple[Any, ...]], Mapping[str, str]]:
         """The worker body, one argument tuple per worker, and environment variables for them."""
@@ -46,6 +64,15 @@ class HostWorkload:
 
     def _cleanup(self) -> None:
         """Remove what the workload made (files); called once on stop, also after a crash."""
+
+    def preflight(self) -> tuple[str, ...]:
+        """Refuse a test that cannot run here (`WorkloadRefused`, one line), before anything starts;
+        returns notes for the user, also kept in `notes`."""
+        refusal = self._check()
+        if refusal is not None:
+            raise WorkloadRefused(refusal)
+        self.notes = self._notes()
+        return self.notes
 
     # --- the Workload protocol ----------------------------------------------------------------
     def start(self) -> None:
@@ -86,11 +113,13 @@ class HostWorkload:
         failures = [str(r["failure"]) for r in reports if r.get("failure")] + crashed
         if self._refusal is not None:
             failures.insert(0, self._refusal)
+        aborts = list(dict.fromkeys(str(r["aborted"]) for r in reports if r.get("aborted")))
         return WorkloadStatus(
-            running=running and not failures,
+            running=running and not failures and not aborts,
             iterations=sum(int(r.get("iterations", 0)) for r in reports),
             errors=sum(int(r.get("errors", 0)) for r in reports) + self._extra_errors(reports),
             metrics=self._metrics(reports),
             details=self._details(reports),
             failure="; ".join(failures) if failures else None,
+            abort_reason="; ".join(aborts) if aborts else None,
         )

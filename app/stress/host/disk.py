@@ -63,12 +63,22 @@ class DiskWorkload(HostWorkload):
         self._plan = DiskPlan(seq_bytes, threads, rand_read_s, small_files, small_file_bytes)
         self._tamper = tamper
         self._scratch: Path | None = None
-        self._notes: dict[str, object] = {}
+        self._facts: dict[str, object] = {}
 
     @property
     def scratch_folder(self) -> Path | None:
         """This run's `.aiwm-stress-<pid>-<random>` folder while it exists."""
         return self._scratch
+
+    def _check(self) -> str | None:
+        """The folder must be one, and the test's files must fit with the margin left free."""
+        if not self.folder.is_dir():
+            return f"not a folder: {self.folder}"
+        try:
+            space = check_free_space(self.folder, self._plan.bytes_written)
+        except OSError as error:
+            return f"cannot use {self.folder}: {error.strerror or error}"
+        return None if space.fits else space.refusal(self.folder)
 
     def _prepare(self) -> str | None:
         if not self.folder.is_dir():
@@ -81,7 +91,7 @@ class DiskWorkload(HostWorkload):
             self._scratch = make_scratch_folder(self.folder)
         except OSError as error:
             return f"cannot use {self.folder}: {error.strerror or error}"
-        self._notes = {
+        self._facts = {
             "filesystem": filesystem_type(self.folder),
             "leftovers_removed": [str(p) for p in removed],
             "free_bytes_before": space.free_bytes,
@@ -91,7 +101,7 @@ class DiskWorkload(HostWorkload):
 
     def _worker(self) -> tuple[Callable[..., None], list[tuple[Any, ...]], Mapping[str, str]]:
         assert self._scratch is not None
-        return disk_worker, [(str(self._scratch), self._plan, self._notes.get("filesystem"), self._tamper)], {}
+        return disk_worker, [(str(self._scratch), self._plan, self._facts.get("filesystem"), self._tamper)], {}
 
     def _metrics(self, reports: list[Report]) -> dict[str, float | None]:
         latest = reports[0].get("metrics", {}) if reports else {}
@@ -101,7 +111,7 @@ class DiskWorkload(HostWorkload):
         latest = reports[0].get("details", {}) if reports else {}
         plan = self._plan
         return {
-            **self._notes,
+            **self._facts,
             **latest,
             "seq_file_bytes": plan.seq_bytes,
             "io_size_bytes": IO_SIZE,

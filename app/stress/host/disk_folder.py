@@ -16,6 +16,8 @@ from pathlib import Path
 
 import psutil
 
+from app.core.units import format_bytes
+
 PREFIX = ".aiwm-stress-"
 _NAME = re.compile(r"^\.aiwm-stress-(\d+)-[0-9a-f]+$")
 GIB = 1 << 30
@@ -34,9 +36,15 @@ class SpaceCheck:
 
     def refusal(self, folder: Path) -> str:
         return (
-            f"not enough free space in {folder}: {self.free_bytes} bytes free, the test writes {self.needed_bytes}"
-            f" and leaves at least {self.margin_bytes} free (1 GiB or 10 % of the filesystem, whichever is more)"
+            f"not enough free space in {folder}: {_size(self.free_bytes)} free; the test writes"
+            f" {_size(self.needed_bytes)} and leaves at least {_size(self.margin_bytes)} free"
+            " (1 GiB or 10 % of the filesystem, whichever is more)"
         )
+
+
+def _size(size_bytes: int) -> str:
+    """ "1.00 GiB (1073741824 bytes)": readable, and exact."""
+    return f"{format_bytes(size_bytes)} ({size_bytes} bytes)"
 
 
 def check_free_space(folder: Path, needed_bytes: int) -> SpaceCheck:

@@ -11,6 +11,7 @@ returns another block's data, stale data or flipped bits is recognised as an err
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import random
@@ -38,9 +39,15 @@ class RawFile:
     direct: bool
 
     def write_at(self, buffer: mmap.mmap, offset: int) -> None:
-        written = os.pwrite(self.fd, buffer, offset)
-        if written != len(buffer):
-            raise OSError(f"short write at {offset}: {written} of {len(buffer)} bytes")
+        """Write all of `buffer` at `offset`; a short write goes on with the rest, so a filling disk
+        ends in ENOSPC (which the caller recognises) rather than an unexplained short write."""
+        with memoryview(buffer) as view:
+            done = 0
+            while done < len(view):
+                written = os.pwrite(self.fd, view[done:], offset + done)
+                if written <= 0:
+                    raise OSError(errno.ENOSPC, f"no byte written at {offset + done}")
+                done += written
 
     def read_at(self, buffer: mmap.mmap, offset: int) -> int:
         return os.preadv(self.fd, [buffer], offset)

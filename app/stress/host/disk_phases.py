@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
+import shutil
 import threading
 import time
 import zlib
@@ -25,6 +27,8 @@ from app.stress.host.workers import Channel
 # the data in place (a test corrupts a block). Must be a module-level function (it is pickled).
 Tamper = Callable[[str, int, Any], None]
 STOP_CHECK_BLOCKS = 16  # look for a stop request every 16 MiB of sequential I/O
+DISK_FULL_ERRNOS = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None)
+DISK_FILLED = "the disk filled up (another program wrote to it)"
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,20 @@ class _Stopped(Exception):
 
 
 def disk_worker(channel: Channel, folder: str, plan: DiskPlan, fstype: str | None, tamper: Tamper | None) -> None:
-    """Run the four phases in `folder` until stopped, reporting after each phase."""
+    """Run the four phases in `folder` until stopped, reporting after each phase.
+
+    A full disk ends the run as aborted, not failed: the free space was checked before the start
+    with a margin, so another program filled it, and the drive is not at fault. A worker whose
+    parent died (kill -9) removes the scratch folder itself, so no gigabyte file is left behind.
+    """
+    try:
+        _run_phases(channel, folder, plan, fstype, tamper)
+    finally:
+        if channel.parent_gone:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_phases(channel: Channel, folder: str, plan: DiskPlan, fstype: str | None, tamper: Tamper | None) -> None:
     state = _State()
     pattern = BlockPattern(seed=os.getpid())
     path = str(Path(folder) / "sequential.bin")
@@ -80,6 +97,10 @@ def disk_worker(channel: Channel, folder: str, plan: DiskPlan, fstype: str | Non
             state.iterations += 1
     except _Stopped:
         channel.report(state.as_report())
+    except OSError as error:
+        if error.errno not in DISK_FULL_ERRNOS:
+            raise
+        channel.report({**state.as_report(), "aborted": DISK_FILLED})
 
 
 def _check_stop(channel: Channel) -> None:

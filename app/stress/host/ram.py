@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import psutil
 
+from app.core.units import format_bytes
 from app.stress.host.base import HostWorkload
 from app.stress.host.cpu import usable_cores
 from app.stress.host.workers import Channel, Report
@@ -51,37 +52,50 @@ class RamPlan:
     size_bytes: int
     reserve_bytes: int
     note: str
+    capped: bool = False  # the user asked for more than the safe share
 
 
 def plan_ram_test(requested_bytes: int | None, memory: MemoryFigures) -> RamPlan:
     """The bytes to test: the safe share of available memory, or less when the user asks for less."""
     reserve = max(FLOOR_BYTES, int(memory.total * FLOOR_FRACTION))
     safe = max(0, memory.available - reserve)
-    rule = f"leaves at least {reserve} bytes available (2 GiB or 10 % of total, whichever is more)"
+    rule = f"it leaves at least {_size(reserve)} available (2 GiB or 10 % of total, whichever is more)"
     if requested_bytes is None:
-        return RamPlan(safe, reserve, f"safe share of {memory.available} available bytes: {safe} bytes; {rule}")
+        return RamPlan(safe, reserve, f"the safe share of {_size(memory.available)} available: {_size(safe)}; {rule}")
     if requested_bytes > safe:
-        note = f"asked for {requested_bytes} bytes; capped at the safe share of {safe} bytes; {rule}"
-        return RamPlan(safe, reserve, note)
-    return RamPlan(requested_bytes, reserve, f"{requested_bytes} bytes as asked; {rule}")
+        note = (
+            f"--size {requested_bytes} is above the safe share of available memory: capped at {_size(safe)}"
+            f" instead of {_size(requested_bytes)}; {rule}"
+        )
+        return RamPlan(safe, reserve, note, capped=True)
+    return RamPlan(requested_bytes, reserve, f"{_size(requested_bytes)} as asked; {rule}")
+
+
+def _size(size_bytes: int) -> str:
+    """ "8.00 GiB (8589934592 bytes)": readable, and exact for a test or a script."""
+    return f"{format_bytes(size_bytes)} ({size_bytes} bytes)"
 
 
 def ram_worker(channel: Channel, index: int, words: int, first_word: int, tamper: Tamper | None) -> None:
-    """Write and check every pattern over this worker's words until stopped."""
+    """Write and check every pattern over this worker's words until stopped.
+
+    Reports the bytes it covers (its whole share, once one pattern was written and checked over
+    all of it), the pattern checks done ("iterations") and the complete passes of every pattern.
+    """
     import numpy as np
 
     from app.stress.host.ram_patterns import PATTERNS
 
     buffer = np.empty(words, dtype=np.uint64)
-    state: Report = {"iterations": 0, "errors": 0, "bytes_tested": 0, "first_error": None}
-    last_report, passes = time.monotonic(), 0
+    state: Report = {"iterations": 0, "errors": 0, "bytes_tested": 0, "passes": 0, "first_error": None}
+    last_report = time.monotonic()
     while not channel.stop_requested():
         for name, pattern in PATTERNS.items():
-            seed = SEED + passes
+            seed = SEED + state["passes"]
             if not _write_all(channel, buffer, first_word, seed, pattern):
                 break
             if tamper is not None:
-                tamper(index, passes, buffer)
+                tamper(index, state["passes"], buffer)
             found = _check_all(channel, buffer, first_word, seed, pattern)
             if found is None:
                 break
@@ -89,7 +103,8 @@ def ram_worker(channel: Channel, index: int, words: int, first_word: int, tamper
             if time.monotonic() - last_report >= REPORT_EVERY_S:
                 channel.report(state)
                 last_report = time.monotonic()
-        passes += 1
+        else:
+            state["passes"] += 1
     channel.report(state)
 
 
@@ -120,10 +135,10 @@ def _check_all(channel: Channel, buffer: Words, first_word: int, seed: int, patt
     return found
 
 
-def _count(state: Report, found: list[Mismatch], pattern_name: str, bytes_checked: int) -> None:
-    """Add one checked pattern pass to the worker's state, keeping the first failing offset."""
+def _count(state: Report, found: list[Mismatch], pattern_name: str, share_bytes: int) -> None:
+    """Add one pattern checked over the worker's whole share, keeping the first failing offset."""
     state["errors"] += sum(m.words for m in found)
-    state["bytes_tested"] += bytes_checked
+    state["bytes_tested"] = share_bytes  # covered: every byte of the share was written and read back
     state["iterations"] += 1
     if found and state["first_error"] is None:
         first = found[0]
@@ -172,11 +187,15 @@ class RamWorkload(HostWorkload):
         """The size decided at start (None before)."""
         return self._plan
 
-    def _prepare(self) -> str | None:
+    def _check(self) -> str | None:
+        """Decide the size from the memory available now; too little for every worker refuses."""
         self._plan = plan_ram_test(self.size_bytes, self._memory())
         if self._plan.size_bytes < 8 * self._workers:
             return f"not enough available memory for a RAM test: {self._plan.note}"
         return None
+
+    def _notes(self) -> tuple[str, ...]:
+        return (self._plan.note,) if self._plan is not None and self._plan.capped else ()
 
     def _worker(self) -> tuple[Callable[..., None], list[tuple[Any, ...]], Mapping[str, str]]:
         assert self._plan is not None
@@ -190,7 +209,13 @@ class RamWorkload(HostWorkload):
         return ram_worker, args, {}
 
     def _metrics(self, reports: list[Report]) -> dict[str, float | None]:
-        return {"bytes_tested": float(sum(int(r.get("bytes_tested", 0)) for r in reports))}
+        """Bytes of memory covered (each worker's share once it checked a pattern over all of it)
+        and complete passes of every pattern over all of them (the slowest worker's count)."""
+        passes = [int(r.get("passes", 0)) for r in reports]
+        return {
+            "bytes_tested": sum(int(r.get("bytes_tested", 0)) for r in reports),
+            "passes": min(passes, default=0),
+        }
 
     def _details(self, reports: list[Report]) -> dict[str, object]:
         first = [r["first_error"] for r in reports if r.get("first_error")]
@@ -198,6 +223,7 @@ class RamWorkload(HostWorkload):
         return {
             "size_bytes": plan.size_bytes if plan else None,
             "size_note": plan.note if plan else None,
+            "notes": [plan.note] if plan and plan.capped else [],
             "workers": self._workers,
             "first_error": min(first, key=lambda e: int(e["offset_bytes"])) if first else None,
             "coverage": "user-space test: memory the kernel keeps for itself is not tested",

@@ -18,6 +18,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from app.stress.worker_signals import leave_interrupts_to_the_parent
+
 Report = dict[str, Any]  # {"iterations", "errors", "metrics", "details", "failure"}: cumulative per worker
 STOP_GRACE_S = 3.0  # how long a worker may take to finish its step after "stop" before it is terminated
 KILL_GRACE_S = 2.0  # how long after SIGTERM before SIGKILL
@@ -31,6 +33,7 @@ class Channel:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._stopped = False
+        self.parent_gone = False  # the parent's end closed without a "stop": it died (kill -9, a crash)
 
     def stop_requested(self) -> bool:
         """True once the parent sent "stop" or went away (its end of the pipe closed)."""
@@ -40,7 +43,7 @@ class Channel:
                     self._conn.recv()
                     self._stopped = True
             except (EOFError, OSError):
-                self._stopped = True
+                self._stopped = self.parent_gone = True
         return self._stopped
 
     def report(self, state: Report) -> None:
@@ -48,11 +51,15 @@ class Channel:
         try:
             self._conn.send(state)
         except (BrokenPipeError, EOFError, OSError):
-            self._stopped = True
+            self._stopped = self.parent_gone = True
 
 
 def run_worker(body: Callable[..., None], conn: Connection, *args: Any) -> None:
-    """A worker's entry point: run `body(channel, *args)`, and report any exception as its failure."""
+    """A worker's entry point: run `body(channel, *args)`, and report any exception as its failure.
+
+    Ctrl+C and a hang-up are left to the parent, which stops the workers (no traceback per worker).
+    """
+    leave_interrupts_to_the_parent()
     channel = Channel(conn)
     try:
         body(channel, *args)

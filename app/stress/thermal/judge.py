@@ -50,7 +50,7 @@ def judge(device: str, started_at: str, outcome: Outcome, engine: Engine) -> The
         reasons=(),
         metrics=analysis.metrics,
         phases=outcome.phases,
-        simulated=engine.simulated,
+        simulated=engine.simulated and gpu_index(device) is not None,  # the CPU is real hardware, even with --demo
         simulated_truth=outcome.truth,
         details=details,
     )

@@ -84,8 +84,7 @@ def run_thermal(
         guard_stop=state.guard_stop,
         truth=state.truth,
     )
-    started_at = iso_utc(session.engine.clock.to_wall(runner.start_s))
-    return judge(plan.device, started_at, outcome, session.engine)
+    return judge(plan.device, runner.started_at, outcome, session.engine)
 
 
 class _Runner:
@@ -106,6 +105,7 @@ class _Runner:
         self.clock = session.engine.clock
         self._quiet_simulated_gpu()  # before the start: no row of the baseline may show the demo load
         self.start_s = self.clock.monotonic()
+        self.started_at = iso_utc(time.time())  # real UTC: a time-scaled engine clock runs ahead of the wall
         self.state = _State()
 
     def now_s(self) -> float:

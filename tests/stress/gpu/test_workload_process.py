@@ -163,3 +163,18 @@ def test_workloads_keep_the_agreed_constructor_and_protocol_attributes() -> None
     assert (burn.kind, burn.device, burn.pci_bus_id) == ("gpu", "gpu3", "00000000:17:00.0")
     assert (vram.kind, vram.device, vram.size_bytes) == ("vram", "gpu3", 2**30)
     assert burn.poll() == WorkloadStatus(running=False)  # not started: nothing runs
+
+
+def test_a_ctrl_c_sent_to_the_worker_is_left_to_the_parent_and_stop_ends_it_cleanly() -> None:
+    """A terminal's Ctrl+C reaches every process of the group; the worker must not die of it (issue 9 T9 #1)."""
+    workload = GpuBurnWorkload(BUS, open_device=partial(open_fake_burn, launch_s=0.01))
+    workload.start()
+    wait_for(workload, lambda s: s.iterations > 0)
+    pid = workload.worker_pid
+    assert pid is not None
+    psutil.Process(pid).send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    still = workload.poll()
+    assert _alive(pid) and still.running and still.failure is None
+    final = workload.stop()
+    assert final.failure is None and final.iterations >= still.iterations

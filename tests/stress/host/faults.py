@@ -59,3 +59,10 @@ def corrupt_two_blocks_once(target_phase: str, target_where: int, phase: str, wh
         _corrupted_once.add((phase, where))
         data[100] ^= 0xFF
         data[4096 + 100] ^= 0xFF
+
+
+def report_disk_full(channel: Any) -> None:
+    """A worker body that meets a disk filled by another program: it reports the abort and ends."""
+    from app.stress.host.disk_phases import DISK_FILLED
+
+    channel.report({"iterations": 0, "errors": 0, "aborted": DISK_FILLED})

@@ -140,3 +140,20 @@ def test_gflops_is_the_sum_over_the_workers() -> None:
     # every core works at once: the machine's rate is the sum, 10 + 12.5 + 20 = 42.5 GFLOPS
     reports = [{"gflops": 10.0}, {"gflops": 12.5}, {"gflops": None}, {"gflops": 20.0}]
     assert CpuWorkload(workers=4)._metrics(reports) == {"gflops": 42.5}  # type: ignore[arg-type]
+
+
+def test_a_ctrl_c_sent_to_a_worker_is_left_to_the_parent() -> None:
+    """A terminal's Ctrl+C reaches every process of the group: the worker keeps going until the
+    parent stops it, so no worker prints a KeyboardInterrupt traceback (issue 9 T9 #1)."""
+    before = child_pids()
+    workload = CpuWorkload(workers=1, matrix_size=64)
+    workload.start()
+    poll_until(workload, lambda s: s.iterations > 0)
+    (worker,) = child_pids() - before
+    os.kill(worker, signal.SIGINT)
+    time.sleep(0.5)
+    status = workload.poll()
+    assert status.running and status.failure is None, status
+    final = workload.stop()
+    assert final.failure is None and final.iterations >= status.iterations
+    assert no_new_processes(before)

@@ -19,13 +19,14 @@ from typing import Any
 import psutil
 import pytest
 
-from app.stress.host import disk_folder, disk_io
+from app.stress.host import disk_folder, disk_io, disk_phases
+from app.stress.host.base import HostWorkload
 from app.stress.host.disk import METRICS, DiskWorkload
 from app.stress.host.disk_folder import check_free_space, filesystem_type
 from app.stress.host.disk_io import BLOCK, IO_SIZE, BlockPattern, aligned_buffer, block_is_good
 from app.stress.host.disk_phases import DiskPlan, _percentile_ms, _sequential_read, _sequential_write, _State
 
-from .faults import corrupt_disk_read, corrupt_two_blocks_once
+from .faults import corrupt_disk_read, corrupt_two_blocks_once, report_disk_full
 from .helpers import child_pids, no_new_processes, poll_until
 
 GIB, MIB = 1 << 30, 1 << 20
@@ -204,13 +205,16 @@ OWNER = textwrap.dedent(
 
 
 def test_a_leftover_of_a_killed_run_is_removed_by_the_next_run(tmp_path: Path) -> None:
-    """kill -9 of the process that owns a run: its worker ends too, and the next run removes its folder."""
+    """kill -9 of the process that owns a run and of its worker at once (`kill -9 -PGID`): nothing was
+    left to clean up, so the next run removes the folder. (A worker that outlives its owner removes
+    the folder itself: tests/test_cli_stress.py.)"""
     script = tmp_path / "owner.py"
     script.write_text(OWNER)
     target = tmp_path / "target"
     target.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     owner = subprocess.Popen([sys.executable, str(script), str(target)], stdout=subprocess.PIPE, text=True, env=env)
+    workers: list[int] = []
     try:
         leftover = Path(owner.stdout.readline().strip())  # type: ignore[union-attr]
         deadline = time.monotonic() + 30
@@ -221,6 +225,8 @@ def test_a_leftover_of_a_killed_run_is_removed_by_the_next_run(tmp_path: Path) -
         assert workers
     finally:
         owner.send_signal(signal.SIGKILL)
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
         owner.wait()
         owner.stdout.close()  # type: ignore[union-attr]
     assert leftover.is_dir()
@@ -296,3 +302,95 @@ def test_every_bad_random_read_is_an_error(tmp_path: Path) -> None:
         workload.stop()
     assert status.failure is None
     assert status.errors > 10
+
+
+class _InProcessChannel:
+    """The worker's side of its pipe, for running the disk worker in the test's own process."""
+
+    def __init__(self) -> None:
+        self.reports: list[dict[str, Any]] = []
+        self.parent_gone = False
+
+    def stop_requested(self) -> bool:
+        return False
+
+    def report(self, state: dict[str, Any]) -> None:
+        self.reports.append(dict(state))
+
+
+def _no_space(*_: Any, **__: Any) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize(
+    ("where", "attribute"),
+    [
+        ("sequential write", (disk_io.RawFile, "write_at")),
+        ("flush (fsync)", (disk_io.RawFile, "sync")),
+        ("small files", (Path, "write_bytes")),
+    ],
+)
+def test_a_disk_filled_by_another_program_mid_run_aborts_with_the_reason_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, attribute: tuple[Any, str]
+) -> None:
+    """T9 #11: the free space was checked with a margin before the start, so ENOSPC mid-run means
+    another program wrote to the disk: the run is aborted with that reason, 0 errors, no failure."""
+    monkeypatch.setattr(*attribute, _no_space)
+    channel = _InProcessChannel()
+    plan = DiskPlan(4 * MIB, threads=2, rand_read_s=0.05, small_files=8, small_file_bytes=4096)
+    disk_phases.disk_worker(channel, str(tmp_path), plan, None, None)  # type: ignore[arg-type]
+    last = channel.reports[-1]
+    assert last["aborted"] == "the disk filled up (another program wrote to it)", where
+    assert last["errors"] == 0 and "failure" not in last
+
+
+def test_another_write_error_is_still_the_workers_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(disk_io.RawFile, "write_at", broken)
+    plan = DiskPlan(4 * MIB, threads=2, rand_read_s=0.05, small_files=8, small_file_bytes=4096)
+    with pytest.raises(OSError, match="Input/output error"):
+        disk_phases.disk_worker(_InProcessChannel(), str(tmp_path), plan, None, None)  # type: ignore[arg-type]
+
+
+def test_an_abort_reported_by_a_worker_becomes_the_statuss_abort_reason_not_a_failure() -> None:
+    class Aborting(HostWorkload):
+        kind = "disk"
+        device = "disk"
+
+        def _worker(self) -> tuple[Any, list[tuple[Any, ...]], dict[str, str]]:
+            return report_disk_full, [()], {}
+
+        def _metrics(self, reports: list[dict[str, Any]]) -> dict[str, float | None]:
+            return {}
+
+    workload = Aborting()
+    workload.start()
+    status = poll_until(workload, lambda s: s.abort_reason is not None)
+    final = workload.stop()
+    assert status.abort_reason == final.abort_reason == "the disk filled up (another program wrote to it)"
+    assert not status.running and status.failure is None and final.failure is None
+
+
+def test_a_worker_whose_parent_died_removes_the_scratch_folder(tmp_path: Path) -> None:
+    folder = tmp_path / ".aiwm-stress-1-00c0ffee"
+    folder.mkdir()
+
+    class Orphaned(_InProcessChannel):
+        def stop_requested(self) -> bool:
+            self.parent_gone = True  # the parent's end of the pipe closed: kill -9
+            return True
+
+    plan = DiskPlan(4 * MIB, threads=2, rand_read_s=0.05, small_files=8, small_file_bytes=4096)
+    disk_phases.disk_worker(Orphaned(), str(folder), plan, None, None)  # type: ignore[arg-type]
+    assert not folder.exists()
+    stopped = tmp_path / ".aiwm-stress-2-00c0ffee"  # a normal stop: the parent removes the folder itself
+    stopped.mkdir()
+    disk_phases.disk_worker(_StopAtOnce(), str(stopped), plan, None, None)  # type: ignore[arg-type]
+    assert stopped.exists()
+
+
+class _StopAtOnce(_InProcessChannel):
+    def stop_requested(self) -> bool:
+        return True

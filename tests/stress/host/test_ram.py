@@ -7,6 +7,7 @@ from functools import partial
 import numpy as np
 import pytest
 
+from app.stress.host.base import WorkloadRefused
 from app.stress.host.ram import MemoryFigures, RamWorkload, plan_ram_test
 from app.stress.host.ram_patterns import PATTERNS, own_address, random_complement, random_words, walking_ones
 
@@ -76,17 +77,43 @@ def test_a_flipped_bit_is_counted_with_its_offset_pattern_and_values() -> None:
     }
 
 
-def test_bytes_tested_counts_every_checked_pattern_pass() -> None:
+def test_bytes_tested_is_the_memory_covered_and_passes_count_every_pattern_over_all_of_it() -> None:
+    """16 MiB over two workers: once both checked a pattern, 16 MiB (16 777 216 bytes) is covered,
+    whatever the number of checks; a pass is every pattern once over both shares."""
     before = child_pids()
     workload = RamWorkload(16 * MIB, workers=2)
     workload.start()
     try:
-        poll_until(workload, lambda s: s.iterations >= 4)
+        status = poll_until(workload, lambda s: s.metrics.get("passes", 0) >= 2)
     finally:
         final = workload.stop()
+    assert status.metrics["bytes_tested"] == 16_777_216
     assert final.errors == 0 and final.failure is None
-    assert final.metrics["bytes_tested"] == final.iterations * 8 * MIB  # each pass checks one worker's 8 MiB
+    assert final.metrics["bytes_tested"] == 16_777_216 and isinstance(final.metrics["bytes_tested"], int)
+    passes = final.metrics["passes"]
+    assert passes is not None and passes >= 2
+    assert final.iterations >= 2 * len(PATTERNS) * passes  # each worker checks every pattern once per pass
     assert no_new_processes(before)
+
+
+def test_a_size_above_the_safe_share_is_a_note_the_user_sees_before_the_start() -> None:
+    fake = MemoryFigures(total=16 * GIB, available=2 * GIB + 32 * MIB)
+    workload = RamWorkload(8 * GIB, memory=lambda: fake, workers=2)
+    (note,) = workload.preflight()
+    assert note.startswith(
+        "--size 8589934592 is above the safe share of available memory: capped at 32.00 MiB (33554432 bytes)"
+        " instead of 8.00 GiB (8589934592 bytes); it leaves at least 2.00 GiB (2147483648 bytes) available"
+    )
+    assert workload.notes == (note,)
+    assert RamWorkload(16 * MIB, memory=lambda: fake, workers=2).preflight() == ()
+
+
+def test_too_little_memory_is_refused_before_anything_starts_as_a_user_error() -> None:
+    before = child_pids()
+    workload = RamWorkload(memory=lambda: MemoryFigures(total=16 * GIB, available=GIB))
+    with pytest.raises(WorkloadRefused, match=r"^not enough available memory for a RAM test"):
+        workload.preflight()
+    assert not (child_pids() - before)
 
 
 def test_patterns_hold_the_published_values() -> None:

@@ -57,3 +57,18 @@ def test_a_cpu_cooling_test_reads_the_cpu_temperature_and_is_not_judged_by_gpu_p
     assert result.metrics["power_fraction"] is None and result.metrics["headroom_to_slowdown_c"] is None
     assert not any(r.startswith(("LIGHT_LOAD", "NO_TEMPERATURE")) for r in result.reasons)
     assert workload.stops == 1
+
+
+def test_a_cpu_cooling_test_beside_demo_gpus_is_real_not_labelled_simulated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """T9 #2: --demo simulates GPUs only; the CPU under load is this machine's."""
+    monkeypatch.setattr(judge, "past_results", MemoryStore().past_results)
+    options = EngineOptions(
+        demo="", sysfs=DATA / "sysfs_workstation", procfs=DATA / "procfs_workstation", interval_s=0.25
+    )
+    session = LiveSession(Engine(options), AlertSettings())
+    session.start()
+    try:
+        result = run_thermal(ThermalPlan("cpu", 0.5, 1.0, 0.5), CountingCpuWorkload(), session, None, threading.Event())
+    finally:
+        session.stop()
+    assert result.simulated is False and result.simulated_truth is None

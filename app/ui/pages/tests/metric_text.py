@@ -1,7 +1,8 @@
 """Test metrics in words and units: "Steady temperature 78 °C", or "n/a" with the reason.
 
-The keys are the `aiwm.stress/1` and `aiwm.thermal/1` metric names (issue 9); a key not listed
-here is still shown, with its unit read from the name's suffix (`_c`, `_s`, `_percent`, ...).
+The keys are the `aiwm.stress/1` and `aiwm.thermal/1` metric names (issue 9), listed in
+app/stress/metric_text.py with the command line's words; a key not listed there is still shown,
+with its unit read from the name's suffix (`_c`, `_s`, `_percent`, ...).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from app.core.units import NA, celsius, format_bytes, format_rate, format_value, percent
+from app.stress.metric_text import LABELS  # one name and format per metric, shared with `aiwm stress`
 
 Formatter = Callable[[float], str]
 
@@ -18,37 +20,6 @@ def _seconds(value: float) -> str:
         return f"{value:.0f} s"
     return f"{value / 60:.1f} min"
 
-
-def _fraction_as_percent(value: float) -> str:
-    return f"{100 * value:.0f} %"
-
-
-LABELS: dict[str, tuple[str, Formatter]] = {
-    # stress (aiwm.stress/1)
-    "tflops": ("Achieved", lambda v: format_value(v, "TFLOPS", 1)),
-    "peak_tflops": ("Catalog peak", lambda v: format_value(v, "TFLOPS", 1)),
-    "percent_of_peak": ("Share of peak", percent),
-    "gflops": ("Achieved", lambda v: format_value(v, "GFLOPS", 1)),
-    "bytes_tested": ("Memory tested", format_bytes),
-    "seq_write_bytes_per_s": ("Sequential write", format_rate),
-    "seq_read_bytes_per_s": ("Sequential read", format_rate),
-    "rand_read_iops": ("Random 4 KiB reads", lambda v: format_value(v, "IOPS")),
-    "rand_read_p99_ms": ("Random read p99 latency", lambda v: format_value(v, "ms", 2)),
-    "small_files_per_s": ("Small files", lambda v: format_value(v, "files/s")),
-    # cooling (aiwm.thermal/1)
-    "idle_c": ("Idle temperature", celsius),
-    "peak_c": ("Peak temperature", celsius),
-    "steady_c": ("Steady temperature", celsius),
-    "time_to_steady_s": ("Time to steady state", _seconds),
-    "time_constant_s": ("Thermal time constant", _seconds),
-    "headroom_to_slowdown_c": ("Headroom to slowdown", celsius),
-    "clock_drop_percent": ("Clock drop under load", percent),
-    "sustained_ratio": ("Sustained performance (worst / best)", _fraction_as_percent),
-    "throttle_percent": ("Time throttled", percent),
-    "power_fraction": ("Power, share of the limit", _fraction_as_percent),
-    "c_per_w": ("Effective °C per W", lambda v: format_value(v, "°C/W", 3)),
-    "cooldown_s": ("Cooldown to idle + 5 °C", _seconds),
-}
 
 _SUFFIXES: tuple[tuple[str, Formatter], ...] = (
     ("_bytes_per_s", format_rate),
