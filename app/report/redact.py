@@ -27,7 +27,7 @@ _PATTERNS = {
     "mac": r"(?<![0-9A-Za-z:-])[0-9a-fA-F]{2}(?P<mac_sep>[:-])[0-9a-fA-F]{2}"
     r"(?:(?P=mac_sep)[0-9a-fA-F]{2}){4}(?![0-9A-Za-z:-])",
     "ipv6": r"(?<![0-9A-Za-z:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|(?:\d{1,3}\.){3}\d{1,3})"
-    r"(?:%[\w.]+)?(?![0-9A-Za-z:.])",
+    r"(?:%\w+(?:\.\w+)*)?(?![0-9A-Za-z:]|\.\d)",  # a sentence's full stop may follow
     "ipv4": r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)",
     "home": r"(?:/home/|/Users/|[A-Za-z]:\\Users\\|[A-Za-z]:/Users/)(?P<home_user>[^/\\\s\"'`:;,]+)",
 }
