@@ -25,9 +25,9 @@ _HEX_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 _PATTERNS = {
     "uuid": rf"(?:GPU-|MIG-)?{_HEX_UUID}",
     "mac": r"(?<![0-9A-Za-z:-])[0-9a-fA-F]{2}(?P<mac_sep>[:-])[0-9a-fA-F]{2}"
-    r"(?:(?P=mac_sep)[0-9a-fA-F]{2}){4}(?![0-9A-Za-z:-])",
+    r"(?:(?P=mac_sep)[0-9a-fA-F]{2}){4}(?![0-9A-Za-z-]|:[0-9A-Za-z])",
     "ipv6": r"(?<![0-9A-Za-z:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|(?:\d{1,3}\.){3}\d{1,3})"
-    r"(?:%\w+(?:\.\w+)*)?(?![0-9A-Za-z:]|\.\d)",  # a sentence's full stop may follow
+    r"(?:%\w+(?:\.\w+)*)?(?![0-9A-Za-z]|:[0-9A-Za-z:]|\.\d)",  # "." or ": " may follow
     "ipv4": r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)",
     "home": r"(?:/home/|/Users/|[A-Za-z]:\\Users\\|[A-Za-z]:/Users/)(?P<home_user>[^/\\\s\"'`:;,]+)",
 }
@@ -93,6 +93,8 @@ class Redactor:
         if kind == "literal":
             return self.placeholder(self._literals[found], found)
         if kind in ("ipv4", "ipv6"):
+            if kind == "ipv6" and found.endswith(":") and not _is_ip(found) and _is_ip(found[:-1]):
+                return self.placeholder("ip", found[:-1]) + ":"  # "2001:db8::5: unreachable"
             return self.placeholder("ip", found) if _is_ip(found) else found
         return self.placeholder(kind, found)
 

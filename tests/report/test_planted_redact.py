@@ -105,3 +105,21 @@ def test_every_redacted_document_says_so(fqdn_machine: None) -> None:
 )
 def test_an_address_at_the_end_of_a_sentence_is_redacted(text: str, expected: str) -> None:
     assert Redactor().text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ping 2001:db8::5: host unreachable", "ping ip-1: host unreachable"),  # was left in the file
+        ("fe80::1%eth0: link down", "ip-1: link down"),  # was "ip-1%eth0: link down"
+        ("link a8:a1:59:12:34:56: carrier lost", "link mac-1: carrier lost"),  # was left in the file
+        ("at 14:52:10: done", "at 14:52:10: done"),
+    ],
+)
+def test_an_address_before_a_colon_is_redacted(text: str, expected: str) -> None:
+    assert Redactor().text(text) == expected
+
+
+def test_an_address_field_seeds_the_address_wherever_the_text_holds_it() -> None:
+    doc = {"network": [{"addresses": ["2001:db8::5"]}], "note": "route via 2001:db8::5:: default"}
+    assert "2001:db8" not in json.dumps(redact_document(doc))
