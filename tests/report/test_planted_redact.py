@@ -123,3 +123,16 @@ def test_an_address_before_a_colon_is_redacted(text: str, expected: str) -> None
 def test_an_address_field_seeds_the_address_wherever_the_text_holds_it() -> None:
     doc = {"network": [{"addresses": ["2001:db8::5"]}], "note": "route via 2001:db8::5:: default"}
     assert "2001:db8" not in json.dumps(redact_document(doc))
+
+
+def test_the_hostname_in_another_case_gets_the_same_placeholder() -> None:
+    """DNS names are case-insensitive: a log or a share path may write the host in capitals."""
+    redactor = Redactor([("host", "workstation-7")])
+    assert redactor.text("WORKSTATION-7 joined; \\\\Workstation-7\\share on workstation-7") == (
+        "host-1 joined; \\\\host-1\\share on host-1"
+    )
+
+
+@pytest.mark.parametrize("path", ["C:\\users\\bob\\AppData", "c:/USERS/bob/x", "D:\\Users\\bob"])
+def test_a_windows_home_in_any_case_is_redacted(path: str) -> None:
+    assert "bob" not in Redactor().text(path)
