@@ -41,3 +41,17 @@ def test_the_preview_numbers_its_pages_n_of_m(example: dict[str, Any], monkeypat
     assert count >= 2
     assert [(n, c) for n, c, _ in seen] == [(n, count) for n in range(1, count + 1)]
     assert all("workstation-7" in header for _, _, header in seen)
+
+
+def test_every_pages_footer_names_the_program_version_and_when_it_was_made(
+    example: dict[str, Any], tmp_path: Any
+) -> None:
+    from tests.ui.report.conftest import pdf_pages_text
+
+    out = tmp_path / "r.pdf"
+    report_pdf.write_pdf(example, out)
+    pages = pdf_pages_text(out)
+    version, generated = example["program_version"], example["generated_at"]
+    for page in pages:
+        footer = [line for line in page.splitlines() if line.strip()][-1]
+        assert f"aiwm {version}" in footer and generated in footer, footer
