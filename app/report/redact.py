@@ -25,11 +25,11 @@ _HEX_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 _PATTERNS = {
     "uuid": rf"(?:GPU-|MIG-)?{_HEX_UUID}",
     "mac": r"(?<![0-9A-Za-z:-])[0-9a-fA-F]{2}(?P<mac_sep>[:-])[0-9a-fA-F]{2}"
-    r"(?:(?P=mac_sep)[0-9a-fA-F]{2}){4}(?![0-9A-Za-z:-])",
+    r"(?:(?P=mac_sep)[0-9a-fA-F]{2}){4}(?![0-9A-Za-z-]|:[0-9A-Za-z])",
     "ipv6": r"(?<![0-9A-Za-z:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|(?:\d{1,3}\.){3}\d{1,3})"
-    r"(?:%[\w.]+)?(?![0-9A-Za-z:.])",
+    r"(?:%\w+(?:\.\w+)*)?(?![0-9A-Za-z]|:[0-9A-Za-z:]|\.\d)",  # "." or ": " may follow
     "ipv4": r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)",
-    "home": r"(?:/home/|/Users/|[A-Za-z]:\\Users\\|[A-Za-z]:/Users/)(?P<home_user>[^/\\\s\"'`:;,]+)",
+    "home": r"(?:/home/|/Users/|[A-Za-z]:\\(?i:users)\\|[A-Za-z]:/(?i:users)/)(?P<home_user>[^/\\\s\"'`:;,]+)",
 }
 _PREFIX = {"host": "host", "user": "user", "home": "home", "serial": "serial", "uuid": "uuid", "mac": "mac", "ip": "ip"}
 _FIELD_CATEGORY = (  # a field whose name holds one of these words holds a value of that category
@@ -80,7 +80,10 @@ class Redactor:
             literals = sorted(self._literals, key=len, reverse=True)  # /home/ana before ana
             alternatives = [rf"(?P<{name}>{pattern})" for name, pattern in _PATTERNS.items()]
             if literals:
-                words = "|".join(re.escape(v) for v in literals)
+                # a hostname in any case: DNS names are case-insensitive (WORKSTATION-7 in a log)
+                words = "|".join(
+                    rf"(?i:{re.escape(v)})" if self._literals[v] == "host" else re.escape(v) for v in literals
+                )
                 alternatives.insert(0, rf"(?P<literal>(?<![0-9A-Za-z_])(?:{words})(?![0-9A-Za-z_]))")
             self._regex = re.compile("|".join(alternatives))
         return self._regex
@@ -91,8 +94,10 @@ class Redactor:
             user = match.group("home_user")
             return found[: match.start("home_user") - match.start()] + self.placeholder("user", user)
         if kind == "literal":
-            return self.placeholder(self._literals[found], found)
+            return self.placeholder(self._literals.get(found, "host"), found)  # not as written: a hostname
         if kind in ("ipv4", "ipv6"):
+            if kind == "ipv6" and found.endswith(":") and not _is_ip(found) and _is_ip(found[:-1]):
+                return self.placeholder("ip", found[:-1]) + ":"  # "2001:db8::5: unreachable"
             return self.placeholder("ip", found) if _is_ip(found) else found
         return self.placeholder(kind, found)
 
@@ -111,7 +116,7 @@ def _normal(category: str, value: str) -> str:
         return value.lower().replace("-", ":")
     if category == "ip" and _is_ip(value):
         return str(ipaddress.ip_address(value.split("%")[0]))
-    if category == "uuid":
+    if category in ("uuid", "host"):
         return value.lower()
     return value
 
