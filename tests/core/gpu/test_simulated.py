@@ -123,9 +123,12 @@ def _held_at(temperature_c: float, load: float = 1.0, key: str = "rtx4090") -> S
     ("temperature_c", "reason", "sm_clock_mhz"),
     [
         # Load 0.5 asks 22 + 234 = 256 W, under the 450 W limit, so only heat limits the clock (2520 MHz boost).
-        (90.0, None, 2520),  # at the max operating temperature: no slowdown yet
-        (93.0, "sw_thermal_slowdown", 2142),  # half way to 96: 1 - 0.3 * 3 / 6 = 0.85 -> 2142 MHz
-        (95.9, "sw_thermal_slowdown", 1777),  # 1 - 0.3 * 5.9 / 6 = 0.705 -> 1776.6 MHz
+        # nvml.h: SW thermal slowdown keeps the GPU at or below its max operating temperature (90 degC),
+        # so the driver's trim runs from 87 degC (full clock) to 90 degC (70 %).
+        (86.9, None, 2520),  # below the trim band
+        (88.5, "sw_thermal_slowdown", 2142),  # half way: 1 - 0.3 * 1.5 / 3 = 0.85 -> 2142 MHz
+        (90.0, "sw_thermal_slowdown", 1764),  # at the max operating temperature: 0.7 -> 1764 MHz
+        (95.9, "sw_thermal_slowdown", 1764),  # beyond it the trim stays at its 70 % floor
         (96.0, "hw_thermal_slowdown", 1260),  # at the slowdown temperature the hardware halves the clock
         (101.0, "hw_thermal_slowdown", 1260),
     ],
@@ -155,11 +158,53 @@ def test_full_load_at_the_power_limit_runs_the_clock_the_power_law_allows() -> N
 
 
 def test_power_limit_and_heat_together_take_the_lower_clock() -> None:
-    # At 95.5 degC heat allows 1 - 0.3 * 5.5 / 6 = 0.725 of the clock; power would allow 0.9649.
-    # The card then draws 22 + 468 * 0.725 ** 2.5 = 22 + 468 * 0.447563 = 231.46 W.
-    gpu = _held_at(95.5, load=1.0)
-    assert gpu.sm_clock_mhz() == pytest.approx(2520 * 0.725, abs=1e-6)
-    assert gpu.power_w == pytest.approx(231.46, abs=0.01)
+    # At 88.5 degC heat allows 1 - 0.3 * 1.5 / 3 = 0.85 of the clock; power would allow 0.9649.
+    # The card then draws 22 + 468 * 0.85 ** 2.5 = 22 + 468 * 0.666112 = 333.74 W.
+    gpu = _held_at(88.5, load=1.0)
+    assert gpu.sm_clock_mhz() == pytest.approx(2520 * 0.85, abs=1e-6)
+    assert gpu.power_w == pytest.approx(333.74, abs=0.01)
+    assert gpu.reasons == ("sw_thermal_slowdown",)
+
+
+def test_a_trim_above_the_power_capped_clock_limits_nothing_and_is_not_counted() -> None:
+    # At 87.2 degC heat would allow 1 - 0.3 * 0.2 / 3 = 0.98 of the clock, power only 0.9649: the
+    # power cap sets the clock (2431.5 MHz), so only its reason shows and only its counter runs.
+    gpu = _held_at(87.2, load=1.0)
+    gpu.temperature_c = 87.2
+    gpu.advance_to(0.5)
+    assert gpu.sm_clock_mhz() == pytest.approx(2431.53, abs=0.01)
+    assert gpu.reasons == ("sw_power_cap",)
+    assert (gpu.sw_thermal_s, gpu.thermal_violation_s) == (0.0, 0.0)
+    assert gpu.power_violation_s == pytest.approx(0.5, abs=1e-9)
+
+
+def test_whenever_thermal_slowdown_is_counted_the_clock_is_below_the_power_capped_clock() -> None:
+    """A thermal slowdown that NVML's counters time must show in the clocks (and so in a stress
+    test's TFLOPS): the clock-drop and 97 % rules of the cooling test depend on it."""
+    gpu = SimulatedGpu(_profile("rtx4090-degraded"), 0, start_s=0.0)
+    gpu.set_load(1.0)
+    power_capped_mhz = 2520 * (428 / 468) ** 0.4  # 2431.5 MHz, see the power-law test below
+    counted = 0.0
+    for step in range(1, 3601):
+        gpu.advance_to(step * 0.25)
+        if gpu.sw_thermal_s > counted:
+            counted = gpu.sw_thermal_s
+            assert gpu.sm_clock_mhz() < power_capped_mhz - 1.0, (gpu.temperature_c, gpu.sm_clock_mhz())
+    assert counted > 0
+
+
+def test_the_degraded_card_is_held_below_its_max_operating_temperature_at_a_lower_clock() -> None:
+    # Hand-worked balance of rtx4090-degraded at full load: its fan stops at 55 %, so above ~60 degC
+    # R = 0.16 * (1 + 0.7 * 0.45) = 0.2104 degC/W, and T = 25 + 0.2104 * P. In the trim band the clock
+    # share is f = 1 - 0.1 * (T - 87) and P = 22 + 468 * f ** 2.5. Bisection on T = 25 + 0.2104 * P(T):
+    # T = 88.8408 degC, f = 0.81592 -> 2056.1 MHz drawing 303.43 W (the 450 W limit no longer binds).
+    gpu = SimulatedGpu(_profile("rtx4090-degraded"), 0, start_s=0.0)
+    gpu.set_load(1.0)
+    gpu.advance_to(3000.0)  # 27 model time constants
+    assert gpu.temperature_c == pytest.approx(88.8408, abs=0.01)
+    assert gpu.temperature_c < gpu.profile.spec.temp_max_operating_c
+    assert gpu.sm_clock_mhz() == pytest.approx(2056.1, abs=0.5)
+    assert gpu.power_w == pytest.approx(303.43, abs=0.05)
     assert gpu.reasons == ("sw_thermal_slowdown",)
 
 
@@ -250,12 +295,14 @@ def test_hardware_slowdown_starts_at_the_slowdown_threshold_and_halves_clocks() 
         assert gpu.sm_clock_mhz() == pytest.approx(hot.spec.boost_clock_mhz * 0.5)
 
 
-def test_software_thermal_slowdown_starts_above_max_operating_temperature() -> None:
+def test_software_thermal_slowdown_starts_three_degrees_below_max_operating_temperature() -> None:
     gpu = SimulatedGpu(_profile("rtx4090-degraded"), 0, start_s=0.0)
     gpu.set_load(1.0)
     trace = _run(gpu, 900, step=0.25)
     first = next(i for i, (_, _, r) in enumerate(trace) if "sw_thermal_slowdown" in r)
-    assert trace[first - 1][1] >= gpu.profile.spec.temp_max_operating_c - 0.2
+    # the trim must first reach below the power-capped clock: 0.9649 at 87 + 3 * 0.0351 / 0.3 = 87.35 degC
+    assert 87.2 <= trace[first - 1][1] <= 87.5
+    assert max(t for _, t, _ in trace) < gpu.profile.spec.temp_max_operating_c
 
 
 def test_degraded_variant_runs_hotter_and_throttles_sooner() -> None:
