@@ -34,7 +34,7 @@ class Curve:
     time_constant_s: float | None
     steady_from_last_minute: bool  # the load settled: T_ss is the mean of its last minute
     projected_c: float | None  # the fitted asymptote of a curve that did not settle, if it means anything
-    settle_needed_s: float | None  # about how long this curve needed to settle, by its fit
+    settle_needed_s: float | None  # about how long this curve needed to settle, by a fit to trust
     fit: StepFit | None
     missing: dict[str, str]
 
@@ -51,13 +51,15 @@ def load_curve(
     settled_at = time_to_steady_s(times_s, temps)
     fit = fit_step_response(times_s, temps)
     tau, missing = _time_constant(fit, load_s, stopped_by_guard)
-    needed = settle_time_s(fit) if fit is not None and not fit.at_search_edge else None
+    trusted = fit if tau is not None else None  # a curve too short for its τ predicts nothing either
+    needed = settle_time_s(trusted) if trusted is not None else None
     projected = None
     if settled_at is None:
-        if not (stopped_by_guard or fit is None or fit.at_search_edge):
-            projected = fit.steady_c if ceiling_c is None or fit.steady_c <= ceiling_c else None
-        unsettled = _unsettled_reason(load_s, stopped_by_guard, projected)
-        missing.update(time_to_steady_s=unsettled, steady_c=unsettled)
+        if trusted is not None and not stopped_by_guard and (ceiling_c is None or trusted.steady_c <= ceiling_c):
+            projected = trusted.steady_c
+        unsettled = _unsettled_reason(load_s, stopped_by_guard)
+        projection = f"; the fitted curve projects {projected:.1f} °C" if projected is not None else ""
+        missing.update(time_to_steady_s=unsettled, steady_c=unsettled + projection)
     return Curve(settled_at, tau, settled_at is not None, projected, needed, fit, missing)
 
 
@@ -76,14 +78,13 @@ def _time_constant(fit: StepFit | None, load_s: float, stopped_by_guard: bool) -
     return fit.time_constant_s, {}
 
 
-def _unsettled_reason(load_s: float, stopped_by_guard: bool, projected: float | None) -> str:
+def _unsettled_reason(load_s: float, stopped_by_guard: bool) -> str:
     if stopped_by_guard:
         return f"the safety guard stopped the load after {load_s:.0f} s, before the temperature settled"
-    reason = (
+    return (
         f"the temperature had not settled when the load stopped after {load_s:.0f} s (settled: the 60-s slope"
         " stays under 0.5 °C/min for 60 s)"
     )
-    return reason + (f"; the fitted curve projects {projected:.1f} °C" if projected is not None else "")
 
 
 def settle_time_s(fit: StepFit) -> float:

@@ -3,7 +3,13 @@
 Rules: research/stress-and-thermal.md §10.4, anchored in DCGM (its clock-event failure mask, the
 max operating temperature with a strict `>`, the 0.75 power ratio of targeted_power) and 3DMark
 (the 97 % sustained ratio). A reason reads like `THERMAL_SLOWDOWN: sw_thermal_slowdown from 412 s
-into the load, 3.4 % of load time`.
+into the load, 3.4 % of load time`: one line per kind of event, whatever number of NVML's bits and
+counters timed it.
+
+A load that did not settle is INCONCLUSIVE (LOAD_TOO_SHORT) when it was shorter than its own fitted
+curve needed to settle, or too short for a curve to be fitted; only a load long enough to settle
+that did not is a warning (NO_STEADY_STATE). Notes that do not change the verdict: the normal power
+cap, an idle that had not settled, a cooldown the user cancelled.
 """
 
 from __future__ import annotations
@@ -154,7 +160,9 @@ def _fitted_tau(analysis: ThermalAnalysis) -> float | None:
 
 def _end_slope(analysis: ThermalAnalysis) -> str:
     slope = analysis.details.get("end_slope_c_per_min")
-    return f"{slope:+.2f} °C/min in the last minute" if isinstance(slope, float) else "no slope in the last minute"
+    return (
+        f"{slope:+.2f} °C/min at the end of the load" if isinstance(slope, float) else "no slope at the end of the load"
+    )
 
 
 def _no_steady_state(analysis: ThermalAnalysis) -> str:

@@ -186,6 +186,10 @@ def test_ten_seconds_of_load_after_no_idle_gives_no_absurd_clock_drop_and_says_w
     assert result.metrics["idle_c"] is None and missing["idle_c"] == "no idle phase"
     assert missing["c_per_w"] == "no idle phase: no idle power and temperature to compare with"
     assert result.metrics["time_constant_s"] is None and result.metrics["steady_c"] is None
+    # ten seconds of a rise predict nothing: no projection (the trial got 117.4 °C as "steady"), and
+    # no time the curve would need to settle
+    assert result.details["steady_projected_c"] is None and "projects" not in missing["steady_c"]
+    assert result.details["settle_needed_s"] is None
 
 
 def test_without_temperature_readings_every_temperature_metric_says_so() -> None:

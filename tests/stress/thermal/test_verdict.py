@@ -169,8 +169,8 @@ def test_a_load_shorter_than_its_curve_needs_to_settle_is_inconclusive_and_says_
     assert verdict == "inconclusive"
     assert reasons[0] == (
         "LOAD_TOO_SHORT: the load (300 s) was too short to settle: by its fitted curve (τ ≈ 59 s) it needs about"
-        " 362 s (~6.1 τ) before its 60-s slope stays under 0.5 °C/min for a further 60 s; +0.36 °C/min in the"
-        " last minute. Run a longer load"
+        " 362 s (~6.1 τ) before its 60-s slope stays under 0.5 °C/min for a further 60 s; +0.36 °C/min at the"
+        " end of the load. Run a longer load"
     )
     assert "NO_STEADY_STATE" not in _codes(reasons)
 
@@ -187,7 +187,7 @@ def test_a_load_long_enough_to_settle_that_did_not_warns_with_the_real_rule() ->
     assert reasons[0] == (
         "NO_STEADY_STATE: the temperature did not settle during the load of 900 s, though its fitted curve"
         " (τ ≈ 59 s) should have by 362 s (settled: the 60-s slope stays under 0.5 °C/min for a further 60 s);"
-        " +0.36 °C/min in the last minute"
+        " +0.36 °C/min at the end of the load"
     )
 
 
