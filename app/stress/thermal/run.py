@@ -37,6 +37,7 @@ MIN_WAIT_REAL_S = 0.001  # a floor, so a very high time scale does not spin
 PROGRESS_REAL_S = 1.0  # progress at most this far apart in real time ...
 PROGRESS_CLOCK_S = 5.0  # ... and on the engine's clock, and at once when a phase begins
 THROUGHPUT_KEYS = ("tflops", "gflops")
+GUARD_STOP_WORDS = "the safety guard stopped the load"  # in every progress message after the guard's stop
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class _Runner:
             words += "; waiting for the idle temperature to settle (under 0.5 °C/min over a minute)"
         if self.state.guard_stop is not None:
             stopped_at = self.state.guard_stop_s or 0.0
-            words += f"; the safety guard stopped the load at {stopped_at:.0f} s: {self.state.guard_stop[1]}"
+            words += f"; {GUARD_STOP_WORDS} at {stopped_at:.0f} s: {self.state.guard_stop[1]}"
         return words
 
 
