@@ -6,11 +6,13 @@ the load and two limits, as on a real card:
 
 * power: dynamic power grows with about the 2.5th power of the clock, so when the load would
   draw more than the limit, clocks drop until it fits (reason `sw_power_cap`);
-* heat: the driver keeps the GPU at or below its max operating temperature by trimming clocks
-  (`sw_thermal_slowdown`: NVML's nvml.h says these clocks "have been optimized to ensure ... current
-  GPU temperature does not exceed GPU Max Operating Temperature"). The trim is a clock ceiling that
-  falls from the full clock 3 degC below the max operating temperature to 70 % of it at that
-  temperature. Where even that cannot hold the heat, at the slowdown threshold the hardware halves
+* heat: the driver trims clocks to keep the GPU at its max operating temperature
+  (`sw_thermal_slowdown`: nvml.h says these clocks "have been optimized to ensure ... current GPU
+  temperature does not exceed GPU Max Operating Temperature"). The trim is a clock ceiling: the
+  full boost clock up to GPU Boost's target temperature (3 degC below the max operating one where
+  the card has no target), falling to the base clock at the max operating temperature, and on to
+  70 % of the boost clock at the slowdown temperature. A cooler too weak even for the base clock
+  lets the card pass its max operating temperature; at the slowdown threshold the hardware halves
   the clocks (`hw_thermal_slowdown`) until the GPU is 2 degC below it.
 
 The clock is the lowest ceiling (power, heat); the reason reported, and the violation counter that
@@ -26,15 +28,15 @@ import math
 
 import numpy as np
 
-from app.core.gpu.catalog import GpuProfile
+from app.core.gpu.catalog import GpuProfile, GpuSpec
 from app.core.gpu.clock_reasons import decode, encode
 from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading
 
 POWER_EXPONENT = 2.5
 HW_SLOWDOWN_FACTOR = 0.5
 HW_RELEASE_BELOW_C = 2.0
-SW_THERMAL_MIN_FACTOR = 0.7
-SW_THERMAL_BAND_C = 3.0  # the trim begins this far below the max operating temperature
+SW_THERMAL_MIN_FACTOR = 0.7  # the trim's share of the boost clock at the slowdown temperature
+SW_THERMAL_BAND_C = 3.0  # without a target temperature the trim begins this far below max operating
 MAX_STEP_S = 0.5
 IDLE_SM_CLOCK_MHZ = 210.0
 IDLE_VRAM_BYTES = 300 * 2**20
@@ -137,11 +139,7 @@ class SimulatedGpu:
             self._hw_slowdown = False
         if self._hw_slowdown:
             return HW_SLOWDOWN_FACTOR, "hw_thermal_slowdown"
-        trim_from = spec.temp_max_operating_c - SW_THERMAL_BAND_C
-        if t > trim_from:
-            depth = min(1.0, (t - trim_from) / SW_THERMAL_BAND_C)
-            return 1.0 - (1.0 - SW_THERMAL_MIN_FACTOR) * depth, "sw_thermal_slowdown"
-        return 1.0, None
+        return sw_thermal_ceiling(spec, t)
 
     def sm_clock_mhz(self) -> float:
         if self.load < 0.01:
@@ -226,6 +224,21 @@ class SimulatedGpu:
         return (
             GpuProcess(0, f"{self.process_name} [SIMULATED]", None, self.vram_used_bytes - IDLE_VRAM_BYTES, "compute"),
         )
+
+
+def sw_thermal_ceiling(spec: GpuSpec, temperature_c: float) -> tuple[float, str | None]:
+    """The driver's clock ceiling at `temperature_c` (a share of the boost clock), and its reason when
+    below 1: boost up to the target temperature, the base clock at max operating, 70 % at slowdown."""
+    max_op, slowdown = spec.temp_max_operating_c, spec.temp_slowdown_c
+    target = spec.temp_target_c if spec.temp_target_c is not None and spec.temp_target_c < max_op else None
+    trim_from = target if target is not None else max_op - SW_THERMAL_BAND_C
+    base = min(1.0, spec.base_clock_mhz / spec.boost_clock_mhz)
+    if temperature_c <= trim_from:
+        return 1.0, None
+    if temperature_c <= max_op:
+        return 1.0 - (1.0 - base) * (temperature_c - trim_from) / (max_op - trim_from), "sw_thermal_slowdown"
+    depth = min(1.0, (temperature_c - max_op) / (slowdown - max_op)) if slowdown > max_op else 1.0
+    return max(SW_THERMAL_MIN_FACTOR, base - (base - SW_THERMAL_MIN_FACTOR) * depth), "sw_thermal_slowdown"
 
 
 def steady_state_power_w(profile: GpuProfile, load: float) -> float:

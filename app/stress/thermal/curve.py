@@ -69,7 +69,7 @@ def _time_constant(fit: StepFit | None, load_s: float, stopped_by_guard: bool) -
     if fit.at_search_edge:
         return None, {"time_constant_s": "the load phase was too short for the curve to bend"}
     if load_s < MIN_SPANS_OF_TAU * fit.time_constant_s:
-        cut = "the safety guard stopped the load" if stopped_by_guard else "the load lasted"
+        cut = "the safety guard stopped the load after" if stopped_by_guard else "the load lasted"
         fitted = fit.time_constant_s
         return None, {
             "time_constant_s": f"{cut} {load_s:.0f} s, under 2 time constants (the fit gives ~{fitted:.0f} s):"

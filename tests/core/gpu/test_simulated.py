@@ -15,7 +15,7 @@ import pytest
 from app.core.clock import ScaledClock
 from app.core.errors import UserError
 from app.core.gpu.catalog import GpuProfile, default_catalog, load_catalog, parse_demo_profiles
-from app.core.gpu.simulated import SimulatedGpu, seconds_to_fraction, steady_state_power_w
+from app.core.gpu.simulated import SimulatedGpu, seconds_to_fraction, steady_state_power_w, sw_thermal_ceiling
 from app.core.gpu.simulated_backend import SimulatedBackend
 
 
@@ -122,13 +122,15 @@ def _held_at(temperature_c: float, load: float = 1.0, key: str = "rtx4090") -> S
 @pytest.mark.parametrize(
     ("temperature_c", "reason", "sm_clock_mhz"),
     [
-        # Load 0.5 asks 22 + 234 = 256 W, under the 450 W limit, so only heat limits the clock (2520 MHz boost).
-        # nvml.h: SW thermal slowdown keeps the GPU at or below its max operating temperature (90 degC),
-        # so the driver's trim runs from 87 degC (full clock) to 90 degC (70 %).
-        (86.9, None, 2520),  # below the trim band
-        (88.5, "sw_thermal_slowdown", 2142),  # half way: 1 - 0.3 * 1.5 / 3 = 0.85 -> 2142 MHz
-        (90.0, "sw_thermal_slowdown", 1764),  # at the max operating temperature: 0.7 -> 1764 MHz
-        (95.9, "sw_thermal_slowdown", 1764),  # beyond it the trim stays at its 70 % floor
+        # Load 0.5 asks 22 + 234 = 256 W, under the 450 W limit, so only heat limits the clock.
+        # nvml.h: SW thermal slowdown keeps the GPU at its max operating temperature (90 degC). The
+        # driver gives up boost from GPU Boost's 84 degC target: 2520 MHz (boost) there, 2235 MHz
+        # (base) at 90 degC, 1764 MHz (70 % of boost) at the 96 degC slowdown, linear between.
+        (83.9, None, 2520),  # below the target temperature
+        (88.5, "sw_thermal_slowdown", 2306),  # 2520 - 285 * 4.5 / 6 = 2306.25
+        (90.0, "sw_thermal_slowdown", 2235),  # the base clock at the max operating temperature
+        (92.0, "sw_thermal_slowdown", 2078),  # 2235 - 471 * 2 / 6 = 2078
+        (95.9, "sw_thermal_slowdown", 1772),  # 2235 - 471 * 5.9 / 6 = 1771.85
         (96.0, "hw_thermal_slowdown", 1260),  # at the slowdown temperature the hardware halves the clock
         (101.0, "hw_thermal_slowdown", 1260),
     ],
@@ -158,19 +160,19 @@ def test_full_load_at_the_power_limit_runs_the_clock_the_power_law_allows() -> N
 
 
 def test_power_limit_and_heat_together_take_the_lower_clock() -> None:
-    # At 88.5 degC heat allows 1 - 0.3 * 1.5 / 3 = 0.85 of the clock; power would allow 0.9649.
-    # The card then draws 22 + 468 * 0.85 ** 2.5 = 22 + 468 * 0.666112 = 333.74 W.
-    gpu = _held_at(88.5, load=1.0)
-    assert gpu.sm_clock_mhz() == pytest.approx(2520 * 0.85, abs=1e-6)
-    assert gpu.power_w == pytest.approx(333.74, abs=0.01)
+    # At 89 degC heat allows 2520 - 285 * 5 / 6 = 2282.5 MHz (0.905754 of boost); power would allow
+    # 0.9649. The card then draws 22 + 468 * 0.905754 ** 2.5 = 387.40 W.
+    gpu = _held_at(89.0, load=1.0)
+    assert gpu.sm_clock_mhz() == pytest.approx(2282.5, abs=1e-6)
+    assert gpu.power_w == pytest.approx(387.40, abs=0.01)
     assert gpu.reasons == ("sw_thermal_slowdown",)
 
 
 def test_a_trim_above_the_power_capped_clock_limits_nothing_and_is_not_counted() -> None:
-    # At 87.2 degC heat would allow 1 - 0.3 * 0.2 / 3 = 0.98 of the clock, power only 0.9649: the
-    # power cap sets the clock (2431.5 MHz), so only its reason shows and only its counter runs.
-    gpu = _held_at(87.2, load=1.0)
-    gpu.temperature_c = 87.2
+    # At 85 degC heat would allow 2520 - 285 / 6 = 2472.5 MHz, power only 2431.5 MHz: the power cap
+    # sets the clock, so only its reason shows and only its counter runs.
+    gpu = _held_at(85.0, load=1.0)
+    gpu.temperature_c = 85.0
     gpu.advance_to(0.5)
     assert gpu.sm_clock_mhz() == pytest.approx(2431.53, abs=0.01)
     assert gpu.reasons == ("sw_power_cap",)
@@ -193,18 +195,28 @@ def test_whenever_thermal_slowdown_is_counted_the_clock_is_below_the_power_cappe
     assert counted > 0
 
 
-def test_the_degraded_card_is_held_below_its_max_operating_temperature_at_a_lower_clock() -> None:
-    # Hand-worked balance of rtx4090-degraded at full load: its fan stops at 55 %, so above ~60 degC
-    # R = 0.16 * (1 + 0.7 * 0.45) = 0.2104 degC/W, and T = 25 + 0.2104 * P. In the trim band the clock
-    # share is f = 1 - 0.1 * (T - 87) and P = 22 + 468 * f ** 2.5. Bisection on T = 25 + 0.2104 * P(T):
-    # T = 88.8408 degC, f = 0.81592 -> 2056.1 MHz drawing 303.43 W (the 450 W limit no longer binds).
-    gpu = SimulatedGpu(_profile("rtx4090-degraded"), 0, start_s=0.0)
+@pytest.mark.parametrize(
+    ("key", "temperature_c", "sm_clock_mhz", "power_w"),
+    [
+        # Hand-worked balances at full load; both fans stop at 55 %, pinned above ~60 degC, so
+        # R = R_full * (1 + 0.7 * 0.45). Bisection on T = 25 + R * P(T), P = idle + asked * f ** 2.5:
+        # rtx4090-degraded: R = 0.2104; past 90 degC, f = (2235 - 471 (T - 90) / 6) / 2520: even the
+        # base clock is too hot for this cooler, it settles above its max operating temperature.
+        ("rtx4090-degraded", 91.7683, 2096.19, 317.34),
+        # rtx3090-degraded: R = 0.24985; from its 83 degC target f = (1695 - 300 (T - 83) / 10) / 1695:
+        # the driver holds it under its 93 degC max operating temperature.
+        ("rtx3090-degraded", 90.8336, 1459.99, 263.49),
+    ],
+)
+def test_a_degraded_card_settles_where_the_drivers_trim_balances_its_heat(
+    key: str, temperature_c: float, sm_clock_mhz: float, power_w: float
+) -> None:
+    gpu = SimulatedGpu(_profile(key), 0, start_s=0.0)
     gpu.set_load(1.0)
     gpu.advance_to(3000.0)  # 27 model time constants
-    assert gpu.temperature_c == pytest.approx(88.8408, abs=0.01)
-    assert gpu.temperature_c < gpu.profile.spec.temp_max_operating_c
-    assert gpu.sm_clock_mhz() == pytest.approx(2056.1, abs=0.5)
-    assert gpu.power_w == pytest.approx(303.43, abs=0.05)
+    assert gpu.temperature_c == pytest.approx(temperature_c, abs=0.01)
+    assert gpu.sm_clock_mhz() == pytest.approx(sm_clock_mhz, abs=0.5)
+    assert gpu.power_w == pytest.approx(power_w, abs=0.05)
     assert gpu.reasons == ("sw_thermal_slowdown",)
 
 
@@ -295,14 +307,23 @@ def test_hardware_slowdown_starts_at_the_slowdown_threshold_and_halves_clocks() 
         assert gpu.sm_clock_mhz() == pytest.approx(hot.spec.boost_clock_mhz * 0.5)
 
 
-def test_software_thermal_slowdown_starts_three_degrees_below_max_operating_temperature() -> None:
+def test_software_thermal_slowdown_starts_where_the_trim_reaches_below_the_power_capped_clock() -> None:
     gpu = SimulatedGpu(_profile("rtx4090-degraded"), 0, start_s=0.0)
     gpu.set_load(1.0)
     trace = _run(gpu, 900, step=0.25)
     first = next(i for i, (_, _, r) in enumerate(trace) if "sw_thermal_slowdown" in r)
-    # the trim must first reach below the power-capped clock: 0.9649 at 87 + 3 * 0.0351 / 0.3 = 87.35 degC
-    assert 87.2 <= trace[first - 1][1] <= 87.5
-    assert max(t for _, t, _ in trace) < gpu.profile.spec.temp_max_operating_c
+    # the power cap holds 2431.5 MHz; the trim from 84 degC (2520) to 90 degC (2235) reaches it at
+    # 84 + 6 * (2520 - 2431.5) / 285 = 85.86 degC
+    assert 85.8 <= trace[first - 1][1] <= 86.0
+
+
+def test_without_a_target_temperature_the_trim_begins_3_degrees_below_max_operating() -> None:
+    # A100 80GB: no target, max operating 85 degC, base 1275 of 1410 MHz boost: from 82 degC
+    spec = _profile("a100-80gb").spec
+    assert sw_thermal_ceiling(spec, 82.0) == (1.0, None)
+    share, reason = sw_thermal_ceiling(spec, 83.5)
+    assert reason == "sw_thermal_slowdown" and share * 1410 == pytest.approx(1342.5, abs=1e-6)  # half way to 1275
+    assert sw_thermal_ceiling(spec, 85.0)[0] * 1410 == pytest.approx(1275.0, abs=1e-6)
 
 
 def test_degraded_variant_runs_hotter_and_throttles_sooner() -> None:

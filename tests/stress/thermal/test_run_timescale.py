@@ -50,13 +50,12 @@ def test_the_degraded_card_fails_on_its_thermal_slowdown_with_lost_clocks_and_th
     codes = [r.split(":")[0] for r in result.reasons]
     assert result.verdict == "fail" and codes[0] == "THERMAL_SLOWDOWN", result.reasons
     assert codes.count("THERMAL_SLOWDOWN") == 1
-    assert {"CLOCK_DROP", "SUSTAINED_PERFORMANCE"} <= set(codes)
-    # the simulator holds this card at 88.84 °C and 0.8159 of its 2520 MHz boost clock, from the
-    # power-capped 0.9649 early in the load: a 15.4 % drop (tests/core/gpu/test_simulated.py)
-    assert result.metrics["clock_drop_percent"] == pytest.approx(15.4, abs=0.5)
-    assert result.metrics["sustained_ratio"] == pytest.approx(0.8159 / 0.9649, abs=0.02)
-    assert result.metrics["steady_c"] == pytest.approx(88.84, abs=0.3)
-    assert (result.metrics["peak_c"] or 0.0) < 90.0  # below its max operating temperature: no guard stop
+    assert {"CLOCK_DROP", "SUSTAINED_PERFORMANCE", "TEMPERATURE"} <= set(codes)
+    # unguarded here, the simulator's driver trim settles this card at 91.77 °C and 2096.2 MHz, from
+    # the power-capped 2431.5 MHz early in the load: a 13.8 % drop (tests/core/gpu/test_simulated.py)
+    assert result.metrics["clock_drop_percent"] == pytest.approx(13.8, abs=0.5)
+    assert result.metrics["sustained_ratio"] == pytest.approx(2096.2 / 2431.5, abs=0.02)
+    assert result.metrics["steady_c"] == pytest.approx(91.77, abs=0.3)
 
 
 def _hotter_than(limit_c: float) -> FakeGuard:
