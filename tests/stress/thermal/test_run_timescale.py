@@ -68,8 +68,10 @@ def _hotter_than(limit_c: float) -> FakeGuard:
     return FakeGuard(rule)
 
 
-@pytest.mark.parametrize("scale", [200.0, 1000.0])
+@pytest.mark.parametrize("scale", [100.0, 300.0])
 def test_the_guard_stops_the_load_within_simulated_seconds_at_any_time_scale(scale: float) -> None:
+    """Before, the loop looked at the guard every 0.25 real seconds: 25 simulated seconds at 100×.
+    (Not at 1000× here: a 10-ms stall of a busy shared machine is 10 simulated seconds there.)"""
     # a healthy RTX 4090 at 60 °C still rises (77.8 - 60) / 59 = 0.30 °C/s: one second late is 0.3 °C
     run = run_simulated("rtx4090", ThermalPlan("gpu0", 10.0, 600.0, 20.0), scale, guard=_hotter_than(60.0))
     assert run.result.verdict == "fail"
