@@ -190,3 +190,11 @@ def test_the_past_runs_result_column_is_never_cut(qtbot, make_page) -> None:
         needed = table.fontMetrics().horizontalAdvance(table.item(row, 3).text())
         assert table.columnWidth(3) >= needed
         assert table.item(row, 1).toolTip() == table.item(row, 1).text()
+
+
+def test_the_cooling_choice_says_how_long_the_idle_may_wait_and_that_short_loads_are_inconclusive(make_page) -> None:
+    page = make_page()
+    page.choices.choose("thermal")
+    note = page.choices.thermal_note.text()
+    assert note.startswith("plus 1 min idle before (up to 10 min more while the card is still cooling)")
+    assert "a load too short to settle (most cards need 6 to 10 min) is inconclusive" in note
