@@ -6,9 +6,18 @@ the load and two limits, as on a real card:
 
 * power: dynamic power grows with about the 2.5th power of the clock, so when the load would
   draw more than the limit, clocks drop until it fits (reason `sw_power_cap`);
-* heat: above the max operating temperature the driver trims clocks step by step
-  (`sw_thermal_slowdown`); at the slowdown threshold the hardware halves them
-  (`hw_thermal_slowdown`) until the GPU is 2 degC below it.
+* heat: the driver trims clocks to keep the GPU at its max operating temperature
+  (`sw_thermal_slowdown`: nvml.h says these clocks "have been optimized to ensure ... current GPU
+  temperature does not exceed GPU Max Operating Temperature"). The trim is a clock ceiling: the
+  full boost clock up to GPU Boost's target temperature (3 degC below the max operating one where
+  the card has no target), falling to the base clock at the max operating temperature, and on to
+  70 % of the boost clock at the slowdown temperature. A cooler too weak even for the base clock
+  lets the card pass its max operating temperature; at the slowdown threshold the hardware halves
+  the clocks (`hw_thermal_slowdown`) until the GPU is 2 degC below it.
+
+The clock is the lowest ceiling (power, heat); the reason reported, and the violation counter that
+runs, is that of the limit that set the clock, so a thermal slowdown always shows as lower clocks
+(and lower TFLOPS in a stress test), never as a counter that ticks while the clock is unchanged.
 
 Noise on the readings is seeded, so two runs with the same seed and steps read the same.
 """
@@ -19,14 +28,15 @@ import math
 
 import numpy as np
 
-from app.core.gpu.catalog import GpuProfile
+from app.core.gpu.catalog import GpuProfile, GpuSpec
 from app.core.gpu.clock_reasons import decode, encode
 from app.core.gpu.records import GpuInfo, GpuProcess, GpuReading
 
 POWER_EXPONENT = 2.5
 HW_SLOWDOWN_FACTOR = 0.5
 HW_RELEASE_BELOW_C = 2.0
-SW_THERMAL_MIN_FACTOR = 0.7
+SW_THERMAL_MIN_FACTOR = 0.7  # the trim's share of the boost clock at the slowdown temperature
+SW_THERMAL_BAND_C = 3.0  # without a target temperature the trim begins this far below max operating
 MAX_STEP_S = 0.5
 IDLE_SM_CLOCK_MHZ = 210.0
 IDLE_VRAM_BYTES = 300 * 2**20
@@ -83,30 +93,45 @@ class SimulatedGpu:
         requested = self.load * (self.profile.full_load_power_w - self.profile.idle_power_w)
         thermal_factor, thermal_reason = self._thermal_factor()
         power_factor = 1.0
-        if (
-            requested > 0
-            and self.profile.idle_power_w + requested * thermal_factor**POWER_EXPONENT > self.power_limit_w
-        ):
+        if requested > 0 and self.profile.idle_power_w + requested > self.power_limit_w:
             power_factor = ((self.power_limit_w - self.profile.idle_power_w) / requested) ** (1 / POWER_EXPONENT)
         self.clock_factor = min(thermal_factor, power_factor)
         self.power_w = self.profile.idle_power_w + requested * self.clock_factor**POWER_EXPONENT
         self.temperature_c = self.profile.thermal.step(self.temperature_c, self.power_w, dt)
-        reasons = [thermal_reason] if thermal_reason and thermal_factor <= power_factor else []
-        if power_factor < thermal_factor:
-            reasons.append("sw_power_cap")
-            self.power_violation_s += dt
-        if thermal_reason:
-            self.thermal_violation_s += dt
-            if thermal_reason == "hw_thermal_slowdown":
-                self.hw_thermal_s += dt
-            else:
-                self.sw_thermal_s += dt
+        reasons = self._limiting_reasons(requested, thermal_factor, thermal_reason, power_factor)
+        self._count(reasons, dt)
         if self.load < 0.01:
             reasons.append("gpu_idle")
         self.reasons = decode(encode(tuple(reasons)))
 
+    def _limiting_reasons(
+        self, requested: float, thermal_factor: float, thermal_reason: str | None, power_factor: float
+    ) -> list[str]:
+        """The limit that set the clock: heat when its ceiling is the lower one, else the power cap.
+
+        A trim that does not reach below the power-capped clock limits nothing, so it is not reported;
+        nor does the driver's trim of an idle card, whose clock is far below any ceiling (the
+        hardware's slowdown is asserted whatever the load).
+        """
+        if requested <= 0:
+            return ["hw_thermal_slowdown"] if thermal_reason == "hw_thermal_slowdown" else []
+        if thermal_reason is not None and thermal_factor <= power_factor:
+            return [thermal_reason]
+        return ["sw_power_cap"] if power_factor < 1.0 else []
+
+    def _count(self, reasons: list[str], dt: float) -> None:
+        """NVML's cumulative counters: the time each reason held the clocks down."""
+        if "sw_power_cap" in reasons:
+            self.power_violation_s += dt
+        if "hw_thermal_slowdown" in reasons:
+            self.hw_thermal_s += dt
+            self.thermal_violation_s += dt
+        if "sw_thermal_slowdown" in reasons:
+            self.sw_thermal_s += dt
+            self.thermal_violation_s += dt
+
     def _thermal_factor(self) -> tuple[float, str | None]:
-        """Clock share allowed by temperature, and the reason when it is below 1."""
+        """Clock ceiling allowed by temperature (a share of the boost clock), and its reason when below 1."""
         spec, t = self.profile.spec, self.temperature_c
         if t >= spec.temp_slowdown_c:
             self._hw_slowdown = True
@@ -114,10 +139,7 @@ class SimulatedGpu:
             self._hw_slowdown = False
         if self._hw_slowdown:
             return HW_SLOWDOWN_FACTOR, "hw_thermal_slowdown"
-        if t > spec.temp_max_operating_c:
-            depth = (t - spec.temp_max_operating_c) / (spec.temp_slowdown_c - spec.temp_max_operating_c)
-            return 1.0 - (1.0 - SW_THERMAL_MIN_FACTOR) * min(1.0, depth), "sw_thermal_slowdown"
-        return 1.0, None
+        return sw_thermal_ceiling(spec, t)
 
     def sm_clock_mhz(self) -> float:
         if self.load < 0.01:
@@ -202,6 +224,21 @@ class SimulatedGpu:
         return (
             GpuProcess(0, f"{self.process_name} [SIMULATED]", None, self.vram_used_bytes - IDLE_VRAM_BYTES, "compute"),
         )
+
+
+def sw_thermal_ceiling(spec: GpuSpec, temperature_c: float) -> tuple[float, str | None]:
+    """The driver's clock ceiling at `temperature_c` (a share of the boost clock), and its reason when
+    below 1: boost up to the target temperature, the base clock at max operating, 70 % at slowdown."""
+    max_op, slowdown = spec.temp_max_operating_c, spec.temp_slowdown_c
+    target = spec.temp_target_c if spec.temp_target_c is not None and spec.temp_target_c < max_op else None
+    trim_from = target if target is not None else max_op - SW_THERMAL_BAND_C
+    base = min(1.0, spec.base_clock_mhz / spec.boost_clock_mhz)
+    if temperature_c <= trim_from:
+        return 1.0, None
+    if temperature_c <= max_op:
+        return 1.0 - (1.0 - base) * (temperature_c - trim_from) / (max_op - trim_from), "sw_thermal_slowdown"
+    depth = min(1.0, (temperature_c - max_op) / (slowdown - max_op)) if slowdown > max_op else 1.0
+    return max(SW_THERMAL_MIN_FACTOR, base - (base - SW_THERMAL_MIN_FACTOR) * depth), "sw_thermal_slowdown"
 
 
 def steady_state_power_w(profile: GpuProfile, load: float) -> float:

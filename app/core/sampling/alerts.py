@@ -26,6 +26,10 @@ from app.core.settings import AlertSettings
 MIB = 2**20
 IDLE_UTIL_PERCENT = 5.0  # idle cards with a display attached still show a few percent
 BUSY_UTIL_PERCENT = 10.0
+# a near-slowdown alert, once fired, holds until the GPU is this much further from the limit: a
+# temperature creeping past the threshold reads ±0.2 °C of sensor noise (or NVML's whole degrees)
+# and would fire and clear several times in a few seconds
+NEAR_SLOWDOWN_CLEAR_C = 1.0
 
 
 def is_near_slowdown(gpu: GpuReading, slowdown_c: float | None, within_c: float) -> bool:
@@ -112,6 +116,8 @@ class AlertEngine:
     def _temperature_alerts(self, gpu: GpuReading, subject: str, label: str) -> list[Alert]:
         info, within = self._gpus.get(gpu.index), self.settings.gpu_near_slowdown_c
         slowdown = info.temp_slowdown_c if info else None
+        if ("gpu_near_slowdown", subject) in self.active:
+            within += NEAR_SLOWDOWN_CLEAR_C
         if not is_near_slowdown(gpu, slowdown, within):
             return []
         if gpu.temp_margin_c is not None and gpu.temp_margin_c <= within:

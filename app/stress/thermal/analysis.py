@@ -2,30 +2,40 @@
 
 Method: research/stress-and-thermal.md §10.4 (steady state, τ fit, clock drop, the 97 % rule
 of 3DMark's stress test, throttle time per reason from NVML's counters, effective °C per W).
-Every metric may be `None`, with the reason in `details["missing"]`.
+Every metric may be `None`, with the reason in `details["missing"]`; a phase of no length is no
+phase at all (`--idle 0`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from app.stress.records import Phase, PhaseSpan
-from app.stress.thermal.fit import fit_step_response
+from app.stress.thermal.curve import (  # re-exported: the analysis is where callers look for them
+    STEADY_SLOPE_C_PER_MIN as STEADY_SLOPE_C_PER_MIN,
+)
+from app.stress.thermal.curve import (
+    STEADY_WINDOW_S,
+    last_window,
+    load_curve,
+)
+from app.stress.thermal.curve import time_to_steady_s as time_to_steady_s
+from app.stress.thermal.missing import why_missing
 from app.stress.thermal.series import ThermalLimits, ThermalSeries
+from app.stress.thermal.settle import IDLE_WINDOW_S, idle_slope_c_per_min, is_calm
 from app.stress.thermal.throttle import throttle_breakdown
 from app.stress.thermal.windows import mean_of, median_of, pairs, present, rows_between, slope_per_min
 
-STEADY_WINDOW_S = 60.0  # T_ss is the mean of the load's last minute; the slope test looks at one minute
-STEADY_SLOPE_C_PER_MIN = 0.5
 EARLY_CLOCK_S = (10.0, 30.0)  # the clock before heat: median 10–30 s into the load (§10.4)
 INTERVAL_S = 30.0  # throughput intervals: 3DMark's stress test runs 20 loops in about 10 minutes
 SETTLE_S = 10.0  # the workload's start-up (process spawn, kernel load) is not a throughput interval
 COOLDOWN_MARGIN_C = 5.0  # cooled down at T_idle + 5 °C
 FAN_RAMP_STEP_PERCENT = 10.0  # the fan has responded once it runs 10 points above idle
 MIN_POWER_RISE_W = 1.0  # below this the load drew no measurable power: no °C per W
+MIN_CLOCK_DROP_LOAD_S = EARLY_CLOCK_S[1] + STEADY_WINDOW_S  # the early clock and the last minute apart
 
 METRIC_KEYS = (
     "idle_c",
@@ -52,29 +62,36 @@ class ThermalAnalysis:
 
 
 def phase_span(phases: Sequence[PhaseSpan], phase: Phase) -> PhaseSpan | None:
-    return next((p for p in phases if p.phase == phase), None)
+    """The phase's span; `None` when it did not run or lasted no time."""
+    return next((p for p in phases if p.phase == phase and p.end_s > p.start_s), None)
 
 
-def analyse(series: ThermalSeries, phases: Sequence[PhaseSpan], limits: ThermalLimits) -> ThermalAnalysis:
-    """Every metric of one cooling test; phases missing from `phases` leave their metrics `None`."""
+def analyse(
+    series: ThermalSeries, phases: Sequence[PhaseSpan], limits: ThermalLimits, stopped_by_guard: bool = False
+) -> ThermalAnalysis:
+    """Every metric of one cooling test; phases missing from `phases` leave their metrics `None`.
+
+    `stopped_by_guard`: the safety guard ended the load early (no projection of where it was heading).
+    """
     idle, load, cooldown = (phase_span(phases, p) for p in ("idle", "load", "cooldown"))
     missing: dict[str, str] = {}
     details: dict[str, object] = {"missing": missing}
     t, temps = series.times_s, series.temperature_c
-    idle_rows = _last_window(t, idle) if idle else []
     load_rows = rows_between(t, load.start_s, load.end_s) if load else []
-    end_rows = _last_window(t, load) if load else []
-    metrics: dict[str, float | None] = dict.fromkeys(METRIC_KEYS)
-    metrics["idle_c"] = mean_of(temps, idle_rows)
+    end_rows = last_window(t, load.start_s, load.end_s) if load else []
+    metrics: dict[str, float | None] = dict.fromkeys((*METRIC_KEYS, "headroom_to_max_operating_c"))
     metrics["peak_c"] = max(present(temps, range(len(t))), default=None)
-    details["idle_compute_processes"] = max(present(series.compute_processes, idle_rows), default=None)
+    _idle(series, idle, metrics, details)
     if load is not None:
-        _temperature_curve(series, load, load_rows, end_rows, metrics, details, missing)
-        _clocks_and_throughput(series, load, load_rows, end_rows, metrics, details)
-        _power(series, idle_rows, load_rows, end_rows, metrics, details)
-        details["fan"] = fan_response(series, idle_rows, load, end_rows)
+        details["load_s"] = load.end_s - load.start_s
+        details["stopped_by_guard"] = stopped_by_guard
+        _temperature_curve(series, load, load_rows, end_rows, limits, stopped_by_guard, metrics, details)
+        _clocks_and_throughput(series, load, end_rows, metrics, details)
+        _power(series, _idle_rows(t, idle), end_rows, load_rows, metrics, details)
+        details["fan"] = fan_response(series, _idle_rows(t, idle), load, end_rows)
         breakdown = throttle_breakdown(series, load_rows, load)
         metrics["throttle_percent"] = breakdown.total_percent
+        metrics["power_capped_percent"] = breakdown.power_capped_percent
         details["throttle"] = breakdown.as_details()
         details["reasons_first_seen_s"] = breakdown.first_seen_s
     metrics.update(_headroom(metrics["peak_c"], limits))
@@ -82,13 +99,27 @@ def analyse(series: ThermalSeries, phases: Sequence[PhaseSpan], limits: ThermalL
         metrics["cooldown_s"] = cooldown_time_s(t, temps, load.end_s, cooldown.end_s, metrics["idle_c"])
     for key, value in metrics.items():
         if value is None and key not in missing:
-            missing[key] = _why_missing(key, idle, load, cooldown)
+            missing[key] = why_missing(key, series, (idle, load, cooldown), metrics, details)
     return ThermalAnalysis(metrics, details)
 
 
-def _last_window(times_s: Sequence[float], span: PhaseSpan) -> list[int]:
-    """Rows of the span's last minute (all of it when shorter)."""
-    return rows_between(times_s, max(span.start_s, span.end_s - STEADY_WINDOW_S), span.end_s)
+def _idle_rows(times_s: Sequence[float], idle: PhaseSpan | None) -> list[int]:
+    return last_window(times_s, idle.start_s, idle.end_s, IDLE_WINDOW_S) if idle else []
+
+
+def _idle(
+    series: ThermalSeries, idle: PhaseSpan | None, metrics: dict[str, float | None], details: dict[str, object]
+) -> None:
+    """The idle temperature over the idle's last minute (the window its calm is judged on), and whether
+    it had settled; the GPU's compute processes over its last minute."""
+    t = series.times_s
+    metrics["idle_c"] = mean_of(series.temperature_c, _idle_rows(t, idle))
+    details["idle_compute_processes"] = max(present(series.compute_processes, _idle_rows(t, idle)), default=None)
+    if idle is None:
+        return
+    slope = idle_slope_c_per_min(t, series.temperature_c, idle.start_s, idle.end_s)
+    details["idle_slope_c_per_min"] = slope
+    details["idle_settled"] = None if slope is None else is_calm(slope)
 
 
 def _temperature_curve(
@@ -96,66 +127,52 @@ def _temperature_curve(
     load: PhaseSpan,
     load_rows: list[int],
     end_rows: list[int],
+    limits: ThermalLimits,
+    stopped_by_guard: bool,
     metrics: dict[str, float | None],
     details: dict[str, object],
-    missing: dict[str, str],
 ) -> None:
-    """Time to steady state, the fitted τ, and T_ss: the last minute's mean if settled, else the fit's asymptote."""
+    """Time to steady state, the fitted τ, and T_ss (the last minute's mean, of a settled load only)."""
     times, temps = pairs(series.times_s, series.temperature_c, load_rows)
-    settled_at = time_to_steady_s(times - load.start_s, temps)
-    metrics["time_to_steady_s"] = settled_at
-    fit = fit_step_response(times - load.start_s, temps) if len(times) else None
-    if fit is not None:
-        metrics["time_constant_s"] = fit.time_constant_s
-        details["fit"] = {"steady_c": fit.steady_c, "start_c": fit.start_c, "rms_c": fit.rms_c}
-        if fit.at_search_edge:
-            missing["time_constant_s"] = "the load phase was too short for the curve to bend"
-            metrics["time_constant_s"] = None
-    if settled_at is not None:
+    load_s = load.end_s - load.start_s
+    curve = load_curve(times - load.start_s, temps, load_s, stopped_by_guard, limits.slowdown_c)
+    metrics["time_to_steady_s"] = curve.time_to_steady_s
+    metrics["time_constant_s"] = curve.time_constant_s
+    if curve.steady_from_last_minute:
         metrics["steady_c"] = mean_of(series.temperature_c, end_rows)
         details["steady_method"] = "mean of the last 60 s of load"
-    elif fit is not None and not fit.at_search_edge:
-        metrics["steady_c"] = fit.steady_c
-        details["steady_method"] = "fitted asymptote (the load never settled)"
-    slope = slope_per_min(*pairs(series.times_s, series.temperature_c, end_rows))
-    details["end_slope_c_per_min"] = slope
+    else:
+        details["steady_method"] = "none: the load did not settle"
+        details["steady_projected_c"] = curve.projected_c
+    if curve.fit is not None:
+        details["fit"] = {
+            "asymptote_c": curve.fit.steady_c,
+            "start_c": curve.fit.start_c,
+            "time_constant_s": curve.fit.time_constant_s,
+            "rms_c": curve.fit.rms_c,
+            "note": "the first-order curve fitted to the load's readings: a model, not a measurement",
+        }
+    details["settle_needed_s"] = curve.settle_needed_s
+    details["end_slope_c_per_min"] = _slope(series, end_rows)
+    details["missing"].update(curve.missing)  # type: ignore[attr-defined]
 
 
-def time_to_steady_s(times_s: np.ndarray, temps: np.ndarray) -> float | None:
-    """Seconds into the load at which the 60-s least-squares slope fell below 0.5 °C/min and stayed
-    there for 60 s (the end of the first such window); `None` if it never did."""
-    if len(times_s) == 0:
-        return None
-    ends = [float(e) for e in times_s if e >= times_s[0] + STEADY_WINDOW_S]
-    calm = [_calm(times_s, temps, e) for e in ends]
-    for i, end in enumerate(ends):
-        if not calm[i] or end + STEADY_WINDOW_S > times_s[-1]:
-            continue
-        if all(ok for e, ok in zip(ends[i:], calm[i:], strict=True) if e <= end + STEADY_WINDOW_S):
-            return end
-    return None
-
-
-def _calm(times_s: np.ndarray, temps: np.ndarray, end_s: float) -> bool:
-    inside = (times_s >= end_s - STEADY_WINDOW_S) & (times_s <= end_s)
-    slope = slope_per_min(times_s[inside], temps[inside])
-    return slope is not None and abs(slope) < STEADY_SLOPE_C_PER_MIN
+def _slope(series: ThermalSeries, rows: list[int]) -> float | None:
+    return slope_per_min(*pairs(series.times_s, series.temperature_c, rows))
 
 
 def _clocks_and_throughput(
     series: ThermalSeries,
     load: PhaseSpan,
-    load_rows: list[int],
     end_rows: list[int],
     metrics: dict[str, float | None],
     details: dict[str, object],
 ) -> None:
     early = rows_between(series.times_s, load.start_s + EARLY_CLOCK_S[0], load.start_s + EARLY_CLOCK_S[1])
-    metrics["clock_drop_percent"] = clock_drop_percent(
-        median_of(series.sm_clock_mhz, early), median_of(series.sm_clock_mhz, end_rows)
-    )
-    details["sm_clock_early_mhz"] = median_of(series.sm_clock_mhz, early)
-    details["sm_clock_steady_mhz"] = median_of(series.sm_clock_mhz, end_rows)
+    early_mhz, steady_mhz = median_of(series.sm_clock_mhz, early), median_of(series.sm_clock_mhz, end_rows)
+    details["sm_clock_early_mhz"], details["sm_clock_steady_mhz"] = early_mhz, steady_mhz
+    if load.end_s - load.start_s >= MIN_CLOCK_DROP_LOAD_S:
+        metrics["clock_drop_percent"] = clock_drop_percent(early_mhz, steady_mhz)
     intervals = interval_means(series.throughput_times_s, series.throughput, load.start_s + SETTLE_S, load.end_s)
     details["throughput_intervals"] = intervals
     metrics["sustained_ratio"] = sustained_ratio(intervals)
@@ -193,12 +210,13 @@ def sustained_ratio(interval_means_: Sequence[float]) -> float | None:
 def _power(
     series: ThermalSeries,
     idle_rows: list[int],
-    load_rows: list[int],
     end_rows: list[int],
+    load_rows: list[int],
     metrics: dict[str, float | None],
     details: dict[str, object],
 ) -> None:
-    """P_ss over the enforced limit, and the effective thermal resistance (T_ss − T_idle)/(P_ss − P_idle)."""
+    """P_ss over the enforced limit, and the effective thermal resistance (T_ss − T_idle)/(P_ss − P_idle),
+    only from a settled idle and a settled load."""
     idle_w, steady_w = mean_of(series.power_w, idle_rows), mean_of(series.power_w, end_rows)
     limit_w = median_of(series.power_limit_w, end_rows)
     details.update(power_idle_w=idle_w, power_steady_w=steady_w, power_limit_w=limit_w)
@@ -206,8 +224,10 @@ def _power(
     if steady_w is not None and limit_w:
         metrics["power_fraction"] = steady_w / limit_w
     steady_c, idle_c = metrics["steady_c"], metrics["idle_c"]
-    if None not in (steady_w, idle_w, steady_c, idle_c) and steady_w - idle_w >= MIN_POWER_RISE_W:  # type: ignore[operator]
-        metrics["c_per_w"] = (steady_c - idle_c) / (steady_w - idle_w)  # type: ignore[operator]
+    if steady_w is None or idle_w is None or steady_c is None or idle_c is None:
+        return
+    if details.get("idle_settled") is not False and steady_w - idle_w >= MIN_POWER_RISE_W:
+        metrics["c_per_w"] = (steady_c - idle_c) / (steady_w - idle_w)
 
 
 def _headroom(peak_c: float | None, limits: ThermalLimits) -> dict[str, float | None]:
@@ -247,27 +267,3 @@ def fan_response(
                 delay = series.times_s[i] - load.start_s
                 break
     return {"idle_percent": idle_pct, "steady_percent": steady_pct, "ramp_delay_s": delay}
-
-
-def _why_missing(key: str, idle: PhaseSpan | None, load: PhaseSpan | None, cooldown: PhaseSpan | None) -> str:
-    needs: Mapping[str, tuple[PhaseSpan | None, str]] = {
-        "idle_c": (idle, "no idle phase"),
-        "cooldown_s": (cooldown, "no cooldown phase"),
-    }
-    phase, why = needs.get(key, (load, "no load phase"))
-    if phase is None:
-        return why
-    return _REASONS.get(key, "not enough readings")
-
-
-_REASONS = {
-    "time_to_steady_s": "the temperature did not settle (slope ≥ 0.5 °C/min) during the load",
-    "clock_drop_percent": "no SM clock readings 10–30 s into the load and in its last minute",
-    "sustained_ratio": "fewer than two 30-s throughput intervals",
-    "power_fraction": "no power or power-limit readings",
-    "c_per_w": "no power readings, or the load drew under 1 W more than idle",
-    "cooldown_s": "did not cool to 5 °C above idle within the cooldown phase",
-    "headroom_to_slowdown_c": "the slowdown temperature is not known",
-    "headroom_to_max_operating_c": "the max operating temperature is not known",
-    "throttle_percent": "no clock-event reasons or counters were read",
-}

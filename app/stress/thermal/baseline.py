@@ -4,6 +4,10 @@ The baseline is the run marked `"baseline": true` (the latest so marked), else t
 run: the state of the cooler when it was known good. Temperatures depend on the room; the effective
 thermal resistance (°C per W above idle) mostly does not, so only it can warn: more than 15 %
 above the baseline is dust, dried paste or a weak fan (research §10.4).
+
+Only measured values are compared: a steady temperature that was a projection (documents written
+before issue 9 kept the fitted asymptote of a load that never settled) and an idle temperature
+(and so °C per W) taken while the card was still cooling from earlier work are left out.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 R_TH_WARN_RATIO = 1.15
 SAME_WITHIN_C = 0.5
+MEASURED_STEADY = "mean of the last 60 s of load"
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def compare_with_baseline(current: Mapping[str, Any], past: Sequence[Mapping[str
     if baseline is None:
         return BaselineComparison(("no earlier passing run of this device to compare with",), (), None)
     when = str(baseline.get("started_at", ""))[:10] or "an unknown date"
-    now, then = _metrics(current), _metrics(baseline)
+    now, then = _comparable_metrics(current), _comparable_metrics(baseline)
     lines = [
         line
         for key, label in (("steady_c", "steady temperature"), ("idle_c", "idle temperature"))
@@ -75,9 +80,20 @@ def compare_with_baseline(current: Mapping[str, Any], past: Sequence[Mapping[str
     return BaselineComparison(tuple(lines), tuple(warnings), str(baseline.get("started_at")))
 
 
-def _metrics(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+def _comparable_metrics(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The document's metrics, less a projected steady temperature and a not-settled idle."""
     metrics = doc.get("metrics")
-    return metrics if isinstance(metrics, Mapping) else {}
+    kept = dict(metrics) if isinstance(metrics, Mapping) else {}
+    details = doc.get("details")
+    details = details if isinstance(details, Mapping) else {}
+    method = details.get("steady_method")
+    if method is not None and method != MEASURED_STEADY:
+        kept.pop("steady_c", None)
+        kept.pop("c_per_w", None)
+    if details.get("idle_settled") is False:
+        kept.pop("idle_c", None)
+        kept.pop("c_per_w", None)
+    return kept
 
 
 def _temperature_line(label: str, now: object, then: object, when: str) -> str | None:

@@ -80,8 +80,16 @@ def _gpu_row(gpu: GpuReading, time_s: float) -> Row:
 class Collector:
     """The rows of one device, in sample order, and the first reason the guard gave to stop."""
 
-    def __init__(self, device: str, guard: SafetyGuard | None, clock: Clock, start_s: float) -> None:
+    def __init__(
+        self,
+        device: str,
+        guard: SafetyGuard | None,
+        clock: Clock,
+        start_s: float,
+        wake: threading.Event | None = None,
+    ) -> None:
         self.device = device
+        self._wake = wake  # set once, when the guard first says stop, so the test stops at once
         self._guard = guard
         self._clock = clock
         self._start_s = start_s
@@ -101,8 +109,11 @@ class Collector:
         with self._lock:
             if row is not None:
                 self._rows.append(row)
-            if reason is not None and self._stop_reason is None:
+            first_stop = reason is not None and self._stop_reason is None
+            if first_stop:
                 self._stop_reason = reason
+        if first_stop and self._wake is not None:
+            self._wake.set()
 
     def _check(self, sample: Sample) -> str | None:
         if self._guard is None:

@@ -40,8 +40,14 @@ def device_limits(engine: Engine, device: str) -> tuple[ThermalLimits, str | Non
 
 
 def judge(device: str, started_at: str, outcome: Outcome, engine: Engine) -> ThermalResult:
+    """The result of a run: aborted when it never finished its load, else the analysis and verdict.
+
+    A cancel during the cooldown keeps the load's verdict and findings (the load was judged in
+    full); only the cooldown time is missing, and a note and `abort_reason` say the user stopped it.
+    """
     limits, uuid = device_limits(engine, device)
-    analysis = analyse(outcome.series, outcome.phases, limits)
+    stopped_by_guard = outcome.guard_stop is not None and outcome.guard_stop[0] == "load"
+    analysis = analyse(outcome.series, outcome.phases, limits, stopped_by_guard=stopped_by_guard)
     details: dict[str, object] = {**analysis.details, "device_uuid": uuid, "errors": outcome.status.errors}
     result = ThermalResult(
         device=device,
@@ -59,17 +65,27 @@ def judge(device: str, started_at: str, outcome: Outcome, engine: Engine) -> The
         return _with(result, "aborted", (f"ABORTED: {stopped}",), stopped)
     comparison = _baseline(thermal_document(result))
     guard_reason = outcome.guard_stop[1] if outcome.guard_stop else None
-    facts = RunFacts(outcome.status.errors, outcome.status.failure, guard_reason, comparison.warnings)
+    cooldown_cancel = _cancelled_at_s(outcome) if outcome.cancelled_in == "cooldown" else None
+    facts = RunFacts(outcome.status.errors, outcome.status.failure, guard_reason, comparison.warnings, cooldown_cancel)
     verdict, reasons = decide(analysis, limits, facts, is_gpu=gpu_index(device) is not None)
-    result = _with(result, verdict, reasons, guard_reason)
+    cancel_words = _cancel_words(outcome) if cooldown_cancel is not None else None
+    result = _with(result, verdict, reasons, guard_reason or cancel_words)
     return replace(result, baseline_comparison=comparison.lines)
 
 
+def _cancelled_at_s(outcome: Outcome) -> float:
+    return outcome.phases[-1].end_s if outcome.phases else 0.0
+
+
+def _cancel_words(outcome: Outcome) -> str:
+    return f"cancelled by the user {_cancelled_at_s(outcome):.0f} s into the test ({outcome.cancelled_in} phase)"
+
+
 def _aborted(outcome: Outcome) -> str | None:
-    """Why the test did not get to a verdict: cancelled, or the guard tripped before any load."""
-    if outcome.cancelled_in is not None:
-        at = outcome.phases[-1].end_s if outcome.phases else 0.0
-        return f"cancelled by the user {at:.0f} s into the test ({outcome.cancelled_in} phase)"
+    """Why the test did not get to a verdict: cancelled before the load was over, or the guard
+    tripped before any load."""
+    if outcome.cancelled_in is not None and outcome.cancelled_in != "cooldown":
+        return _cancel_words(outcome)
     if outcome.guard_stop is not None and outcome.guard_stop[0] == "idle":
         return f"the safety guard stopped the test before the load: {outcome.guard_stop[1]}"
     return None

@@ -2,8 +2,15 @@
 verdict and the comparison with this machine's earlier runs (research/stress-and-thermal.md §10.4).
 
 Durations are engine-clock seconds, so with a simulated GPU at `--time-scale 100` a 20-minute
-test takes 12 s. Cancel works at any moment: the workload is stopped and the verdict is
-"aborted". When the guard trips during the load, the load stops, the cooldown still runs (it is
+test takes 12 s. The loop waits in engine-clock steps (at most `POLL_CLOCK_S`, at most
+`POLL_REAL_S` of real time), and the guard wakes it at once: so the load stops, and the throughput
+is read, at the same simulated moments whatever the time scale (issue 9, problem 5).
+
+The idle phase lasts at least `idle_s` and then until the temperature is calm (its slope over the
+last minute under 0.5 °C/min), at most `idle_settle_max_s` longer: a card still cooling from an
+earlier job has no idle baseline yet. Cancel works at any moment: the workload is stopped and the
+verdict is "aborted", unless the load was already over (a cancelled cooldown keeps the load's
+verdict). When the guard trips during the load, the load stops, the cooldown still runs (it is
 what the card needs) and the verdict is "fail": a cooler that lets the card reach the guard's
 limit has failed the test. A guard tripping during the idle phase aborts the test before any load.
 """
@@ -22,10 +29,15 @@ from app.stress.guard import SafetyGuard
 from app.stress.records import Phase, PhaseSpan, Progress, ThermalResult, Workload, WorkloadStatus
 from app.stress.thermal.collect import Collector, gpu_index
 from app.stress.thermal.judge import Outcome, judge
+from app.stress.thermal.settle import idle_slope_c_per_min, is_calm
 
-POLL_REAL_S = 0.25  # the workload is polled (and cancel checked) this often in real time
-PROGRESS_REAL_S = 1.0
+POLL_REAL_S = 0.25  # at most this long between polls in real time (a cancel is seen within it)
+POLL_CLOCK_S = 1.0  # ... and at most this long on the engine's clock (the sampler's 1-s tick)
+MIN_WAIT_REAL_S = 0.001  # a floor, so a very high time scale does not spin
+PROGRESS_REAL_S = 1.0  # progress at most this far apart in real time ...
+PROGRESS_CLOCK_S = 5.0  # ... and on the engine's clock, and at once when a phase begins
 THROUGHPUT_KEYS = ("tflops", "gflops")
+GUARD_STOP_WORDS = "the safety guard stopped the load"  # in every progress message after the guard's stop
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,10 @@ class ThermalPlan:
     idle_s: float = 60.0
     load_s: float = 600.0
     cooldown_s: float = 300.0  # research §10.4: 3–5 min; a healthy RTX 4090 needs ~200 s to reach idle + 5 °C
+    # the idle phase waits this much longer at most for a calm temperature: a card 35 °C above its
+    # idle with a 90-s time constant needs ln(35 / 0.75) ≈ 3.8 τ ≈ 350 s to cool to a 0.5 °C/min
+    # slope (within 0.75 °C); Tom's Hardware lets cards idle 15 minutes (research §8)
+    idle_settle_max_s: float = 600.0
 
     @property
     def total_s(self) -> float:
@@ -51,8 +67,11 @@ class _State:
     status: WorkloadStatus = field(default_factory=lambda: WorkloadStatus(running=False))
     cancelled_in: Phase | None = None
     guard_stop: tuple[Phase, str] | None = None
+    guard_stop_s: float | None = None
     truth: dict[str, float] | None = None
-    last_progress_real_s: float = 0.0
+    idle_extra_s: float = 0.0  # how much longer than planned the idle phase waited to settle
+    last_progress_real_s: float = -1e9
+    last_progress_clock_s: float = -1e9
 
 
 def run_thermal(
@@ -68,7 +87,7 @@ def run_thermal(
     `session` must be running (the caller owns it); the workload is always stopped on return.
     """
     runner = _Runner(plan, workload, session, cancel, on_progress)
-    collector = Collector(plan.device, guard, session.engine.clock, runner.start_s)
+    collector = Collector(plan.device, guard, session.engine.clock, runner.start_s, runner.wake)
     runner.collector = collector
     session.subscribe(collector.on_sample)
     try:
@@ -103,6 +122,7 @@ class _Runner:
         self.plan, self.workload, self.session, self.cancel = plan, workload, session, cancel
         self.on_progress = on_progress
         self.clock = session.engine.clock
+        self.wake = threading.Event()  # set by the collector when the guard trips
         self._quiet_simulated_gpu()  # before the start: no row of the baseline may show the demo load
         self.start_s = self.clock.monotonic()
         self.started_at = iso_utc(time.time())  # real UTC: a time-scaled engine clock runs ahead of the wall
@@ -113,11 +133,11 @@ class _Runner:
 
     def run(self) -> None:
         try:
-            if not self._phase("idle", self.plan.idle_s, stop_on_guard=True):
+            if self.plan.idle_s > 0 and not self._phase("idle", self.plan.idle_s, stop_on_guard=True):
                 return
             loaded = self._load()
             self._quiet_simulated_gpu()
-            if self.state.cancelled_in is None and loaded:
+            if self.state.cancelled_in is None and loaded and self.plan.cooldown_s > 0:
                 self._phase("cooldown", self.plan.cooldown_s, stop_on_guard=False)
         finally:
             simulated = self._simulated_gpu()
@@ -151,21 +171,50 @@ class _Runner:
     def _phase(self, phase: Phase, length_s: float, stop_on_guard: bool) -> bool:
         """Wait out one phase; False when it ended early (cancel, the guard, a failed workload)."""
         begin = self.now_s()
+        self._progress(phase, force=True)
         try:
-            while (left := begin + length_s - self.now_s()) > 0:
+            while (left := self._left_s(phase, begin, length_s)) > 0:
                 if self.cancel.is_set():
                     self.state.cancelled_in = phase
                     return False
-                if stop_on_guard and (reason := self.collector.stop_reason) is not None:
-                    self.state.guard_stop = (phase, reason)
+                if stop_on_guard and self._guard_stopped(phase):
                     return False
                 if phase == "load" and self._poll_failed():
                     return False
                 self._progress(phase)
-                self.cancel.wait(min(POLL_REAL_S, self.clock.to_real_s(left)))
+                self.wake.wait(self._wait_real_s(left))
             return True
         finally:
             self.state.spans.append(PhaseSpan(phase, begin, self.now_s()))
+
+    def _left_s(self, phase: Phase, begin_s: float, length_s: float) -> float:
+        """Engine-clock seconds left in the phase; the idle phase goes on while it is not calm."""
+        now = self.now_s()
+        left = begin_s + length_s - now
+        if left > 0 or phase != "idle":
+            return left
+        overrun = now - (begin_s + length_s)
+        if overrun >= self.plan.idle_settle_max_s or self._idle_calm(begin_s, now):
+            return 0.0
+        self.state.idle_extra_s = overrun
+        return min(POLL_CLOCK_S, self.plan.idle_settle_max_s - overrun)
+
+    def _idle_calm(self, begin_s: float, now_s: float) -> bool:
+        series = self.collector.series([])
+        return is_calm(idle_slope_c_per_min(series.times_s, series.temperature_c, begin_s, now_s))
+
+    def _guard_stopped(self, phase: Phase) -> bool:
+        reason = self.collector.stop_reason
+        if reason is None:
+            return False
+        self.state.guard_stop = (phase, reason)
+        self.state.guard_stop_s = self.now_s()
+        self.wake.clear()  # the collector sets it once; the cooldown waits its steps again
+        return True
+
+    def _wait_real_s(self, left_s: float) -> float:
+        step_s = min(left_s, POLL_CLOCK_S)
+        return max(MIN_WAIT_REAL_S, min(POLL_REAL_S, self.clock.to_real_s(step_s)))
 
     def _poll_failed(self) -> bool:
         status = self.workload.poll()
@@ -178,13 +227,37 @@ class _Runner:
         if status.running and value is not None:
             self.state.throughput.append((self.now_s(), value))
 
-    def _progress(self, phase: Phase) -> None:
-        real_now = time.monotonic()
-        if self.on_progress is None or real_now - self.state.last_progress_real_s < PROGRESS_REAL_S:
+    def _total_s(self) -> float:
+        """The test's length as it now stands: the plan, plus the idle's wait to settle, less the
+        load the guard cut short."""
+        plan = self.plan
+        if self.state.guard_stop_s is not None:
+            return self.state.guard_stop_s + plan.cooldown_s
+        return plan.total_s + self.state.idle_extra_s
+
+    def _progress(self, phase: Phase, force: bool = False) -> None:
+        real_now, clock_now = time.monotonic(), self.now_s()
+        if self.on_progress is None:
             return
-        self.state.last_progress_real_s = real_now
-        message = f"{phase} phase, {self.now_s():.0f} of {self.plan.total_s:.0f} s"
-        self.on_progress(Progress(phase, self.now_s(), self.plan.total_s, self.state.status, message))
+        state = self.state
+        due = (
+            real_now - state.last_progress_real_s >= PROGRESS_REAL_S
+            or clock_now - state.last_progress_clock_s >= PROGRESS_CLOCK_S
+        )
+        if not (force or due):
+            return
+        state.last_progress_real_s, state.last_progress_clock_s = real_now, clock_now
+        total = self._total_s()
+        self.on_progress(Progress(phase, clock_now, total, state.status, self._message(phase, clock_now, total)))
+
+    def _message(self, phase: Phase, now_s: float, total_s: float) -> str:
+        words = f"{phase} phase, {now_s:.0f} of {total_s:.0f} s"
+        if phase == "idle" and self.state.idle_extra_s > 0:
+            words += "; waiting for the idle temperature to settle (under 0.5 °C/min over a minute)"
+        if self.state.guard_stop is not None:
+            stopped_at = self.state.guard_stop_s or 0.0
+            words += f"; {GUARD_STOP_WORDS} at {stopped_at:.0f} s: {self.state.guard_stop[1]}"
+        return words
 
 
 def _simulated_truth(session: LiveSession, device: str) -> dict[str, float] | None:

@@ -3,7 +3,13 @@
 Rules: research/stress-and-thermal.md §10.4, anchored in DCGM (its clock-event failure mask, the
 max operating temperature with a strict `>`, the 0.75 power ratio of targeted_power) and 3DMark
 (the 97 % sustained ratio). A reason reads like `THERMAL_SLOWDOWN: sw_thermal_slowdown from 412 s
-into the load, 3.4 % of load time`.
+into the load, 3.4 % of load time`: one line per kind of event, whatever number of NVML's bits and
+counters timed it.
+
+A load that did not settle is INCONCLUSIVE (LOAD_TOO_SHORT) when it was shorter than its own fitted
+curve needed to settle, or too short for a curve to be fitted; only a load long enough to settle
+that did not is a warning (NO_STEADY_STATE). Notes that do not change the verdict: the normal power
+cap, an idle that had not settled, a cooldown the user cancelled.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from app.stress.records import Verdict
 from app.stress.thermal.analysis import ThermalAnalysis
 from app.stress.thermal.series import ThermalLimits
-from app.stress.thermal.throttle import FAILURE_REASONS, THERMAL_COUNTER
+from app.stress.thermal.throttle import THERMAL_COUNTER
 
 NEAR_LIMIT_C = 5.0  # within 5 °C (5 included) of slowdown or max operating → warn
 SUSTAINED_MIN = 0.97  # 3DMark: worst loop ≥ 97 % of best
@@ -23,13 +29,13 @@ FAN_PINNED_PERCENT = 95.0
 LIGHT_LOAD_RATIO = 0.75  # DCGM targeted_power: max power ≥ 0.75 × target
 POWER_CAP = "sw_power_cap"
 
-_REASON_WORDS = {
-    "hw_slowdown": "HW_SLOWDOWN",
-    "sw_thermal_slowdown": "THERMAL_SLOWDOWN",
-    "hw_thermal_slowdown": "THERMAL_SLOWDOWN",
-    "hw_power_brake": "POWER_BRAKE",
-    THERMAL_COUNTER: "THERMAL_SLOWDOWN",
-}
+# DCGM's failure reasons, one verdict line per kind of event: NVML's thermal violation counter and
+# the SW/HW thermal bits are one thermal slowdown, not three
+_FAULT_GROUPS = (
+    ("THERMAL_SLOWDOWN", ("sw_thermal_slowdown", "hw_thermal_slowdown", THERMAL_COUNTER)),
+    ("HW_SLOWDOWN", ("hw_slowdown",)),
+    ("POWER_BRAKE", ("hw_power_brake",)),
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class RunFacts:
     workload_failure: str | None = None
     safety_stop: str | None = None  # the guard's reason, when it ended the load early
     extra_warnings: tuple[str, ...] = ()  # from the baseline comparison
+    cooldown_cancelled_s: float | None = None  # the user cancelled the cooldown this far into the test
 
 
 def decide(
@@ -49,7 +56,7 @@ def decide(
     failures = _failures(analysis, limits, facts)
     warnings = [*_warnings(analysis, limits), *facts.extra_warnings]
     doubts = _doubts(analysis, is_gpu)
-    notes = _notes(analysis)
+    notes = _notes(analysis, facts)
     verdict: Verdict = "fail" if failures else "warn" if warnings else "inconclusive" if doubts else "pass"
     return verdict, (*failures, *warnings, *doubts, *notes)
 
@@ -72,15 +79,23 @@ def _failures(analysis: ThermalAnalysis, limits: ThermalLimits, facts: RunFacts)
 
 
 def _throttle_failures(analysis: ThermalAnalysis) -> list[str]:
-    """DCGM's failure reasons (HW slowdown, SW/HW thermal, power brake), seen at any time in the load."""
+    """DCGM's failure reasons (HW slowdown, SW/HW thermal, power brake) seen at any time in the load,
+    one line per kind of event."""
     first_seen: Mapping[str, float] = analysis.details.get("reasons_first_seen_s", {})  # type: ignore[assignment]
     shares = _shares(analysis)
     found = []
-    for name in sorted(set(first_seen) & (FAILURE_REASONS | {THERMAL_COUNTER})):
-        share = shares.get(name)
-        part = f", {share:.1f} % of load time" if share is not None else ""
-        label = "NVML's thermal violation counter" if name == THERMAL_COUNTER else name
-        found.append(f"{_REASON_WORDS[name]}: {label} from {first_seen[name]:.0f} s into the load{part}")
+    for code, members in _FAULT_GROUPS:
+        seen = [name for name in members if name in first_seen]
+        if THERMAL_COUNTER in seen and len(seen) > 1:
+            seen.remove(THERMAL_COUNTER)  # the per-reason bits say more than the all-thermal counter
+        parts = []
+        for name in seen:
+            share = shares.get(name)
+            part = f", {share:.1f} % of load time" if share is not None else ""
+            label = "NVML's thermal violation counter" if name == THERMAL_COUNTER else name
+            parts.append(f"{label} from {first_seen[name]:.0f} s into the load{part}")
+        if parts:
+            found.append(f"{code}: " + "; ".join(parts))
     return found
 
 
@@ -88,6 +103,12 @@ def _shares(analysis: ThermalAnalysis) -> dict[str, float]:
     throttle: Mapping[str, object] = analysis.details.get("throttle", {})  # type: ignore[assignment]
     by_reason: Mapping[str, Mapping[str, float]] = throttle.get("by_reason", {})  # type: ignore[assignment]
     return {name: share["percent"] for name, share in by_reason.items()}
+
+
+def _power_capped_percent(analysis: ThermalAnalysis) -> float | None:
+    """The share of the load held at the power limit: the metric, else the breakdown's share."""
+    capped = analysis.metrics.get("power_capped_percent")
+    return capped if capped is not None else _shares(analysis).get(POWER_CAP)
 
 
 def _warnings(analysis: ThermalAnalysis, limits: ThermalLimits) -> list[str]:
@@ -105,16 +126,72 @@ def _warnings(analysis: ThermalAnalysis, limits: ThermalLimits) -> list[str]:
     if drop is not None and drop > CLOCK_DROP_MAX_PERCENT:
         found.append(f"CLOCK_DROP: SM clock fell {drop:.1f} % from the start of the load to its end (over 10 %)")
     found += _fan_warning(analysis, limits)
-    if m.get("time_to_steady_s") is None and m.get("peak_c") is not None and "load" in _phases_seen(analysis):
-        slope = analysis.details.get("end_slope_c_per_min")
-        rising = f"; still {slope:+.2f} °C/min in the last minute" if isinstance(slope, float) else ""
-        found.append(f"NO_STEADY_STATE: the temperature did not settle during the load{rising}")
+    if _unsettled(analysis) and not _too_short(analysis):
+        found.append(_no_steady_state(analysis))
     return found
 
 
-def _phases_seen(analysis: ThermalAnalysis) -> set[str]:
+def _unsettled(analysis: ThermalAnalysis) -> bool:
+    """A load ran, temperatures were read, it did not settle, and the guard did not cut it short."""
     missing: Mapping[str, str] = analysis.details.get("missing", {})  # type: ignore[assignment]
-    return set() if missing.get("time_to_steady_s") == "no load phase" else {"load"}
+    m = analysis.metrics
+    return (
+        m.get("time_to_steady_s") is None
+        and m.get("peak_c") is not None
+        and missing.get("time_to_steady_s") != "no load phase"
+        and not analysis.details.get("stopped_by_guard")
+    )
+
+
+def _too_short(analysis: ThermalAnalysis) -> bool:
+    """The load was shorter than its own curve needed to settle (by the fit), or so short that no
+    curve could be fitted. Unknown (no load length in the details): not too short."""
+    load_s, needed_s = analysis.details.get("load_s"), analysis.details.get("settle_needed_s")
+    if not isinstance(load_s, int | float):
+        return False
+    return not isinstance(needed_s, int | float) or load_s < needed_s
+
+
+def _fitted_tau(analysis: ThermalAnalysis) -> float | None:
+    fit = analysis.details.get("fit")
+    tau = fit.get("time_constant_s") if isinstance(fit, Mapping) else None
+    return tau if isinstance(tau, int | float) else None
+
+
+def _end_slope(analysis: ThermalAnalysis) -> str:
+    slope = analysis.details.get("end_slope_c_per_min")
+    return (
+        f"{slope:+.2f} °C/min at the end of the load" if isinstance(slope, float) else "no slope at the end of the load"
+    )
+
+
+def _no_steady_state(analysis: ThermalAnalysis) -> str:
+    details, tau = analysis.details, _fitted_tau(analysis)
+    load_s, needed_s = details.get("load_s"), details.get("settle_needed_s")
+    expected = ""
+    if isinstance(load_s, int | float) and isinstance(needed_s, int | float) and tau is not None:
+        expected = f" of {load_s:.0f} s, though its fitted curve (τ ≈ {tau:.0f} s) should have by {needed_s:.0f} s"
+    return (
+        f"NO_STEADY_STATE: the temperature did not settle during the load{expected} (settled: the 60-s slope"
+        f" stays under 0.5 °C/min for a further 60 s); {_end_slope(analysis)}"
+    )
+
+
+def _load_too_short(analysis: ThermalAnalysis) -> str:
+    details, tau = analysis.details, _fitted_tau(analysis)
+    load_s, needed_s = details.get("load_s"), details.get("settle_needed_s")
+    assert isinstance(load_s, int | float)
+    head = f"LOAD_TOO_SHORT: the load ({load_s:.0f} s) was too short to settle"
+    rule = "its 60-s slope stays under 0.5 °C/min for a further 60 s"
+    if isinstance(needed_s, int | float) and tau is not None:
+        return (
+            f"{head}: by its fitted curve (τ ≈ {tau:.0f} s) it needs about {needed_s:.0f} s (~{needed_s / tau:.1f} τ)"
+            f" before {rule}; {_end_slope(analysis)}. Run a longer load"
+        )
+    return (
+        f"{head}: the temperature was still rising almost in a straight line ({_end_slope(analysis)}), so no"
+        f" time constant could be fitted; settled means {rule}. Run a longer load"
+    )
 
 
 def _fan_warning(analysis: ThermalAnalysis, limits: ThermalLimits) -> list[str]:
@@ -142,16 +219,34 @@ def _doubts(analysis: ThermalAnalysis, is_gpu: bool) -> list[str]:
             " its idle temperature and power are not the card's idle"
         )
     fraction = m.get("power_fraction")
-    if is_gpu and fraction is not None and fraction < LIGHT_LOAD_RATIO and POWER_CAP not in _shares(analysis):
+    capped, faults = _power_capped_percent(analysis), m.get("throttle_percent")
+    if is_gpu and fraction is not None and fraction < LIGHT_LOAD_RATIO and not capped and not faults:
         found.append(
-            f"LIGHT_LOAD: steady power {fraction * 100:.0f} % of the power limit (under 75 %, never power-capped):"
-            " the load did not heat the card fully"
+            f"LIGHT_LOAD: steady power {fraction * 100:.0f} % of the power limit (under 75 %, never power-capped"
+            " or slowed): the load did not heat the card fully"
         )
+    if _unsettled(analysis) and _too_short(analysis):
+        found.append(_load_too_short(analysis))
     return found
 
 
-def _notes(analysis: ThermalAnalysis) -> list[str]:
-    share = _shares(analysis).get(POWER_CAP)
+def _notes(analysis: ThermalAnalysis, facts: RunFacts) -> list[str]:
+    """Lines that do not change the verdict: the normal power cap, an idle that had not settled, a
+    cancelled cooldown."""
+    notes = []
+    share = _power_capped_percent(analysis)
     if share:
-        return [f"POWER_LIMITED (normal): held at the power limit {share:.1f} % of load time"]
-    return []
+        notes.append(f"POWER_LIMITED (normal): held at the power limit {share:.1f} % of load time")
+    if analysis.details.get("idle_settled") is False:
+        slope = analysis.details.get("idle_slope_c_per_min")
+        rate = f" ({slope:+.2f} °C/min over its last minute)" if isinstance(slope, float) else ""
+        notes.append(
+            f"IDLE_NOT_SETTLED: the idle temperature was still changing{rate} when the load began: idle"
+            " temperature and °C per W are not compared with the baseline"
+        )
+    if facts.cooldown_cancelled_s is not None:
+        notes.append(
+            f"COOLDOWN_CANCELLED: the user cancelled the cooldown {facts.cooldown_cancelled_s:.0f} s into the test;"
+            " the verdict is the load's, the cooldown time is not measured"
+        )
+    return notes

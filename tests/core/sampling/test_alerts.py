@@ -45,6 +45,22 @@ def test_hot_gpu_fires_near_slowdown_and_slowdown_then_both_clear_when_it_cools(
     assert not engine.active
 
 
+def test_a_temperature_wavering_at_the_near_slowdown_threshold_fires_once() -> None:
+    # RTX 4090: slowdown 96 °C, near at 91 °C; once fired the alert holds until below 90 °C
+    gpu = SimulatedGpu(default_catalog()["rtx4090"], 0, start_s=0.0)
+    engine = AlertEngine([gpu.info()], AlertSettings())
+    reading = gpu.reading()
+
+    def at(temperature_c: float, t: float) -> list[tuple[str, str]]:
+        sample = Sample("gpu", 1.0, t, 0, 0, GpuSetReading(STATUS, (replace(reading, temperature_c=temperature_c),)))
+        return [(e.kind, e.alert.rule) for e in engine.update(sample)]
+
+    assert at(91.0, 1.0) == [("fired", "gpu_near_slowdown")]
+    assert at(90.8, 2.0) == [] and at(91.2, 3.0) == [] and at(90.1, 4.0) == []
+    assert at(89.9, 5.0) == [("cleared", "gpu_near_slowdown")]
+    assert at(90.5, 6.0) == []  # cleared: back to the 91 °C threshold to fire again
+
+
 def test_vram_full_alert_uses_the_threshold() -> None:
     gpu = SimulatedGpu(default_catalog()["rtx3090"], 0, start_s=0.0)
     engine = AlertEngine([gpu.info()], AlertSettings(vram_percent=90.0))

@@ -126,14 +126,109 @@ def test_a_load_that_draws_under_a_watt_more_than_idle_has_no_degrees_per_watt()
     assert result.metrics["c_per_w"] is None
 
 
-def test_a_load_that_never_settles_reports_the_fitted_asymptote_and_says_so() -> None:
-    short = series_of(IDLE + 200, _first_order)  # 200 s of a τ = 90 s rise: still 5 °C/min at the end
+def test_a_load_that_never_settled_has_no_steady_temperature_only_a_projection_said_as_one() -> None:
+    # 200 s of a τ = 90 s rise: still 3.6 °C/min at the end
+    short = series_of(IDLE + 200, _first_order, power_w=lambda t: 320.0 if t > IDLE else 20.0)
     result = analyse(short, (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 200)), LIMITS)
     assert result.metrics["time_to_steady_s"] is None
-    assert result.metrics["steady_c"] == pytest.approx(80.0, abs=0.05)
-    assert result.details["steady_method"] == "fitted asymptote (the load never settled)"
+    assert result.metrics["steady_c"] is None
+    assert result.details["steady_projected_c"] == pytest.approx(80.0, abs=0.05)
+    missing = result.details["missing"]
+    assert isinstance(missing, dict)
+    assert missing["steady_c"].startswith("the temperature had not settled when the load stopped after 200 s")
+    assert missing["steady_c"].endswith("the fitted curve projects 80.0 °C")
+    assert result.metrics["c_per_w"] is None and missing["c_per_w"] == "no steady temperature (the load did not settle)"
     assert result.metrics["cooldown_s"] is None
-    assert result.details["missing"]["cooldown_s"] == "no cooldown phase"  # type: ignore[index]
+    assert missing["cooldown_s"] == "no cooldown phase"
+    # 200 s is over 2 τ (180 s): the time constant is still fitted, within 1 %
+    assert result.metrics["time_constant_s"] == pytest.approx(90.0, rel=0.01)
+
+
+def test_a_load_the_guard_stopped_gets_no_projection_at_all() -> None:
+    short = series_of(IDLE + 200, _first_order)
+    spans = (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 200))
+    result = analyse(short, spans, LIMITS, stopped_by_guard=True)
+    assert result.metrics["steady_c"] is None and result.details["steady_projected_c"] is None
+    assert result.details["missing"]["steady_c"] == (  # type: ignore[index]
+        "the safety guard stopped the load after 200 s, before the temperature settled"
+    )
+
+
+def test_a_projection_beyond_the_slowdown_temperature_is_not_given() -> None:
+    # the same curve heading for 80 °C, on a card whose slowdown is at 75 °C: it would have throttled
+    short = series_of(IDLE + 200, _first_order)
+    spans = (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 200))
+    result = analyse(short, spans, ThermalLimits(slowdown_c=75.0, max_operating_c=72.0))
+    assert result.metrics["steady_c"] is None and result.details["steady_projected_c"] is None
+    assert "projects" not in result.details["missing"]["steady_c"]  # type: ignore[index]
+
+
+def test_a_load_shorter_than_two_time_constants_gives_no_time_constant() -> None:
+    # 60 s of a τ = 90 s rise: the fit has only two thirds of one time constant to go on
+    short = series_of(IDLE + 60, _first_order)
+    result = analyse(short, (PhaseSpan("idle", 0, IDLE), PhaseSpan("load", IDLE, IDLE + 60)), LIMITS)
+    assert result.metrics["time_constant_s"] is None
+    reason = result.details["missing"]["time_constant_s"]  # type: ignore[index]
+    assert reason.startswith("the load lasted 60 s, under 2 time constants")
+
+
+def test_ten_seconds_of_load_after_no_idle_gives_no_absurd_clock_drop_and_says_why() -> None:
+    # --idle 0 --duration 10: the first reading still shows the idle clock (210 MHz), then 2432 MHz;
+    # the clock 10–30 s in and the load's last minute are the same few rows: no clock drop (the trial
+    # saw -1058 %, (210 - 2432) / 210)
+    series = series_of(
+        10, lambda t: 40.0 + t, sm_clock_mhz=lambda t: 210.0 if t < 1 else 2432.0, power_w=lambda t: 450.0
+    )
+    result = analyse(series, (PhaseSpan("idle", 0, 0), PhaseSpan("load", 0, 10)), LIMITS)
+    missing = result.details["missing"]
+    assert isinstance(missing, dict)
+    assert result.metrics["clock_drop_percent"] is None
+    assert missing["clock_drop_percent"].startswith("the load (10 s) was shorter than 90 s")
+    assert result.metrics["idle_c"] is None and missing["idle_c"] == "no idle phase"
+    assert missing["c_per_w"] == "no idle phase: no idle power and temperature to compare with"
+    assert result.metrics["time_constant_s"] is None and result.metrics["steady_c"] is None
+    # ten seconds of a rise predict nothing: no projection (the trial got 117.4 °C as "steady"), and
+    # no time the curve would need to settle
+    assert result.details["steady_projected_c"] is None and "projects" not in missing["steady_c"]
+    assert result.details["settle_needed_s"] is None
+
+
+def test_without_temperature_readings_every_temperature_metric_says_so() -> None:
+    # a VM without a CPU sensor: nothing was read, so nothing "did not settle" or "did not cool"
+    series = series_of(IDLE + LOAD + COOL, lambda t: None, power_w=lambda t: 100.0)
+    result = analyse(series, phases(IDLE, LOAD, COOL), LIMITS)
+    missing = result.details["missing"]
+    assert isinstance(missing, dict)
+    assert missing["idle_c"] == "no temperature readings during the idle phase"
+    assert missing["peak_c"] == "no temperature readings"
+    for key in ("steady_c", "time_to_steady_s", "time_constant_s"):
+        assert missing[key] == "no temperature readings during the load", key
+    assert missing["cooldown_s"] == "no idle temperature to cool down to"
+    assert missing["headroom_to_slowdown_c"] == "no temperature readings"
+
+
+def test_idle_power_missing_is_named_as_such_when_the_load_drew_power() -> None:
+    series = series_of(IDLE + LOAD, _first_order, power_w=lambda t: 320.0 if t > IDLE else None)
+    result = analyse(series, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.metrics["power_fraction"] is None  # no limit read, but the power was
+    assert result.details["missing"]["c_per_w"] == "no power readings in the idle phase"  # type: ignore[index]
+
+
+def test_an_idle_still_cooling_is_flagged_and_gives_no_degrees_per_watt() -> None:
+    # the card cools 2 °C/min through the whole idle (from 64 °C), then the usual load
+    def cooling(t: float) -> float:
+        return 64.0 - 2.0 * t / 60.0 if t <= IDLE else _first_order(t) + 30.0
+
+    series = series_of(IDLE + LOAD, cooling, power_w=lambda t: 320.0 if t > IDLE else 20.0)
+    result = analyse(series, phases(IDLE, LOAD, 0)[:2], LIMITS)
+    assert result.details["idle_settled"] is False
+    assert result.details["idle_slope_c_per_min"] == pytest.approx(-2.0, abs=1e-6)
+    assert result.metrics["c_per_w"] is None
+    assert result.details["missing"]["c_per_w"] == (  # type: ignore[index]
+        "the idle temperature had not settled (-2.00 °C/min over the idle's last minute)"
+    )
+    # the idle temperature is the mean of its last minute: 64 - 2·(90 s)/60 = 61.0 °C (rows 60–120)
+    assert result.metrics["idle_c"] == pytest.approx(61.0)
 
 
 def test_missing_power_leaves_power_metrics_none_with_a_reason() -> None:

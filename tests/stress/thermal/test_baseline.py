@@ -85,3 +85,26 @@ def test_an_earlier_warning_run_is_not_the_baseline_the_first_passing_one_is() -
     warned = _run("2026-11-01T09:00:00.000Z", "warn", 69.0, 0.090)
     current = _run("2026-11-28T09:00:00.000Z", "pass", 72.0, 0.1)
     assert choose_baseline(current, [warned, FIRST_PASS]) is FIRST_PASS
+
+
+def test_a_projected_steady_temperature_is_never_compared_with_the_baseline() -> None:
+    # the trial: a degraded card stopped by the guard, stored before issue 9 with the fitted
+    # asymptote as its steady temperature (111.9 °C), then "39.7 °C higher" than a healthy baseline
+    projected = {"steady_method": "fitted asymptote (the load never settled)"}
+    current = _run("2026-11-28T09:00:00.000Z", "fail", 111.9, 0.200, details=projected)
+    lines = compare_with_baseline(current, [FIRST_PASS]).lines
+    assert not any(line.startswith("steady temperature") for line in lines)
+    assert not any("thermal resistance" in line for line in lines)  # °C per W from the projection too
+    old_baseline = {**FIRST_PASS, "details": projected}
+    now = _run("2026-11-28T09:00:00.000Z", "pass", 70.5, 0.100)
+    assert not any(line.startswith("steady temperature") for line in compare_with_baseline(now, [old_baseline]).lines)
+
+
+def test_an_idle_that_had_not_settled_is_not_compared_and_neither_is_its_degrees_per_watt() -> None:
+    # the trial: an idle taken while the card cooled from 63 to 46 °C gave "idle 25.1 °C higher" and
+    # "thermal resistance 51 % below"
+    cooling = {"steady_method": "mean of the last 60 s of load", "idle_settled": False}
+    current = _run("2026-11-28T09:00:00.000Z", "pass", 70.0, 0.049, details=cooling)
+    result = compare_with_baseline(current, [FIRST_PASS])
+    assert result.lines == ("steady temperature 70.0 °C, the same as your baseline of 2026-11-02 (70.0 °C)",)
+    assert result.warnings == ()

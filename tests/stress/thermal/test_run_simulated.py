@@ -7,33 +7,19 @@ developer's SimulatedGpuWorkload replaces it at merge), and past runs come from 
 
 from __future__ import annotations
 
-import threading
-import time
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
 import app.stress.thermal.judge as judge
-from app.core.engine import Engine, EngineOptions
 from app.core.gpu.records import GpuSetReading
-from app.core.sampling.live import LiveSession
 from app.core.sampling.sample import Sample
-from app.core.settings import AlertSettings
-from app.stress.records import Progress, ThermalResult
-from app.stress.thermal.run import ThermalPlan, run_thermal
-from tests.stress.thermal.fakes import FakeGuard, HeldLoadWorkload, MemoryStore
+from app.stress.thermal.run import ThermalPlan
+from tests.stress.thermal.fakes import FakeGuard, MemoryStore
+from tests.stress.thermal.harness import Run, run_simulated
 
 TWENTY_MINUTES = ThermalPlan("gpu0", idle_s=60.0, load_s=900.0, cooldown_s=240.0)
-
-
-@dataclass
-class Run:
-    result: ThermalResult
-    workload: HeldLoadWorkload
-    guard: FakeGuard
-    real_s: float
-    progress: list[Progress]
 
 
 def _run(
@@ -43,25 +29,7 @@ def _run(
     guard: FakeGuard | None = None,
     cancel_in: str | None = None,
 ) -> Run:
-    engine = Engine(EngineOptions(demo=profile, time_scale=scale))
-    session = LiveSession(engine, AlertSettings())
-    workload = HeldLoadWorkload(engine.gpu_backend)  # type: ignore[arg-type]
-    guard = guard or FakeGuard()
-    cancel = threading.Event()
-    seen: list[Progress] = []
-
-    def progress(p: Progress) -> None:
-        seen.append(p)
-        if p.phase == cancel_in:
-            cancel.set()
-
-    session.start()
-    began = time.monotonic()
-    try:
-        result = run_thermal(plan, workload, session, guard, cancel, progress)  # type: ignore[arg-type]
-    finally:
-        session.stop()
-    return Run(result, workload, guard, time.monotonic() - began, seen)
+    return run_simulated(profile, plan, scale, guard, cancel_in)
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +51,13 @@ def test_healthy_rtx4090_passes_as_power_limited(healthy: Run) -> None:
     assert healthy.result.verdict == "pass", healthy.result.reasons
     assert healthy.result.simulated is True
     assert any(r.startswith("POWER_LIMITED (normal)") for r in healthy.result.reasons)
+
+
+def test_the_normal_power_cap_is_not_counted_as_throttled_time(healthy: Run) -> None:
+    # the trial saw "Time throttled 100 %" on this PASS: the power cap held the clocks all load long
+    metrics = healthy.result.metrics
+    assert metrics["throttle_percent"] == 0.0
+    assert metrics["power_capped_percent"] == pytest.approx(100.0, abs=0.5)
 
 
 def test_healthy_time_constant_within_10_percent_and_steady_within_1_5_c_of_the_truth(healthy: Run) -> None:
@@ -108,13 +83,20 @@ def test_a_twenty_minute_test_runs_in_seconds_on_the_scaled_clock(healthy: Run) 
     assert healthy.workload.started == 1 and healthy.workload.stopped == 1
 
 
-def test_progress_comes_about_once_a_second_through_the_phases_in_order(healthy: Run) -> None:
+def test_progress_comes_when_each_phase_begins_and_every_few_simulated_seconds(healthy: Run) -> None:
+    """At 100× a report once a real second would be 100 simulated seconds apart: the window's phase
+    shading and time left lagged by a minute and more (issue 9, problem 16)."""
     phases = [p.phase for p in healthy.progress]
-    assert 8 <= len(phases) <= 16  # 12 s of real time
     assert phases == sorted(phases, key=["idle", "load", "cooldown"].index)
     assert {p.total_s for p in healthy.progress} == {1200.0}
     elapsed = [p.elapsed_s for p in healthy.progress]
-    assert elapsed == sorted(elapsed) and elapsed[-1] > 1000
+    assert elapsed == sorted(elapsed) and elapsed[-1] > 1150
+    # every 5 s with the 1-s poll; a stall of 0.1 real s on a loaded machine is 10 simulated s at 100x
+    assert max(b - a for a, b in itertools.pairwise(elapsed)) < 20.0
+    spans = {p.phase: p.start_s for p in healthy.result.phases}
+    for phase in ("idle", "load", "cooldown"):
+        first = next(p for p in healthy.progress if p.phase == phase)
+        assert first.elapsed_s == pytest.approx(spans[phase], abs=0.5), phase
 
 
 def test_the_guard_saw_every_sample(healthy: Run) -> None:

@@ -164,3 +164,108 @@ def test_a_warning_outranks_a_light_load() -> None:
     verdict, reasons = decide(both, LIMITS, RunFacts())
     assert verdict == "warn"
     assert _codes(reasons) == ["CLOCK_DROP", "LIGHT_LOAD"]
+
+
+def _unsettled(load_s: float, needed_s: float | None, tau: float | None, **details: object) -> ThermalAnalysis:
+    analysis = _analysis({"time_to_steady_s": None, "steady_c": None})
+    analysis.details.update(load_s=load_s, settle_needed_s=needed_s, end_slope_c_per_min=0.36, **details)
+    if tau is not None:
+        analysis.details["fit"] = {"time_constant_s": tau}
+    return analysis
+
+
+def test_a_load_shorter_than_its_curve_needs_to_settle_is_inconclusive_and_says_the_rule() -> None:
+    # the trial's quick 5-minute test of a healthy RTX 4090 (τ ≈ 59 s, needs ~362 s): not a warning
+    verdict, reasons = decide(_unsettled(300.0, 362.0, 59.0), LIMITS, RunFacts())
+    assert verdict == "inconclusive"
+    assert reasons[0] == (
+        "LOAD_TOO_SHORT: the load (300 s) was too short to settle: by its fitted curve (τ ≈ 59 s) it needs about"
+        " 362 s (~6.1 τ) before its 60-s slope stays under 0.5 °C/min for a further 60 s; +0.36 °C/min at the"
+        " end of the load. Run a longer load"
+    )
+    assert "NO_STEADY_STATE" not in _codes(reasons)
+
+
+def test_a_curve_too_straight_to_fit_is_a_load_too_short_as_well() -> None:
+    verdict, reasons = decide(_unsettled(60.0, None, None), LIMITS, RunFacts())
+    assert verdict == "inconclusive" and reasons[0].startswith("LOAD_TOO_SHORT: the load (60 s) was too short")
+    assert "no time constant could be fitted" in reasons[0]
+
+
+def test_a_load_long_enough_to_settle_that_did_not_warns_with_the_real_rule() -> None:
+    verdict, reasons = decide(_unsettled(900.0, 362.0, 59.0), LIMITS, RunFacts())
+    assert verdict == "warn"
+    assert reasons[0] == (
+        "NO_STEADY_STATE: the temperature did not settle during the load of 900 s, though its fitted curve"
+        " (τ ≈ 59 s) should have by 362 s (settled: the 60-s slope stays under 0.5 °C/min for a further 60 s);"
+        " +0.36 °C/min at the end of the load"
+    )
+
+
+def test_a_load_the_guard_stopped_is_neither_unsettled_nor_too_short_it_failed() -> None:
+    analysis = _unsettled(150.0, 400.0, 80.0, stopped_by_guard=True)
+    verdict, reasons = decide(analysis, LIMITS, RunFacts(safety_stop="GPU 0 at 90 °C ≥ max operating 90 °C"))
+    assert verdict == "fail"
+    assert not {"NO_STEADY_STATE", "LOAD_TOO_SHORT"} & set(_codes(reasons))
+
+
+def test_one_thermal_slowdown_is_one_line_even_when_two_sources_time_it() -> None:
+    shares = {"sw_thermal_slowdown": 6.1, "thermal": 6.1, "sw_power_cap": 80.0}
+    first_seen = {"sw_thermal_slowdown": 131.0, "thermal": 130.0}
+    verdict, reasons = decide(_analysis(shares=shares, first_seen=first_seen), LIMITS, RunFacts())
+    assert verdict == "fail"
+    assert _codes(reasons).count("THERMAL_SLOWDOWN") == 1
+    assert reasons[0] == "THERMAL_SLOWDOWN: sw_thermal_slowdown from 131 s into the load, 6.1 % of load time"
+
+
+def test_sw_and_hw_thermal_slowdown_share_one_line() -> None:
+    shares = {"sw_thermal_slowdown": 20.0, "hw_thermal_slowdown": 2.0}
+    first_seen = {"sw_thermal_slowdown": 100.0, "hw_thermal_slowdown": 300.0}
+    reasons = decide(_analysis(shares=shares, first_seen=first_seen), LIMITS, RunFacts())[1]
+    assert reasons[0] == (
+        "THERMAL_SLOWDOWN: sw_thermal_slowdown from 100 s into the load, 20.0 % of load time;"
+        " hw_thermal_slowdown from 300 s into the load, 2.0 % of load time"
+    )
+    assert _codes(reasons).count("THERMAL_SLOWDOWN") == 1
+
+
+def test_a_power_cap_counter_that_never_moved_does_not_excuse_a_light_load() -> None:
+    # NVML's counters report sw_power_cap at 0 % on a card that was never capped: still light
+    light = _analysis({"power_fraction": 0.5, "power_capped_percent": 0.0, "throttle_percent": 0.0}, shares={})
+    light.details["throttle"] = {"by_reason": {"sw_power_cap": {"percent": 0.0, "source": "counter"}}}
+    verdict, reasons = decide(light, LIMITS, RunFacts())
+    assert verdict == "inconclusive" and reasons[0].startswith("LIGHT_LOAD: steady power 50 %")
+
+
+def test_a_card_whose_heat_lowered_its_power_is_not_a_light_load() -> None:
+    slowed = _analysis({"power_fraction": 0.67, "power_capped_percent": 9.0, "throttle_percent": 91.0}, shares={})
+    slowed.metrics["power_capped_percent"] = 0.0
+    assert "LIGHT_LOAD" not in _codes(decide(slowed, LIMITS, RunFacts())[1])
+
+
+def test_the_power_limited_note_reads_the_power_capped_share() -> None:
+    analysis = _analysis({"power_capped_percent": 42.5}, shares={})
+    assert decide(analysis, LIMITS, RunFacts()) == (
+        "pass",
+        ("POWER_LIMITED (normal): held at the power limit 42.5 % of load time",),
+    )
+
+
+def test_an_idle_that_had_not_settled_is_noted_without_changing_the_verdict() -> None:
+    analysis = _analysis()
+    analysis.details.update(idle_settled=False, idle_slope_c_per_min=-17.0)
+    verdict, reasons = decide(analysis, LIMITS, RunFacts())
+    assert verdict == "pass"
+    assert reasons[-1] == (
+        "IDLE_NOT_SETTLED: the idle temperature was still changing (-17.00 °C/min over its last minute) when the"
+        " load began: idle temperature and °C per W are not compared with the baseline"
+    )
+
+
+def test_a_cancelled_cooldown_keeps_the_loads_findings_and_says_so() -> None:
+    analysis = _analysis(shares={"sw_thermal_slowdown": 12.0}, first_seen={"sw_thermal_slowdown": 150.0})
+    facts = RunFacts(safety_stop="GPU 0 at 90 °C ≥ max operating 90 °C", cooldown_cancelled_s=260.0)
+    verdict, reasons = decide(analysis, LIMITS, facts)
+    assert verdict == "fail"
+    assert _codes(reasons)[:2] == ["SAFETY_STOP", "THERMAL_SLOWDOWN"]
+    assert reasons[-1].startswith("COOLDOWN_CANCELLED: the user cancelled the cooldown 260 s into the test")

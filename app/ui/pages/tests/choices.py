@@ -135,7 +135,9 @@ class TestChoices(QWidget):
             widget.setVisible(kind == "disk")
         plan = ThermalPlan()
         self.thermal_note.setText(
-            f"plus {_minutes(plan.idle_s)} idle before and {_minutes(plan.cooldown_s)} cooldown after"
+            f"plus {_minutes(plan.idle_s)} idle before (up to {_minutes(plan.idle_settle_max_s)} more while the card"
+            f" is still cooling) and {_minutes(plan.cooldown_s)} cooldown after; a load too short to settle"
+            " (most cards need 6 to 10 min) is inconclusive"
             if kind == "thermal"
             else ""
         )

@@ -7,7 +7,9 @@ with its unit read from the name's suffix (`_c`, `_s`, `_percent`, ...).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from app.core.units import NA, celsius, format_bytes, format_rate, format_value, percent
 from app.stress.metric_text import LABELS  # one name and format per metric, shared with `aiwm stress`
@@ -34,20 +36,41 @@ _SUFFIXES: tuple[tuple[str, Formatter], ...] = (
 
 
 def label(key: str) -> str:
-    """The metric's name in words."""
+    """The metric's name in words; an unlisted key without its unit suffix (the value shows the unit)."""
     known = LABELS.get(key)
-    return known[0] if known else key.replace("_", " ").capitalize()
+    if known:
+        return known[0]
+    suffix = next((s for s, _ in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
+    return key.removesuffix(suffix).replace("_", " ").capitalize()
+
+
+_NEGATIVE_ZERO = re.compile(r"-(0(?:\.0+)?)(?=\s|$)")
 
 
 def value_text(key: str, value: float | None) -> str:
-    """The value with its unit, or "n/a" (also for NaN and infinities)."""
+    """The value with its unit, or "n/a" (also for NaN and infinities); never "-0 °C"."""
     if value is None or value != value or value in (float("inf"), float("-inf")):
         return NA
     known = LABELS.get(key)
     if known is not None:
-        return known[1](value)
+        return _NEGATIVE_ZERO.sub(r"\1", known[1](value))
     formatter = next((f for suffix, f in _SUFFIXES if key.endswith(suffix)), lambda v: format_value(v, "", 2))
-    return formatter(value)
+    return _NEGATIVE_ZERO.sub(r"\1", formatter(value))
+
+
+def metrics_text(metrics: Mapping[str, float | None]) -> str:
+    """ "Sequential write 2.99 GB/s · Random 4 KiB reads 44280 IOPS": the metrics read so far, in
+    words and units (the missing ones left out)."""
+    return " · ".join(f"{label(key)} {value_text(key, value)}" for key, value in metrics.items() if value is not None)
+
+
+def time_text(iso_utc: str) -> str:
+    """ "2026-11-28T14:00:00.123Z" as "2026-11-28 14:00:00 UTC"; anything else as it is."""
+    try:
+        moment = datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+    except ValueError:
+        return iso_utc
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def missing_reason(key: str, details: Mapping[str, object], aborted: bool) -> str:

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -31,10 +32,12 @@ from app.core.errors import UserError
 from app.core.gpu.status_advice import advise
 from app.core.sampling.monitor import MonitorState
 from app.stress.records import Progress
+from app.stress.thermal.run import GUARD_STOP_WORDS
 from app.ui.background import BackgroundTask
 from app.ui.pages.base import PageContext
 from app.ui.pages.tests.choices import TestChoices
 from app.ui.pages.tests.engine_runner import EngineRunner, Finished, Runner, TestRequest, ThermalRequest
+from app.ui.pages.tests.metric_text import metrics_text
 from app.ui.pages.tests.past_runs import PastRuns
 from app.ui.pages.tests.result_card import ResultCard
 from app.ui.pages.tests.run_plots import RunPlots, watched_for
@@ -171,6 +174,7 @@ class TestsPage(QWidget):
         """Ask the runner to stop; the button says so until the runner returns."""
         if self.run is None or self.run.cancel.is_set():
             return
+        self.run.cancel_pressed_s = self.clock.to_wall(self.clock.monotonic()) - self.run.start_wall_s
         self.run.cancel.set()
         self.cancel_button.setText("Cancelling…")
         self.cancel_button.setEnabled(False)
@@ -220,18 +224,30 @@ class TestsPage(QWidget):
         simulated = " · SIMULATED" if run.simulated else ""
         self.progress.setFormat(f"{progress.phase} · {left} left{simulated}")
         if not run.cancel.is_set():
-            errors = progress.status.errors
-            found = f" · {errors} error{'s' if errors != 1 else ''} found so far" if errors else ""
-            message = f": {progress.message}" if progress.message else ""
-            self.phase_label.setText(f"Phase: {progress.phase}{message}{found}")
+            self.phase_label.setText(_phase_line(progress))
+        self._show_safety_stop(progress.message)
+        new_phase = not run.spans or run.spans[-1].phase != progress.phase
         extend_spans(run.spans, progress.phase, progress.elapsed_s)
-        self.plots.add_throughput(progress.elapsed_s, progress.status.metrics)
+        if progress.phase == "load" and progress.status.running:
+            self.plots.add_throughput(progress.elapsed_s, progress.status.metrics)
+        else:
+            self.plots.no_throughput(f"no load in the {progress.phase} phase")
         # Progress may come faster than a screen needs (a simulated run at a time scale): the
-        # graphs are redrawn at most every DRAW_INTERVAL_S, and once more when the run ends.
+        # graphs are redrawn at most every DRAW_INTERVAL_S, at once when a phase begins, and once
+        # more when the run ends.
         now = time.monotonic()
-        if now - run.drawn_at >= DRAW_INTERVAL_S:
+        if new_phase or now - run.drawn_at >= DRAW_INTERVAL_S:
             run.drawn_at = now
             self._draw_progress(run)
+
+    def _show_safety_stop(self, message: str) -> None:
+        """The guard's stop, at once and until the run ends: the load is over, the cooldown runs."""
+        at = message.find(GUARD_STOP_WORDS)
+        if at < 0:
+            return
+        stop = message[at:].split("; ")[0]
+        color = self._context.theme.critical
+        self.message.setText(f"<b style='color:{color}'>Safety stop:</b> {escape(stop)}; cooling down now.")
 
     def _draw_progress(self, run: ActiveRun) -> None:
         self.plots.draw_throughput()
@@ -256,11 +272,12 @@ class TestsPage(QWidget):
         phases = getattr(result, "phases", None)
         if phases:
             self.plots.shade(phases)
-        self.card.show_result(result, finished.saved_to, finished.save_problem)
-        self.progress.setFormat(f"{result.verdict}")
+        cancel_pressed_s = run.cancel_pressed_s if run is not None else None
+        self.card.show_result(result, finished.saved_to, finished.save_problem, cancel_pressed_s)
+        self.progress.setFormat(result.verdict.upper())
         if result.verdict != "aborted":
             self.progress.setValue(PROGRESS_STEPS)
-        self.phase_label.setText(f"Finished: {result.verdict}")
+        self.phase_label.setText(f"Finished: {result.verdict.upper()}")
         self._show_idle()
         self.load_past_results()
         self.run_finished.emit(finished)
@@ -306,6 +323,20 @@ class TestsPage(QWidget):
     @Slot(str)
     def _on_past_failed(self, message: str) -> None:
         self.past_note.setText(f"Past results could not be read: {message}")
+
+
+def _phase_line(progress: Progress) -> str:
+    """ "Phase: load · Sequential write 2.99 GB/s · 3 errors found so far", in words and units; a
+    cooling test's own notes (waiting for a calm idle, the guard's stop) after its numbers."""
+    parts = [f"Phase: {progress.phase}"]
+    shown = metrics_text(progress.status.metrics) if progress.status.running else ""
+    if shown:
+        parts.append(shown)
+    errors = progress.status.errors
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''} found so far")
+    notes = progress.message.split("; ")[1:] if progress.message else []
+    return " · ".join(parts) + "".join(f"<br>{escape(note)}" for note in notes)
 
 
 def _relay(relay: _ProgressRelay, progress: Progress) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from app.core.units import NA
 from app.stress.records import THERMAL_SCHEMA
@@ -24,6 +25,7 @@ HEADLINE = {
     "disk": ("seq_read_bytes_per_s", "read"),
     "thermal": ("steady_c", "steady"),
 }
+FALLBACK = {"thermal": ("peak_c", "peak")}  # a cooling test that did not settle has no steady temperature
 COLUMNS = ("Started (UTC)", "Test", "Verdict", "Result")
 
 
@@ -36,7 +38,16 @@ class PastRuns(QTableWidget):
         self.setHorizontalHeaderLabels(COLUMNS)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
+        # The Result column is never cut: the Test column takes what is left and elides its words
+        # (the whole text is in its tooltip).
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, mode in enumerate(
+            (QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)
+            + (QHeaderView.ResizeMode.ResizeToContents,) * 2
+        ):
+            header.setSectionResizeMode(column, mode)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setWordWrap(False)
         self.setToolTip("Stress and cooling tests stored in the data folder (the window's and aiwm's).")
 
@@ -46,10 +57,10 @@ class PastRuns(QTableWidget):
         for row, document in enumerate(newest_first):
             for column, (text, color) in enumerate(self._cells(document)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if color:
                     item.setForeground(QColor(color))
                 self.setItem(row, column, item)
-        self.resizeColumnsToContents()
 
     def _cells(self, document: Mapping[str, Any]) -> list[tuple[str, str | None]]:
         kind = "thermal" if document.get("schema") == THERMAL_SCHEMA else str(document.get("kind") or NA)
@@ -60,6 +71,9 @@ class PastRuns(QTableWidget):
         metrics = document.get("metrics")
         key, word = HEADLINE.get(kind, ("", ""))
         value = metrics.get(key) if isinstance(metrics, Mapping) and key else None
+        if value is None and kind in FALLBACK and isinstance(metrics, Mapping):
+            key, word = FALLBACK[kind]
+            value = metrics.get(key)
         number = value_text(key, value if isinstance(value, int | float) else None)
         headline = f"{word} {number}".strip() if key else NA
         return [

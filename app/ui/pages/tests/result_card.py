@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from app.core.units import NA
 from app.stress.records import StressResult, ThermalResult
-from app.ui.pages.tests.metric_text import label, missing_reason, value_text
+from app.ui.pages.tests.metric_text import label, missing_reason, time_text, value_text
 from app.ui.theme import Theme
 
 TEST_NAMES = {
@@ -88,12 +88,20 @@ class ResultCard(QFrame):
         self._show_metrics({}, {}, False)
 
     def show_result(
-        self, result: StressResult | ThermalResult, saved_to: Path | None = None, save_problem: str | None = None
+        self,
+        result: StressResult | ThermalResult,
+        saved_to: Path | None = None,
+        save_problem: str | None = None,
+        cancel_pressed_s: float | None = None,
     ) -> None:
+        """The verdict, why, the metrics ("n/a" with the result's own reason), the baseline, where it
+        was saved; `cancel_pressed_s`: when the user pressed Cancel, which can be seconds before
+        the workload had stopped."""
         simulated = " · <b>SIMULATED</b>" if result.simulated else ""
         self._set_verdict(result.verdict.upper(), verdict_color(result.verdict, self._theme))
-        self.heading.setText(f"{escape(describe_test(result))} · started {escape(result.started_at)}{simulated}")
-        self._show_text(self.problems, self._problems_html(result))
+        started = escape(time_text(result.started_at))
+        self.heading.setText(f"{escape(describe_test(result))} · started {started}{simulated}")
+        self._show_text(self.problems, self._problems_html(result, cancel_pressed_s))
         self._show_text(self.reasons, _bullets("Why", result.reasons))
         baseline = result.baseline_comparison if isinstance(result, ThermalResult) else ()
         self._show_text(self.baseline, _bullets("Compared with earlier runs", baseline))
@@ -104,13 +112,14 @@ class ResultCard(QFrame):
             self._show_text(
                 self.saved, f"<span style='color:{color}'>Not saved: {escape(save_problem or 'unknown')}</span>"
             )
-        details = result.details if isinstance(result, StressResult) else {}
-        self._show_metrics(result.metrics, details, result.verdict == "aborted")
+        self._show_metrics(result.metrics, result.details, result.verdict == "aborted")
 
-    def _problems_html(self, result: StressResult | ThermalResult) -> str:
+    def _problems_html(self, result: StressResult | ThermalResult, cancel_pressed_s: float | None) -> str:
         lines = []
         if result.abort_reason:
             lines.append(f"Stopped: {escape(result.abort_reason)}")
+        if cancel_pressed_s is not None:
+            lines.append(f"Cancel pressed {value_text('elapsed_s', cancel_pressed_s)} into the test")
         if isinstance(result, StressResult):
             color = self._theme.critical if result.errors else self._theme.text
             lines.append(f"<span style='color:{color}'>Errors found: {result.errors}</span>")

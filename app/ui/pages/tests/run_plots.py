@@ -1,8 +1,11 @@
 """The live graphs of one test: temperature, clock, power and throughput against time since its start.
 
 Sensor curves come from the window's history (the session's samples, the same numbers as the
-Dashboard); throughput comes from the workload's own status in each `Progress`. The cooling
-test's phases (idle, load, cooldown) are shaded behind every graph.
+Dashboard); throughput comes from the workload's own status in each `Progress`, while the load
+runs (a cooling test's idle and cooldown have none). The cooling test's phases (idle, load,
+cooldown) are shaded behind every graph. A graph of something the test does not measure is not
+shown (a disk test has no GPU or CPU sensor graph); graphs without a fixed range start at zero, so a
+clock steady at 2596 MHz is a flat line, not noise magnified to fill the plot.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ def watched_for(kind: str, device: str | None, gpus: Sequence[GpuInfo]) -> Watch
             slowdown_c=info.temp_slowdown_c if info else None,
             power_limit_w=info.power_enforced_w if info else None,
         )
+    if kind == "disk":
+        return Watched(None, None, None, throughput)  # the drive's own numbers: its throughput
     cpu_throughput = ("gflops",) if kind == "thermal" else throughput
     return Watched("cpu.temperature_c", "cpu.freq_mhz", None, cpu_throughput, "the CPU's power is not sampled")
 
@@ -90,11 +95,12 @@ class RunPlot(QWidget):
         if y_range is not None:
             item.setYRange(*y_range, padding=0)
         else:
-            item.enableAutoRange(axis="y")
             item.getViewBox().setLimits(yMin=0)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.regions: list[pg.LinearRegionItem] = []
         self._reference: pg.InfiniteLine | None = None
+        self._from_zero = y_range is None  # no fixed range: from zero to a little above the data
+        self._top = 0.0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -121,6 +127,8 @@ class RunPlot(QWidget):
             self._reference = pg.InfiniteLine(pos=value, angle=0, pen=pen)
             self._reference.setToolTip(tooltip)
             self.plot.getPlotItem().addItem(self._reference, ignoreBounds=True)
+        self._top = 0.0
+        self._raise_top(value or 0.0)
 
     def set_span(self, total_s: float) -> None:
         self.plot.getPlotItem().setXRange(0, max(total_s, 1.0) / SECONDS_PER_MINUTE, padding=0.02)
@@ -129,6 +137,20 @@ class RunPlot(QWidget):
         curve = self.curves.get(key)
         if curve is not None:
             curve.setData(times_s / SECONDS_PER_MINUTE, values, connect="finite")
+            finite = values[np.isfinite(values)]
+            self._raise_top(float(finite.max()) if finite.size else 0.0)
+
+    def _raise_top(self, value: float) -> None:
+        """A plot without a fixed range runs from zero to a little above the highest value yet."""
+        if not self._from_zero or value <= self._top:
+            return
+        self._top = value
+        self.plot.getPlotItem().setYRange(0.0, value * (1 + TOP_HEADROOM), padding=0)
+
+    def y_range(self) -> tuple[float, float]:
+        """The y axis's range now (for tests)."""
+        low, high = self.plot.getPlotItem().getViewBox().viewRange()[1]
+        return float(low), float(high)
 
     def data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """The curve's points (minutes, values), for tests and tooltips."""
@@ -188,6 +210,7 @@ class RunPlots(QWidget):
         self.watched = Watched(None, None, None, ())
         self._throughput_points: dict[str, list[tuple[float, float]]] = {}
         self._throughput_now: dict[str, float | None] = {}
+        self._no_load = ""  # why there is no throughput now, while no load runs
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.legend, 0, 0, 1, 2)
@@ -203,6 +226,7 @@ class RunPlots(QWidget):
             plot.tag = f" <b style='color:{self._theme.simulated}'>SIMULATED</b>" if simulated else ""
         self._throughput_points = {key: [] for key in watched.throughput}
         self._throughput_now = {}
+        self._no_load = ""
         top = max(100.0, (watched.slowdown_c or 90.0) + 10.0)
         # Room above the top so its tick label is not cut off (as the Dashboard's plots do).
         self.temperature.plot.getPlotItem().setYRange(20.0, top + TOP_HEADROOM * (top - 20.0), padding=0)
@@ -211,8 +235,10 @@ class RunPlots(QWidget):
             watched.slowdown_c, f"slowdown at {value_text('slowdown_c', watched.slowdown_c)}"
         )
         self.clock.set_curves([(watched.clock, "clock")] if watched.clock else [])
+        self.clock.set_reference(None, "")
         self.power.set_curves([(watched.power, "draw")] if watched.power else [])
         self.power.set_reference(watched.power_limit_w, "the enforced power limit")
+        self.throughput.set_reference(None, "")
         self.throughput.set_curves([(key, label(key)) for key in watched.throughput])
         if any(key.endswith("_bytes_per_s") for key in watched.throughput):
             self.throughput.plot.getPlotItem().getAxis("left").setLabel(units="B/s")
@@ -226,6 +252,12 @@ class RunPlots(QWidget):
             plot.set_span(total_s)
             plot.shade((), self.phase_colors)
             plot.show_title({})
+        # a graph of something this test does not measure is left out (the CPU's power is not sampled,
+        # but its temperature and clock are, so the power graph stays with its reason)
+        self.temperature.setVisible(watched.temperature is not None)
+        self.clock.setVisible(watched.clock is not None)
+        self.power.setVisible(watched.power is not None or bool(watched.no_power_reason))
+        self.throughput.setVisible(bool(watched.throughput))
         self.legend.hide()
         self.power.show_title({}, watched.no_power_reason)
 
@@ -250,18 +282,25 @@ class RunPlots(QWidget):
 
     def add_throughput(self, elapsed_s: float, metrics: Mapping[str, float | None]) -> None:
         """Keep one `Progress` worth of the workload's throughput (drawn by `draw_throughput`)."""
+        self._no_load = ""
         for key, points in self._throughput_points.items():
             value = metrics.get(key)
             if value is not None:
                 points.append((elapsed_s, float(value)))
             self._throughput_now[key] = value
 
+    def no_throughput(self, why: str) -> None:
+        """No load runs now (a cooling test's idle or cooldown): no throughput, and the title says why."""
+        self._no_load = why
+        self._throughput_now = dict.fromkeys(self._throughput_points)
+
     def draw_throughput(self) -> None:
         for key, points in self._throughput_points.items():
             if points:
                 array = np.asarray(points)
                 self.throughput.show_data(key, array[:, 0], array[:, 1])
-        self.throughput.show_title({key: value_text(key, v) for key, v in self._throughput_now.items()})
+        values = {key: value_text(key, v) for key, v in self._throughput_now.items()}
+        self.throughput.show_title({} if self._no_load else values, self._no_load)
 
     def shade(self, spans: Sequence[PhaseSpan]) -> None:
         self.legend.setVisible(bool(spans))

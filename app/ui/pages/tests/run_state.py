@@ -21,6 +21,7 @@ class ActiveRun:
     simulated: bool
     spans: list[PhaseSpan] = field(default_factory=list)
     drawn_at: float = -math.inf  # time.monotonic() when the graphs were last drawn from progress
+    cancel_pressed_s: float | None = None  # seconds into the test when the user pressed Cancel
 
 
 def kind_and_device(request: TestRequest) -> tuple[str, str | None]:

@@ -89,3 +89,25 @@ def test_closing_the_window_cancels_the_test_and_waits_for_its_workload_to_stop(
     window.close()
     assert runner.cancels[0].is_set()
     assert runner.stopped.is_set(), "close returned only after the runner had stopped its workload"
+
+
+def test_a_real_cooling_test_shows_the_guards_stop_at_once_and_keeps_its_findings(qtbot, make_window) -> None:
+    """End to end in the window at 200×: the degraded RTX 4090 reaches its 90 °C max operating
+    temperature, the real guard stops the load, and the page says so during the cooldown; the card
+    then shows FAIL with the safety stop and the thermal slowdown (issue 9, problem 10)."""
+    from app.stress.thermal.run import ThermalPlan
+    from app.ui.pages.tests.engine_runner import ThermalRequest
+
+    window = make_window(demo="rtx4090-degraded", time_scale=200.0)
+    page = _open_tests_page(window)
+    plan = ThermalPlan("gpu0", idle_s=30.0, load_s=900.0, cooldown_s=200.0)
+    page.choices.request = lambda: ThermalRequest(plan)  # type: ignore[method-assign]
+    assert page.start()
+    qtbot.waitUntil(lambda: "Safety stop" in page.message.text(), timeout=20_000)
+    assert page.running and page.progress.format().startswith("cooldown")
+    assert "max operating 90 °C" in page.message.text()
+    qtbot.waitUntil(lambda: not page.running, timeout=20_000)
+    assert page.card.verdict.text() == "FAIL"
+    reasons = page.card.reasons.text()
+    assert "SAFETY_STOP" in reasons and "THERMAL_SLOWDOWN" in reasons
+    assert page.card.metric_values["steady_c"].text().startswith("n/a (the safety guard stopped the load after")

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.ui.pages.tests.metric_text import label, missing_reason, value_text
+from app.ui.pages.tests.metric_text import label, metrics_text, missing_reason, time_text, value_text
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,49 @@ def test_a_missing_metric_is_na(value: float | None) -> None:
 
 def test_labels_are_words() -> None:
     assert label("headroom_to_slowdown_c") == "Headroom to slowdown"
-    assert label("fan_response_s") == "Fan response s"
+    assert label("fan_response_s") == "Fan response"  # the unit is the value's, not the label's
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        # the trial saw the raw names "Headroom to max operating c" and "Rand read p50 ms"
+        ("headroom_to_max_operating_c", "Headroom to max operating temperature"),
+        ("rand_read_p50_ms", "Random read median latency"),
+        ("rand_read_p99_ms", "Random read p99 latency"),
+        ("throttle_percent", "Time slowed by heat or a fault"),
+        ("power_capped_percent", "Time at the power limit (normal)"),
+        ("passes", "Complete passes"),
+        ("gpu_board_temp_c", "Gpu board temp"),
+    ],
+)
+def test_every_metric_of_the_test_documents_has_words(key: str, words: str) -> None:
+    assert label(key) == words
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("headroom_to_max_operating_c", -0.04, "0 °C"),  # the trial saw "-0 °C"
+        ("clock_drop_percent", -0.3, "0 %"),
+        ("c_per_w", -0.0001, "0.000 °C/W"),
+        ("headroom_to_max_operating_c", -1.3, "-1 °C"),  # a real negative stays negative
+        ("rand_read_p50_ms", 0.123, "0.12 ms"),
+    ],
+)
+def test_a_value_that_rounds_to_zero_has_no_minus_sign(key: str, value: float, shown: str) -> None:
+    assert value_text(key, value) == shown
+
+
+def test_metrics_read_so_far_in_words_and_units() -> None:
+    # the trial's phase line showed "seq_write_bytes_per_s 2.988e+09, rand_read_iops 4.428e+04"
+    metrics = {"seq_write_bytes_per_s": 2.988e9, "rand_read_iops": 44280.0, "small_files_per_s": None}
+    assert metrics_text(metrics) == "Sequential write 3.0 GB/s · Random 4 KiB reads 44280 IOPS"
+
+
+def test_start_times_are_shown_in_utc_to_the_second() -> None:
+    assert time_text("2026-11-28T14:00:00.123Z") == "2026-11-28 14:00:00 UTC"
+    assert time_text("not a time") == "not a time"
 
 
 def test_the_reason_for_a_missing_metric_is_the_results_own_when_given() -> None:
