@@ -98,7 +98,8 @@ def test_a_session_gives_the_period_summary_graph_and_alerts(engine: Engine, tmp
     (metric,) = doc["history"]["metrics"]
     assert (metric["min"], metric["mean"], metric["max"], metric["samples"]) == (40.0, 64.5, 89.0, 1000)
     assert doc["period"] == {"start": "2027-01-15T08:00:00.000Z", "end": "2027-01-15T08:16:39.000Z",
-                             "seconds": 999.0, "source": f"session {session}"}  # fmt: skip
+                             "seconds": 999.0, "source": f"session {session}", "requested_seconds": None,
+                             "time_scale": 1.0, "notes": []}  # fmt: skip
     (graph,) = doc["graphs"]
     assert graph["id"] == "gpu0_temperature_c" and graph["section"] == "history"
     assert len(graph["series"][0]["t"]) <= 600
