@@ -369,7 +369,7 @@ def test_the_history_says_when_its_gpus_are_not_this_machines(engine: Engine, tm
 
 
 def test_the_planner_names_a_model_split_over_both_gpus_with_how(engine: Engine) -> None:
-    """rtx4090 + rtx3090, 24 GiB each: qwen2.5-14b's bf16 weights (14.8e9 x 2 bytes = 29.6 GB) need
-    both cards; qwen2.5-32b (65.5 GB) and gemma-2-27b (54.4 GB) do not fit in 48 GiB (51.5 GB)."""
+    """rtx4090 + rtx3090, 24 GiB each: qwen2.5-14b's bf16 weights (14.77e9 x 2 bytes = 29.5 GB) need
+    both cards; qwen2.5-32b (65.5 GB) and gemma-2-27b (54.5 GB) do not fit in 48 GiB (51.5 GB)."""
     doc = _build(engine, sections=("summary",))
     assert "runs qwen2.5-14b in bf16 on both GPUs (tensor parallel), 4k context, batch 1" in doc["summary"]["fit_for"]

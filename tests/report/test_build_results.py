@@ -44,7 +44,8 @@ def _store(monkeypatch: pytest.MonkeyPatch, results: dict[str, list[dict[str, An
 def _thermal(started_at: str, verdict: str, uuid: str | None, simulated: bool = True, **extra: Any) -> dict[str, Any]:
     details = {"device_uuid": uuid} if uuid else {}
     return {"schema": "aiwm.thermal/1", "device": "gpu0", "started_at": started_at, "verdict": verdict,
-            "reasons": [], "metrics": {}, "phases": [], "simulated": simulated, "details": details, **extra}  # fmt: skip
+            "reasons": [], "metrics": {}, "phases": [], "simulated": simulated, "details": details,
+            **extra}  # fmt: skip
 
 
 def _stress(started_at: str, verdict: str, tflops: float | None, kind: str = "gpu", **extra: Any) -> dict[str, Any]:
