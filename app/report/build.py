@@ -66,16 +66,18 @@ def build_report(
     the history from `history` (the window's) or `options.sessions`; redacted when asked.
 
     The doctor's gathering (seconds: it asks the package manager and every Python interpreter, in
-    subprocesses) runs on a thread of its own while the snapshot and the history are read."""
+    subprocesses) and the snapshot (two readings 0.5 s apart, for rates) run on threads of their
+    own while the history is read; the engine's GPU backend serialises its own reads."""
     wanted = [s for s in SECTION_IDS if s in options.sections]
     missing: dict[str, str] = {}
     graphs: list[dict[str, Any]] = []
     needs_doctor = doctor is None and bool({"software", "summary"} & set(wanted))
-    side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-doctor")
+    side = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")
     try:
         pending = side.submit(_run_doctor, engine) if needs_doctor else None
-        snapshot = _snapshot(engine)
+        snapshot_read = side.submit(_snapshot, engine)  # half a second asleep between its two readings
         period = _period(options, history, engine)
+        snapshot = snapshot_read.result()
         if pending is not None:
             doctor, why = pending.result()
             if why:
