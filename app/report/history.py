@@ -268,7 +268,8 @@ def metric_summary(metric: MetricHistory) -> dict[str, object] | None:
             if metric.increase is not None and metric.increase_over_s is not None
             else counter_increase(metric.times_s, metric.values)
         )
-        return {**summary, "min": None, "mean": None, "max": None, "increase": increase, "increase_over_s": over_s}
+        rise = {"increase": round(increase, 6), "increase_over_s": round(over_s, 3)}  # no float noise (123.34399999…)
+        return {**summary, "min": None, "mean": None, "max": None, **rise}
     low = metric.minimum if metric.minimum is not None else metric.values
     high = metric.maximum if metric.maximum is not None else metric.values
     return {

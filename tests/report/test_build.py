@@ -30,9 +30,13 @@ def _build(engine: Engine, **options: Any) -> dict[str, Any]:
     return build_report(engine, ReportOptions(**options), doctor=doctor_report())
 
 
+UUIDS = {"gpu0": "GPU-SIMULATED-0000-rtx4090", "gpu1": "GPU-SIMULATED-0001-rtx3090"}  # the demo cards'
+
+
 def _thermal(device: str, started_at: str, verdict: str, **extra: Any) -> dict[str, Any]:
     return {"schema": "aiwm.thermal/1", "device": device, "started_at": started_at, "verdict": verdict,
-            "reasons": [], "metrics": {}, "simulated": True, **extra}  # fmt: skip
+            "reasons": [], "metrics": {}, "simulated": True, "details": {"device_uuid": UUIDS[device]},
+            **extra}  # fmt: skip
 
 
 def _store(monkeypatch: pytest.MonkeyPatch, results: dict[str, list[dict[str, Any]]]) -> None:

@@ -94,8 +94,11 @@ def test_a_result_without_a_uuid_is_kept_but_marked_not_verified(
     degraded: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _store(monkeypatch, {"aiwm.thermal/1": [_thermal("2026-11-28T15:36:41Z", "pass", None)]})
-    (shown,) = _build(degraded, sections=("tests",))["tests"]["thermal"]
+    doc = _build(degraded, sections=("summary", "tests"))
+    (shown,) = doc["tests"]["thermal"]
     assert shown["gpu_match"] == "not verified: the result does not record its GPU's UUID"
+    line = "Cooling test gpu0: PASS (2026-11-28; GPU not verified: the result does not record its UUID)"
+    assert line in doc["summary"]["lines"]
 
 
 def test_a_real_machines_report_leaves_out_simulated_results_and_plans(
@@ -117,6 +120,10 @@ def test_a_real_machines_report_leaves_out_simulated_results_and_plans(
     assert all("SIMULATED" in r["why"] for r in doc["tests"]["left_out"])
     assert "SIMULATED" in doc["missing"]["plans:left_out"]
     assert not any("PASS" in line for line in doc["summary"]["lines"])
+    assert (
+        "2 stored test result(s) of SIMULATED hardware (--demo) left out of this real machine's report"
+        in doc["summary"]["lines"]
+    )
     assert not any(line.startswith("SIMULATED") for line in doc["summary"]["lines"])
     jsonschema.validate(doc, report_schema(), cls=jsonschema.Draft202012Validator)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SAME_GPU = "same GPU (its UUID matches)"
+SIMULATED_IN_REAL = "a result of SIMULATED hardware (--demo); this report is of the real machine"
 NOT_VERIFIED = "not verified: the result does not record its GPU's UUID"
 
 
@@ -46,7 +47,7 @@ def result_uuid(result: dict[str, Any]) -> str | None:
 def why_not_this_machine(result: dict[str, Any], machine: ThisMachine) -> str | None:
     """Why `result` is not about this machine's hardware; None when it is (or cannot be told apart)."""
     if bool(result.get("simulated")) and not machine.simulated:
-        return "a result of SIMULATED hardware (--demo); this report is of the real machine"
+        return SIMULATED_IN_REAL
     index = gpu_index(result.get("device"))
     if index is None:
         return None

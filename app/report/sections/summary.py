@@ -83,7 +83,7 @@ def _how(option: Any, gpus_here: int, request: Any) -> str:
     """ "on both GPUs (tensor parallel), 4k context, batch 1"."""
     count = int(getattr(option, "gpu_count", 1) or 1)
     if count == 1:
-        where = "on one GPU" if gpus_here > 1 else "on its GPU"
+        where = "on one GPU"
     elif count == gpus_here:
         where = "on both GPUs" if count == 2 else f"on all {count} GPUs"
     else:

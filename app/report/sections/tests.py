@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.report.sections.belonging import ThisMachine, gpu_index, gpu_match, why_not_this_machine
+from app.report.sections.belonging import (
+    NOT_VERIFIED,
+    SIMULATED_IN_REAL,
+    ThisMachine,
+    gpu_index,
+    gpu_match,
+    why_not_this_machine,
+)
 from app.report.sections.stress_baseline import stress_baseline
 from app.report.sections.thermal_graphs import thermal_graphs
 
@@ -98,11 +105,12 @@ def _this_machines(
 
 
 def _newest_left_out(left_out: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The newest left-out result of each (schema, kind, device), with how many were left out."""
-    newest: dict[tuple[str, str, str], dict[str, Any]] = {}
-    counts: dict[tuple[str, str, str], int] = {}
+    """The newest left-out result of each (schema, kind, device), with how many were left out (the
+    simulated ones of a real machine's report apart from those of another GPU)."""
+    newest: dict[tuple[str, str, str, bool], dict[str, Any]] = {}
+    counts: dict[tuple[str, str, str, bool], int] = {}
     for item in sorted(left_out, key=lambda r: str(r.get("started_at") or "")):
-        key = (str(item["schema"]), str(item["kind"]), str(item["device"]))
+        key = (str(item["schema"]), str(item["kind"]), str(item["device"]), item["why"] == SIMULATED_IN_REAL)
         newest[key] = item
         counts[key] = counts.get(key, 0) + 1
     return [{**newest[key], "count": counts[key]} for key in sorted(newest)]
@@ -113,24 +121,41 @@ def test_lines(section: dict[str, Any]) -> tuple[list[str], list[str]]:
     lines, verdicts = [], []
     for result in section["thermal"]:
         verdict = str(result.get("verdict") or "unknown")
-        lines.append(f"Cooling test {result.get('device')}: {verdict.upper()} ({str(result.get('started_at'))[:10]})")
+        lines.append(f"Cooling test {result.get('device')}: {verdict.upper()} ({_when(result)})")
         verdicts.append(verdict)
     for result in section["stress"]:
         verdict = str(result.get("verdict") or "unknown")
-        when = str(result.get("started_at"))[:10]
         baseline = (result.get("baseline") or {}).get("line")
-        lines.append(f"Stress {result.get('kind')} {result.get('device')}: {verdict.upper()} ({when})")
+        lines.append(f"Stress {result.get('kind')} {result.get('device')}: {verdict.upper()} ({_when(result)})")
         if baseline:
             lines[-1] += f"; {baseline}"
         verdicts.append(verdict)
     return lines + _left_out_lines(section), verdicts
 
 
+def _when(result: dict[str, Any]) -> str:
+    """ "2026-11-28", and that the GPU is not verified when the result recorded no UUID."""
+    day = str(result.get("started_at"))[:10]
+    return (
+        f"{day}; GPU not verified: the result does not record its UUID"
+        if result.get("gpu_match") == NOT_VERIFIED
+        else day
+    )
+
+
 def _left_out_lines(section: dict[str, Any]) -> list[str]:
+    """One line for the simulated results a real machine's report leaves out; one per test and device
+    whose stored results are all of other hardware (another GPU under the same index)."""
     shown = {(str(r.get("kind") or "thermal"), str(r.get("device"))) for r in section["stress"] + section["thermal"]}
+    left_out = section.get("left_out") or []
+    simulated = sum(int(item["count"]) for item in left_out if item["why"] == SIMULATED_IN_REAL)
     lines = []
-    for item in section.get("left_out") or ():
-        if (str(item["kind"]), str(item["device"])) in shown:
+    if simulated:
+        lines.append(
+            f"{simulated} stored test result(s) of SIMULATED hardware (--demo) left out of this real machine's report"
+        )
+    for item in left_out:
+        if (str(item["kind"]), str(item["device"])) in shown or item["why"] == SIMULATED_IN_REAL:
             continue
         name = _TEST_NAMES.get(str(item["schema"]), "Test")
         test = name if item["schema"] == THERMAL_SCHEMA else f"{name} {item['kind']}"
