@@ -71,28 +71,17 @@ def build_report(
     wanted = [s for s in SECTION_IDS if s in options.sections]
     missing: dict[str, str] = {}
     graphs: list[dict[str, Any]] = []
-    needs_doctor = doctor is None and bool({"software", "summary"} & set(wanted))
-    side = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")
-    try:
-        pending = side.submit(_run_doctor, engine) if needs_doctor else None
-        snapshot_read = side.submit(_snapshot, engine)  # half a second asleep between its two readings
-        period = _period(options, history, engine)
-        snapshot = snapshot_read.result()
-        if pending is not None:
-            doctor, why = pending.result()
-            if why:
-                missing["software"] = why
-    finally:
-        side.shutdown(wait=False, cancel_futures=True)  # Ctrl+C or a bad session: do not wait for the doctor
+    wants_doctor = doctor is None and bool({"software", "summary"} & set(wanted))
+    snapshot, period, gathered = _read_in_parallel(engine, options, history, wants_doctor, missing)
+    doctor = doctor or gathered
     machine = ThisMachine.from_snapshot(snapshot, engine.simulated)
-    parts = _sections(wanted, snapshot, doctor, period, machine, missing, graphs)
-    simulated = engine.simulated or bool(period and period.simulated) or _any_simulated(parts)
+    parts, tests = _sections(wanted, snapshot, doctor, period, machine, missing, graphs)
+    simulated = engine.simulated or bool(period and period.simulated) or _any_simulated(parts.get("gpus"), tests)
     if "summary" in wanted:
-        summary = _summary(machine, snapshot, doctor, parts.pop("_tests"), period, missing)
+        summary = _summary(machine, snapshot, doctor, tests, period, missing)
         if simulated:
             summary["lines"].insert(0, _simulated_line(engine.simulated, period))
         parts = {"summary": summary, **parts}
-    parts.pop("_tests", None)
     hostname = str((snapshot.get("host") or {}).get("hostname") or "this machine")
     document: dict[str, Any] = {
         "schema": REPORT_SCHEMA,
@@ -108,6 +97,25 @@ def build_report(
         "missing": missing,
     }
     return redact_document(document) if options.redact else document
+
+
+def _read_in_parallel(
+    engine: Engine, options: ReportOptions, history: History | None, wants_doctor: bool, missing: dict[str, str]
+) -> tuple[dict[str, Any], PeriodHistory | None, DoctorReport | None]:
+    """The snapshot, the history and (when wanted) the doctor's answer: the doctor and the snapshot
+    on threads of their own while this thread reads the history."""
+    side = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report")
+    try:
+        doctor_run = side.submit(_run_doctor, engine) if wants_doctor else None
+        snapshot_read = side.submit(_snapshot, engine)  # half a second asleep between its two readings
+        period = _period(options, history, engine)
+        snapshot = snapshot_read.result()
+        doctor, why = doctor_run.result() if doctor_run is not None else (None, None)
+    finally:
+        side.shutdown(wait=False, cancel_futures=True)  # Ctrl+C or a bad session: do not wait for the doctor
+    if why:
+        missing["software"] = why
+    return snapshot, period, doctor
 
 
 def _simulated_line(engine_simulated: bool, period: PeriodHistory | None) -> str:
@@ -151,13 +159,15 @@ def _sections(
     machine: ThisMachine,
     missing: dict[str, str],
     graphs: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """Every wanted section but the summary; `_tests` holds the tests for the summary."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every wanted section but the summary, and the tests (which the summary reads even when
+    their section is left out: then their graphs and reasons are not kept)."""
     from app.report.sections.gpus import gpus_section
     from app.report.sections.history import history_section
     from app.report.sections.machine import machine_section
     from app.report.sections.plans import plans_section
     from app.report.sections.software import software_section
+    from app.report.sections.tests import tests_section
 
     parts: dict[str, Any] = {}
     if "machine" in wanted:
@@ -166,21 +176,16 @@ def _sections(
         parts["gpus"] = gpus_section(snapshot, missing)
     if "software" in wanted:
         parts["software"] = software_section(doctor) if doctor is not None else None
-    if "tests" in wanted or "summary" in wanted:
-        from app.report.sections.tests import tests_section
-
-        tests_graphs: list[dict[str, Any]] = []
-        tests_missing: dict[str, str] = {}
-        parts["_tests"] = tests_section(tests_missing, tests_graphs, machine)
-        if "tests" in wanted:
-            parts["tests"] = parts["_tests"]
-            graphs += tests_graphs
-            missing.update(tests_missing)
+    tests: dict[str, Any] = {"stress": [], "thermal": [], "left_out": []}
+    if "tests" in wanted:
+        tests = parts["tests"] = tests_section(missing, graphs, machine)
+    elif "summary" in wanted:
+        tests = tests_section({}, [], machine)
     if "history" in wanted:
         parts["history"] = history_section(period, missing, graphs, machine)
     if "plans" in wanted:
         parts["plans"] = plans_section(missing, machine.simulated)
-    return parts
+    return parts, tests
 
 
 def _summary(
@@ -208,9 +213,8 @@ def _summary(
     }
 
 
-def _any_simulated(parts: dict[str, Any]) -> bool:
-    tests = parts.get("tests") or parts.get("_tests") or {}
-    results = [*tests.get("stress", ()), *tests.get("thermal", ()), *parts.get("gpus", ())]
+def _any_simulated(gpus: list[dict[str, Any]] | None, tests: dict[str, Any]) -> bool:
+    results = [*tests["stress"], *tests["thermal"], *(gpus or ())]
     return any(bool(r.get("simulated")) for r in results)
 
 
