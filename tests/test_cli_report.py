@@ -74,10 +74,16 @@ def test_since_keeps_the_last_minutes_of_the_session(tmp_path: Path, demo_sessio
 
 
 def _identity() -> set[str]:
-    """This machine's hostname, user name, home folder and every interface's MAC and IP address."""
+    """This machine's hostname, user name, home folder and every interface's MAC and IP address.
+
+    A user name that is a common word ("root") is no secret in prose ("needs root to read", CSS's
+    `:root`): the tests check it is gone from the `user` field, and its home folder (/root) from all text."""
     import psutil
 
-    secrets = {socket.gethostname(), getpass.getuser(), str(Path.home())}
+    from app.report.redact import COMMON_USER_WORDS
+
+    user = getpass.getuser()
+    secrets = {socket.gethostname(), str(Path.home())} | ({user} if user.lower() not in COMMON_USER_WORDS else set())
     for addresses in psutil.net_if_addrs().values():
         secrets |= {a.address.split("%")[0] for a in addresses if a.address and set(a.address) - set("0:.")}
     return secrets
@@ -110,6 +116,7 @@ def test_redact_leaves_none_of_this_machines_identity_in_the_file(tmp_path: Path
         else:  # a two-letter hostname ("vm") also occurs inside words: look for it as a value
             assert secret not in {doc["machine"]["hostname"], doc["machine"]["user"]}
     assert doc["redacted"] is True and doc["machine"]["hostname"] == "host-1"
+    assert doc["machine"]["user"] == "user-1"  # a user name that is a common word ("root") too
     assert doc["title"] == "System report: host-1 [SIMULATED]"
     assert "GPU-SIMULATED" not in data  # UUIDs: the demo GPUs' own
 
@@ -188,3 +195,81 @@ def test_the_report_over_its_own_session_file_is_refused(tmp_path: Path, capsys:
     session = write_session(tmp_path / "s.aiwm", [40.0])
     assert _main(["report", "--format", "json", "--out", str(session), "--session", str(session), "--demo"]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("since", ["-5m", "-3h", "-0.5h", "-90"])
+def test_a_negative_duration_is_called_negative_not_a_missing_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], since: str
+) -> None:
+    """The trial's case: `--since -5m` answered "expected one argument"."""
+    out = tmp_path / "r.json"
+    assert _main(["report", "--format", "json", "--out", str(out), "--demo", "--since", since]) == 2
+    err = capsys.readouterr().err
+    assert err == f"aiwm: error: argument --since: {since!r} must be a positive duration, e.g. 30m, 24h, 7d" + (
+        " (see 'aiwm report --help')\n"
+    )
+    assert not out.exists()
+
+
+def test_ctrl_c_while_building_says_so_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trial's case: Ctrl+C exited 130 with nothing on stderr."""
+    import app.report.build
+
+    def interrupted(*args: object, **kwargs: object) -> dict[str, object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app.report.build, "build_report", interrupted)
+    out = tmp_path / "r.json"
+    assert _main(["report", "--format", "json", "--out", str(out), "--demo", "--sections", "gpus"]) == 130
+    assert capsys.readouterr().err == "aiwm: report cancelled; no file written\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_writing_the_pdf_leaves_no_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.cli.report
+
+    def half_then_interrupted(document: dict[str, object], path: Path) -> None:
+        path.write_bytes(b"%PDF-1.7 half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app.cli.report, "_pdf_writer", lambda: half_then_interrupted)
+    out = tmp_path / "r.pdf"
+    assert _main(["report", "--format", "pdf", "--out", str(out), "--demo", "--sections", "gpus"]) == 130
+    assert capsys.readouterr().err == "aiwm: report cancelled; no file written\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sessions_of_different_gpus_are_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The trial's case: `--session s.aiwm deg.aiwm` merged an RTX 4090 and a degraded one into one "gpu0"."""
+    from tests.report.fixtures import T0, write_session
+
+    a = write_session(tmp_path / "s.aiwm", [40.0], gpu_uuid="GPU-SIMULATED-0000-rtx4090")
+    b = write_session(tmp_path / "deg.aiwm", [80.0], start_s=T0 + 5, gpu_uuid="GPU-SIMULATED-0000-rtx4090-degraded")
+    out = tmp_path / "r.json"
+    assert _main(["report", "--format", "json", "--out", str(out), "--demo", "--session", str(a), str(b)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aiwm: error: {a} and {b} recorded different GPUs as GPU 0") and err.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "sections"),
+    [("pdf", "16k", "gpus,machine"), ("html", "8k", "gpus,machine"), ("json", "4k", "gpus,machine,software")],
+)
+def test_a_full_disk_is_one_line_exit_2_and_no_file(fmt: str, size: str, sections: str) -> None:
+    """The trial's cases: a PDF cut short on a full disk was reported written (Qt does not report
+    write errors); HTML and JSON ended in an OSError traceback."""
+    from tests.test_cli_full_disk import PYTHON, _in_a_small_tmpfs
+
+    done = _in_a_small_tmpfs(
+        f"QT_QPA_PLATFORM=offscreen AIWM_HOME=$(mktemp -d) {PYTHON} report --format {fmt} --out r.{fmt} --demo"
+        f" --sections {sections}; echo status $?; ls -A",
+        size=size,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"aiwm: error: cannot write r.{fmt}: ") and done.stderr.count("\n") == 1
+    assert done.stdout.split() == ["status", "2"], "exit 2, and neither the report nor a temporary file is left"

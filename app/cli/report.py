@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sys
 from typing import TYPE_CHECKING
 
 from app.cli.output import say
@@ -19,12 +20,14 @@ if TYPE_CHECKING:
     from app.report.build import PdfWriter
 
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+CANCELLED = "aiwm: report cancelled; no file written"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl+C
 MAX_SINCE_S = 366 * 86400  # a year: longer is a typo
 
 
 def duration_seconds(text: str) -> float:
     """`30m`, `24h`, `7d`, `90s` or a plain number of seconds (argparse type), positive and at most a year."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    match = re.fullmatch(r"\s*([-+]?\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
     if not match:
         raise argparse.ArgumentTypeError(f"{text!r} is not a duration; give e.g. 30m, 24h, 7d or 3600 (seconds)")
     seconds = float(match.group(1)) * _UNIT_S[match.group(2) or "s"]
@@ -46,9 +49,15 @@ def section_list(text: str) -> tuple[str, ...]:
     return tuple(s for s in SECTION_IDS if s in names)
 
 
+# "-5m" is a (negative) duration, not an unknown option: without this argparse answers "--since:
+# expected one argument", which hides the real mistake. argparse takes only "-5" as a number.
+_NEGATIVE_DURATION = re.compile(r"^-\d+(\.\d+)?[smhd]?$")
+
+
 def add_report_arguments(report: argparse.ArgumentParser) -> None:
     from app.report.records import SECTION_IDS
 
+    report._negative_number_matcher = _NEGATIVE_DURATION
     report.add_argument("--format", choices=("pdf", "html", "json"), required=True, help="the file's format")
     report.add_argument(
         "--out", type=_path, required=True, metavar="FILE", help="the new report file (never overwritten)"
@@ -113,9 +122,13 @@ def report_command(args: argparse.Namespace) -> int:
     if args.since is not None and not sessions:
         raise UserError("--since chooses the history period; it needs --session FILE (the command line has no history)")
     options = ReportOptions(args.sections or SECTION_IDS, args.redact, args.since, sessions)
-    with open_engine(args) as engine:
-        document = build_report(engine, options)
-    write_report(document, args.format, args.out, _pdf_writer() if args.format == "pdf" else None)
+    try:
+        with open_engine(args) as engine:
+            document = build_report(engine, options)
+        write_report(document, args.format, args.out, _pdf_writer() if args.format == "pdf" else None)
+    except KeyboardInterrupt:  # the writer is atomic: nothing was left under --out
+        print(CANCELLED, file=sys.stderr)
+        return EXIT_INTERRUPTED
     label = " (SIMULATED)" if document["simulated"] else ""
     say(f"aiwm: wrote the {args.format} report{label} to {args.out}")
     return 0

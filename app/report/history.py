@@ -2,8 +2,14 @@
 window's `History`, summarised as min / mean / max with the metric catalog's words and units.
 
 Session files are read whole (a 24-hour recording at 1 s is ~86,000 rows per source); `since_s`
-keeps the last N seconds before the newest reading. The window's History gives 10-s buckets
-beyond 15 minutes, so its min and max come from the buckets' own min and max.
+keeps the last N seconds before the newest reading, and the period is clipped to the readings (a
+7-day `since` over a 30-minute session is a 30-minute period). The window's History gives 10-s
+buckets beyond 15 minutes, so its min and max come from the buckets' own min and max.
+
+Cumulative counters (the metric catalog's kind "counter": seconds of throttling since the driver
+loaded) are summarised by their increase over the period, not by a min / mean / max of the count.
+Sessions are merged only when they agree on which GPU (UUID) each index is: two recordings of
+different GPUs never become one "gpu0" series.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.core.errors import SessionFileError
+from app.core.errors import SessionFileError, UserError
 from app.core.metric_catalog import lookup
 from app.core.sampling.history import LONG_WINDOW_S, History
 from app.core.sessions.reader import Session
@@ -30,6 +36,9 @@ class MetricHistory:
     values: np.ndarray
     minimum: np.ndarray | None = None  # bucket minima, where the values are bucket means
     maximum: np.ndarray | None = None
+    # for a cumulative counter: how much it grew over the period, and over how many seconds of readings
+    increase: float | None = None
+    increase_over_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -50,12 +59,17 @@ class PeriodHistory:
     metrics: dict[str, MetricHistory] = field(default_factory=dict)
     alerts: tuple[Alert, ...] = ()
     inventory_gpus: tuple[dict[str, object], ...] = ()
+    time_scale: float = 1.0  # > 1: recorded with --time-scale, the times are the simulated clock's
+    requested_s: float | None = None  # the `since` asked for, when one was
+    real_seconds: float | None = None  # how long the recording took in real time, at a time scale
 
 
 def from_sessions(paths: Sequence[Path], since_s: float | None = None) -> PeriodHistory:
-    """The readings of the session files, merged in time order; `SessionFileError` for a bad file."""
+    """The readings of the session files, merged in time order; `SessionFileError` for a bad file,
+    `UserError` for sessions that recorded different GPUs under the same index."""
     sessions = [Session(path) for path in paths]
     try:
+        gpus = _one_machines_gpus(sessions)
         ends = [t for t in (s.last_tick() for s in sessions) if t is not None]
         after = None if since_s is None or not ends else max(ends) - since_s
         columns: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
@@ -65,16 +79,65 @@ def from_sessions(paths: Sequence[Path], since_s: float | None = None) -> Period
                 columns.setdefault(name, []).append(pair)
             alerts += _alerts(session, after)
         simulated = any(s.simulated for s in sessions)
-        gpus = next((tuple(g) for s in sessions if (g := (s.meta.get("inventory") or {}).get("gpus"))), ())
+        time_scale, real_s = _time_scale(sessions)
+        began = [float(t) for s in sessions if isinstance(t := s.meta.get("started_at"), int | float)]
     finally:
         for session in sessions:
             session.close()
     metrics = {name: _merged(name, parts) for name, parts in columns.items()}
     end = max((float(m.times_s[-1]) for m in metrics.values() if m.times_s.size), default=None)
     first = min((float(m.times_s[0]) for m in metrics.values() if m.times_s.size), default=None)
-    start = first if after is None else after
+    if after is not None and first is not None:  # the readings cover the `since` from where the recording began
+        first = max(after, min([first, *began]))
     source = "session " + ", ".join(str(p) for p in paths)
-    return PeriodHistory(source, start, end, simulated, metrics, tuple(sorted(alerts, key=lambda a: a.wall_s)), gpus)
+    return PeriodHistory(
+        source,
+        first,  # what the recordings cover, however long the `since` asked for
+        end,
+        simulated,
+        metrics,
+        tuple(sorted(alerts, key=lambda a: a.wall_s)),
+        gpus,
+        time_scale,
+        since_s,
+        real_s,
+    )
+
+
+def _one_machines_gpus(sessions: Sequence[Session]) -> tuple[dict[str, object], ...]:
+    """The GPUs the sessions recorded, by index; refused when two sessions hold different GPUs
+    (UUIDs) under one index, whose readings would otherwise merge into one series."""
+    seen: dict[object, tuple[Session, dict[str, object]]] = {}
+    for session in sessions:
+        for gpu in (session.meta.get("inventory") or {}).get("gpus") or ():
+            if not isinstance(gpu, dict):
+                continue
+            earlier = seen.setdefault(gpu.get("index"), (session, gpu))
+            if earlier[1].get("uuid") and gpu.get("uuid") and earlier[1]["uuid"] != gpu["uuid"]:
+                raise UserError(
+                    f"{earlier[0].path} and {session.path} recorded different GPUs as GPU {gpu.get('index')} "
+                    f"({_gpu_words(earlier[1])} and {_gpu_words(gpu)}); a report's history merges the sessions "
+                    "of one machine only: make one report per machine"
+                )
+    return tuple(gpu for _, gpu in seen.values())
+
+
+def _gpu_words(gpu: dict[str, object]) -> str:
+    return f"{gpu.get('name') or 'unnamed'} {gpu.get('uuid')}"
+
+
+def _time_scale(sessions: Sequence[Session]) -> tuple[float, float | None]:
+    """The largest time scale the sessions were recorded at, and the real seconds the scaled ones took."""
+    scales = [float(s.meta.get("time_scale") or 1.0) for s in sessions]
+    scale = max(scales, default=1.0)
+    if scale <= 1.0:
+        return 1.0, None
+    real = 0.0
+    for session, k in zip(sessions, scales, strict=True):
+        started, last = session.meta.get("started_at"), session.last_tick()
+        if isinstance(started, int | float) and last is not None:
+            real += max(0.0, last - float(started)) / k
+    return scale, real
 
 
 def _alerts(session: Session, after: float | None) -> list[Alert]:
@@ -130,7 +193,9 @@ def _decode_source(times: np.ndarray, texts: list[str]) -> dict[str, tuple[np.nd
     return columns
 
 
-def from_window(history: History, since_s: float | None = None, simulated: bool = False) -> PeriodHistory:
+def from_window(
+    history: History, since_s: float | None = None, simulated: bool = False, time_scale: float = 1.0
+) -> PeriodHistory:
     """The window's history over the last `since_s` seconds (all it holds, 24 hours, by default)."""
     window = LONG_WINDOW_S if since_s is None else since_s
     end = history.newest_time()
@@ -145,7 +210,8 @@ def from_window(history: History, since_s: float | None = None, simulated: bool 
         if end is None
         else max(end - window, min((float(m.times_s[0]) for m in metrics.values() if m.times_s.size), default=end))
     )
-    return PeriodHistory("the window's history", start, end, simulated, metrics)
+    scale = time_scale if time_scale > 1.0 else 1.0
+    return PeriodHistory("the window's history", start, end, simulated, metrics, time_scale=scale, requested_s=since_s)
 
 
 def _merged(name: str, parts: list[tuple[np.ndarray, np.ndarray]]) -> MetricHistory:
@@ -154,27 +220,63 @@ def _merged(name: str, parts: list[tuple[np.ndarray, np.ndarray]]) -> MetricHist
     if t.size > 1 and bool(np.any(np.diff(t) < 0)):  # several files, or rows that differed: put in time order
         order = np.argsort(t, kind="stable")
         t, v = t[order], v[order]
-    return MetricHistory(name, t, v)
+    if not is_counter(name):
+        return MetricHistory(name, t, v)
+    rises = [counter_increase(*part) for part in parts]  # per file: the gap between two recordings is not counted
+    return MetricHistory(name, t, v, increase=sum(r[0] for r in rises), increase_over_s=sum(r[1] for r in rises))
+
+
+def is_counter(name: str) -> bool:
+    """A cumulative counter in the metric catalog (e.g. seconds of throttling since the driver loaded)."""
+    spec = lookup(name)
+    return spec is not None and spec.kind == "counter"
+
+
+def counter_increase(times_s: np.ndarray, values: np.ndarray) -> tuple[float, float]:
+    """How much a cumulative counter grew, and over how many seconds of readings. Only rises count:
+    a counter that starts again from zero (the driver reloaded) neither subtracts nor counts its drop."""
+    valid = ~np.isnan(values)
+    t, v = times_s[valid], values[valid]
+    if t.size < 2:
+        return 0.0, 0.0
+    order = np.argsort(t, kind="stable")
+    t, v = t[order], v[order]
+    steps = np.diff(v)
+    return float(steps[steps > 0].sum()), float(t[-1] - t[0])
 
 
 def metric_summary(metric: MetricHistory) -> dict[str, object] | None:
-    """{name, label, unit, description, min, mean, max, samples} from the catalog; None without a reading."""
+    """{name, label, unit, description, kind, min, mean, max, samples} from the catalog; None without
+    a reading. A cumulative counter has no min / mean / max (null) but `increase` over
+    `increase_over_s` seconds of readings: "1678 s of 1799 s held back by the power limit"."""
     valid = ~np.isnan(metric.values)
     count = int(valid.sum())
     if count == 0:
         return None
-    low = metric.minimum if metric.minimum is not None else metric.values
-    high = metric.maximum if metric.maximum is not None else metric.values
     spec = lookup(metric.name)
-    return {
+    summary: dict[str, object] = {
         "name": metric.name,
         "label": label_of(metric.name),
         "unit": spec.unit if spec else None,
         "description": spec.description if spec else "not in the metric catalog",
+        "kind": spec.kind if spec else "gauge",
+        "samples": count,
+    }
+    if spec is not None and spec.kind == "counter":
+        increase, over_s = (
+            (metric.increase, metric.increase_over_s)
+            if metric.increase is not None and metric.increase_over_s is not None
+            else counter_increase(metric.times_s, metric.values)
+        )
+        rise = {"increase": round(increase, 6), "increase_over_s": round(over_s, 3)}  # no float noise (123.34399999…)
+        return {**summary, "min": None, "mean": None, "max": None, **rise}
+    low = metric.minimum if metric.minimum is not None else metric.values
+    high = metric.maximum if metric.maximum is not None else metric.values
+    return {
+        **summary,
         "min": float(np.nanmin(low)),
         "mean": float(np.mean(metric.values[valid])),
         "max": float(np.nanmax(high)),
-        "samples": count,
     }
 
 

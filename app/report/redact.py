@@ -3,10 +3,15 @@ replaced by placeholders ("host-1", "user-1", "serial-1", "GPU-uuid-1", "mac-1",
 
 The same value always gets the same placeholder, wherever it appears: in its own field, inside
 free text (a finding's detail with a /home/ana/... path), in a key. Values come from three
-places: the machine itself (hostname, user, home folder), fields whose name says what they hold
-(`serial`, `uuid`, `mac`, `hostname`, `user`, `addresses`), and patterns found in any text
-(UUIDs, MAC and IP addresses, /home/<name> paths). One pass over each string with one regular
-expression, so a placeholder is never redacted again.
+places: the machine itself (hostname, user, home folder), fields named exactly for what they hold
+(`serial`, `uuid`, `mac`, `hostname`, `user`, `addresses`, …: never a field whose name merely
+contains one of these words, like `machine`, nor the reasons in `missing`), and patterns found in
+any text (UUIDs, MAC and IP addresses, /home/<name> paths). One pass over each string with one
+regular expression, so a placeholder is never redacted again.
+
+A user name that is also a common word ("root", "admin", "user") is replaced in its own field and
+in paths (/root is the home folder), never in prose: "needs root to read" stays readable, and the
+word identifies no one.
 """
 
 from __future__ import annotations
@@ -32,15 +37,29 @@ _PATTERNS = {
     "home": r"(?:/home/|/Users/|[A-Za-z]:\\(?i:users)\\|[A-Za-z]:/(?i:users)/)(?P<home_user>[^/\\\s\"'`:;,]+)",
 }
 _PREFIX = {"host": "host", "user": "user", "home": "home", "serial": "serial", "uuid": "uuid", "mac": "mac", "ip": "ip"}
-_FIELD_CATEGORY = (  # a field whose name holds one of these words holds a value of that category
-    ("hostname", "host"),
-    ("serial", "serial"),
-    ("uuid", "uuid"),
-    ("mac", "mac"),
-    ("user", "user"),
-)
+FIELD_CATEGORY = {  # a field with exactly this name holds a value of that category
+    "hostname": "host",
+    "host_name": "host",
+    "fqdn": "host",
+    "serial": "serial",
+    "serial_number": "serial",
+    "uuid": "uuid",
+    "device_uuid": "uuid",
+    "gpu_uuid": "uuid",
+    "mac": "mac",
+    "mac_address": "mac",
+    "user": "user",
+    "username": "user",
+    "user_name": "user",
+}
 _IP_FIELDS = {"addresses", "address", "ip", "ips", "ip_addresses"}
+_REASONS = "missing"  # {path: why}: its values are explanations, never the values themselves
 _NOT_VALUES = {"", "n/a", "unknown", "none", "null", "not supported", "[n/a]"}
+# account names that are also words: replaced in their own field and in paths, never in prose
+COMMON_USER_WORDS = frozenset(
+    {"root", "admin", "administrator", "user", "guest", "test", "demo", "student", "operator", "nobody", "daemon",
+     "ubuntu", "debian", "pi", "dev", "developer", "build", "runner", "docker", "jenkins", "vagrant", "owner"}
+)  # fmt: skip
 
 
 class Redactor:
@@ -55,12 +74,21 @@ class Redactor:
         self._regex: re.Pattern[str] | None = None
 
     def add(self, category: str, value: str) -> None:
-        """Treat `value` (a hostname, user name, serial, …) as sensitive wherever it appears."""
+        """Treat `value` (a hostname, user name, serial, …) as sensitive wherever it appears
+        (a user name that is a common word: only in its own field, see `field`)."""
         value = value.strip()
         if value.lower() in _NOT_VALUES or value.startswith(("GPU-uuid-", "MIG-uuid-", f"{_PREFIX[category]}-")):
             return
+        if category == "user" and value.lower() in COMMON_USER_WORDS:
+            return
         self._literals.setdefault(value, category)
         self._regex = None
+
+    def field(self, category: str, value: str) -> str:
+        """The placeholder of a whole field's value (the `user` field "root" too); IP fields by pattern."""
+        if value.strip().lower() in _NOT_VALUES or (category == "ip" and not _is_ip(value)):
+            return self.text(value)
+        return self.placeholder(category, value.strip())
 
     def placeholder(self, category: str, value: str) -> str:
         """The placeholder of `value`: the same for the same value, numbered in order of first sight."""
@@ -142,34 +170,42 @@ def machine_identity() -> list[tuple[str, str]]:
     return found
 
 
+def field_category(key: str) -> str | None:
+    """The category of what a field named exactly `key` holds ("mac" for `mac`, none for `machine`)."""
+    lowered = key.lower()
+    return "ip" if lowered in _IP_FIELDS else FIELD_CATEGORY.get(lowered)
+
+
 def collect_fields(value: Any, redactor: Redactor, key: str = "") -> None:
     """Seed `redactor` with the values of fields named for what they hold (serial, uuid, mac, …)."""
     if isinstance(value, dict):
         for k, v in value.items():
-            collect_fields(v, redactor, str(k))
+            if str(k) != _REASONS:
+                collect_fields(v, redactor, str(k))
     elif isinstance(value, list):
         for item in value:
             collect_fields(item, redactor, key)
     elif isinstance(value, str):
-        lowered = key.lower()
-        if lowered in _IP_FIELDS:
-            if _is_ip(value):
-                redactor.add("ip", value)
+        category = field_category(key)
+        if category == "ip" and not _is_ip(value):
             return
-        for word, category in _FIELD_CATEGORY:
-            if word in lowered:
-                redactor.add(category, value)
-                return
+        if category is not None:
+            redactor.add(category, value)
 
 
-def redact_value(value: Any, redactor: Redactor) -> Any:
-    """A copy of `value` (JSON-like) with every string, keys included, redacted."""
+def redact_value(value: Any, redactor: Redactor, key: str = "") -> Any:
+    """A copy of `value` (JSON-like) with every string, keys included, redacted; a field named for
+    what it holds (`user`, `serial`, …) is replaced whole. `key` is the name of the field `value` is in."""
     if isinstance(value, str):
-        return redactor.text(value)
+        category = field_category(key)
+        return redactor.field(category, value) if category else redactor.text(value)
     if isinstance(value, dict):
-        return {redactor.text(str(k)): redact_value(v, redactor) for k, v in value.items()}
+        return {
+            redactor.text(str(k)): redact_value(v, redactor, "" if key == _REASONS else str(k))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [redact_value(item, redactor) for item in value]
+        return [redact_value(item, redactor, key) for item in value]
     return value
 
 

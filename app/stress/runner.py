@@ -8,6 +8,7 @@ cancel, on the guard's word or on a failure of the workload. The workload is alw
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -184,7 +185,7 @@ def _result(
         abort_reason=abort_reason,
         metrics=metrics,
         reasons=reasons,
-        details=_details(run, final, guard, session, simulated),
+        details={**_details(run, final, guard, session, simulated), **_gpu_uuid(workload, session)},
         simulated=simulated,
     )
 
@@ -204,6 +205,17 @@ def _guard_coverage(guard: SafetyGuard | None, session: LiveSession | None) -> t
     else:
         active, inactive = guard.coverage()
     return list(active), list(inactive)
+
+
+def _gpu_uuid(workload: Workload, session: LiveSession | None) -> dict[str, str]:
+    """{"device_uuid": the tested GPU's UUID}, so a stored result is never taken for another card's
+    (the report matches results to GPUs by it); empty for a host workload or an unknown GPU."""
+    match = re.fullmatch(r"gpu(\d+)", str(workload.device or ""))
+    inventory = getattr(session.engine, "inventory", None) if session is not None else None
+    if match is None or inventory is None:
+        return {}
+    uuid = next((g.uuid for g in inventory().gpus if g.index == int(match.group(1))), None)
+    return {"device_uuid": uuid} if uuid else {}
 
 
 def _details(

@@ -24,18 +24,38 @@ class GpuTemperature:
         return {"gpu0.temperature_c": self.value}
 
 
+@dataclass(frozen=True)
+class GpuReadings:
+    """A reading with the metrics a test gives (a counter beside a temperature)."""
+
+    values: dict[str, float | None]
+
+    def metrics(self) -> Metrics:
+        return dict(self.values)
+
+
 def write_session(
     path: Path,
     temperatures: Sequence[float | None],
     start_s: float = T0,
     events: Sequence[tuple[float, str, str]] = (),
     simulated: bool = True,
+    gpu_uuid: str | None = None,
+    meta: dict[str, object] | None = None,
+    counter: Sequence[float | None] = (),
 ) -> Path:
-    """A session with one gpu0.temperature_c reading per second and the given events."""
-    inventory = {"gpus": [{"index": 0, "name": "Test GPU", "temp_slowdown_c": 91.0, "temp_shutdown_c": 99.0}]}
-    recorder = Recorder(path, {"simulated": simulated, "inventory": inventory}, commit_interval_s=0.05)
+    """A session with one gpu0.temperature_c reading per second (and gpu0.power_violation_s from
+    `counter`, where given), the given events, GPU 0's UUID and any other metadata."""
+    gpu = {"index": 0, "name": "Test GPU", "uuid": gpu_uuid, "temp_slowdown_c": 91.0, "temp_shutdown_c": 99.0}
+    metadata = {"simulated": simulated, "inventory": {"gpus": [gpu]}, **(meta or {})}
+    recorder = Recorder(path, metadata, commit_interval_s=0.05)
     for i, value in enumerate(temperatures):
-        recorder.add_sample(Sample("gpu", 1.0, start_s + i, 0.0, 0.0, GpuTemperature(value)))
+        reading = (
+            GpuReadings({"gpu0.temperature_c": value, "gpu0.power_violation_s": counter[i]})
+            if i < len(counter)
+            else GpuTemperature(value)
+        )
+        recorder.add_sample(Sample("gpu", 1.0, start_s + i, 0.0, 0.0, reading))
     for event in events:
         recorder.add_event(*event)
     recorder.close()

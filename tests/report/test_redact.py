@@ -121,3 +121,48 @@ def test_fields_named_serial_uuid_or_mac_are_redacted_even_without_a_pattern() -
     out = redact_document(doc)
     assert out["gpus"][0] == {"serial": "serial-1", "uuid": "uuid-1"}
     assert out["note"] == "card serial-1"
+
+
+def test_reasons_in_missing_are_explanations_not_values(machine: None) -> None:
+    """The trial's case: every reason under a `machine.*` path (it holds "mac") or a `…serial` path
+    became a placeholder: "smartctl is not installed" -> mac-1, "simulated GPU" -> serial-2."""
+    doc = _example()
+    doc["missing"] = {
+        "machine.storage[0].health": "smartctl is not installed",
+        "gpus[0].serial": "simulated GPU",
+        "machine.network[1].mac": "the interface has no hardware address",
+        "machine.user": "n/a",
+    }
+    out = redact_document(doc)
+    assert out["missing"] == doc["missing"]
+    assert out["machine"]["network"][0]["mac"] == "mac-1" and out["gpus"][0]["uuid"] == "GPU-uuid-1"
+
+
+def test_only_fields_named_exactly_are_taken_as_values() -> None:
+    doc = {"machine": {"model": "Precision 7960", "mac": "02:00:00:00:00:07"}, "user_note": "keep me", "serials": "x"}
+    out = redact_document(doc)
+    assert out["machine"] == {"model": "Precision 7960", "mac": "mac-1"}
+    assert (out["user_note"], out["serials"]) == ("keep me", "x")
+
+
+@pytest.mark.parametrize("name", ["root", "admin", "user"])
+def test_a_user_name_that_is_a_word_is_replaced_in_its_field_and_paths_not_in_prose(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The trial's case (run as root): "needs root to read" became "needs user-1 to read"."""
+    identity = [("host", "labbox-42"), ("user", name), ("home", f"/{name}")]
+    monkeypatch.setattr(redact, "machine_identity", lambda: identity)
+    doc = {
+        "machine": {"user": name, "hostname": "labbox-42"},
+        "missing": {"machine.storage[0].health": f"SMART needs {name} to read"},
+        "detail": f"the venv /{name}/.venv/bin/python; run as {name}",
+    }
+    out = redact_document(doc)
+    assert out["machine"] == {"user": "user-1", "hostname": "host-1"}
+    assert out["missing"]["machine.storage[0].health"] == f"SMART needs {name} to read"
+    assert out["detail"] == f"the venv home-1/.venv/bin/python; run as {name}"
+
+
+def test_a_user_name_that_is_no_word_is_still_replaced_everywhere(machine: None) -> None:
+    out = redact_document({"machine": {"user": "ana"}, "detail": "ana ran it; needs ana to read"})
+    assert out == {"machine": {"user": "user-1"}, "detail": "user-1 ran it; needs user-1 to read", "redacted": True}

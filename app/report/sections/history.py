@@ -10,6 +10,7 @@ from app.core.clock import iso_utc
 from app.core.metric_catalog import lookup
 from app.report.graphs import graph, series
 from app.report.history import PeriodHistory, label_of, metric_summary
+from app.report.sections.belonging import ThisMachine
 
 NO_HISTORY = (
     "no history: give --session FILE (recorded with 'aiwm record --out FILE --duration S'), "
@@ -22,11 +23,14 @@ _SKIPPED = re.compile(r"cpu\.core\d+\.")  # one row per core would drown the tab
 
 
 def history_section(
-    period: PeriodHistory | None, missing: dict[str, str], graphs: list[dict[str, Any]]
+    period: PeriodHistory | None,
+    missing: dict[str, str],
+    graphs: list[dict[str, Any]],
+    machine: ThisMachine | None = None,
 ) -> dict[str, Any]:
     if period is None:
         missing["history"] = NO_HISTORY
-        return {"metrics": [], "alerts": [], "note": NO_HISTORY}
+        return {"metrics": [], "alerts": [], "note": NO_HISTORY, "notes": []}
     metrics = []
     for name in sorted(period.metrics):
         if _SKIPPED.match(name):
@@ -36,6 +40,9 @@ def history_section(
             missing[f"history.metrics:{name}"] = "no reading of this metric in the period"
             continue
         metrics.append(summary)
+        if summary["kind"] == "counter":
+            for key in ("min", "mean", "max"):
+                missing[f"history.metrics:{name}.{key}"] = "a cumulative counter: its increase over the period is given"
         if GRAPHED.fullmatch(name):
             graphs.append(_graph(period, name))
     alerts = [
@@ -43,7 +50,25 @@ def history_section(
     ]
     if alerts:
         missing["history.alerts[].severity"] = "session files keep an alert's time and message, not its severity"
-    return {"metrics": metrics, "alerts": alerts}
+    notes = other_hardware_notes(period, machine) if machine is not None else []
+    return {"metrics": metrics, "alerts": alerts, "notes": notes}
+
+
+def other_hardware_notes(period: PeriodHistory | None, machine: ThisMachine) -> list[str]:
+    """One line per GPU of the sessions that is not this machine's GPU of the same index (by UUID)."""
+    notes = []
+    for gpu in period.inventory_gpus if period is not None else ():
+        index, uuid = gpu.get("index"), gpu.get("uuid")
+        mine = machine.gpus.get(index) if isinstance(index, int) else None
+        what = f"{gpu.get('name') or 'a GPU'} ({uuid})"
+        if mine is None:
+            notes.append(f"the sessions' GPU {index} is {what}; this machine has no GPU {index}")
+        elif uuid and mine.get("uuid") and uuid != mine["uuid"]:
+            notes.append(
+                f"the sessions' GPU {index} is {what}, not this machine's GPU {index} "
+                f"({mine.get('name')}, {mine['uuid']}): the history was recorded on other hardware"
+            )
+    return notes
 
 
 def _graph(period: PeriodHistory, name: str) -> dict[str, Any]:

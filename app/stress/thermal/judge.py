@@ -13,7 +13,7 @@ from app.stress.store import past_results
 from app.stress.thermal.analysis import analyse
 from app.stress.thermal.baseline import BaselineComparison, compare_with_baseline
 from app.stress.thermal.collect import gpu_index
-from app.stress.thermal.document import thermal_document
+from app.stress.thermal.document import series_document, thermal_document
 from app.stress.thermal.series import ThermalLimits, ThermalSeries
 from app.stress.thermal.verdict import RunFacts, decide
 
@@ -49,6 +49,7 @@ def judge(device: str, started_at: str, outcome: Outcome, engine: Engine) -> The
     stopped_by_guard = outcome.guard_stop is not None and outcome.guard_stop[0] == "load"
     analysis = analyse(outcome.series, outcome.phases, limits, stopped_by_guard=stopped_by_guard)
     details: dict[str, object] = {**analysis.details, "device_uuid": uuid, "errors": outcome.status.errors}
+    details["series"] = series_document(outcome.series, device)  # for the report's and past runs' graphs
     result = ThermalResult(
         device=device,
         started_at=started_at,
