@@ -217,6 +217,15 @@ def threshold_labels(
     ]
 
 
+def threshold_labels_in(plot: QRectF, graph: dict[str, Any]) -> list[Label]:
+    """The threshold labels as `draw_graph` places them in a plot area `plot` (for checks)."""
+    graph = in_display_unit(graph)
+    ys, ts = value_range(graph), time_range(graph)
+    if ys is None or ts is None:
+        return []
+    return threshold_labels(_Mapper(plot, ts, ys), graph.get("thresholds") or [], str(graph.get("unit") or ""))
+
+
 def _draw_thresholds(painter: QPainter, mapper: _Mapper, thresholds: Sequence[dict[str, Any]], unit: str) -> None:
     painter.setFont(font(SMALL))
     for line, box, label in threshold_labels(mapper, thresholds, unit):

@@ -71,7 +71,7 @@ def _alert_blocks(alerts: Any, values: Values) -> list[Block]:
         return [Paragraph(values.na("history.alerts") if alerts is None else "no alerts in this period", muted=True)]
     columns = alert_columns(listed)
     rows = [[_alert_cell(alert, i, key, values) for key, _ in columns] for i, alert in enumerate(listed)]
-    widths = [{"time": 1.6, "message": 4.0}.get(key, 0.8) for key, _ in columns]
+    widths = [{"time": 2.1, "message": 4.0}.get(key, 0.8) for key, _ in columns]
     notes = [Paragraph(note, muted=True) for note in shared_null_notes(listed, values.why)]
     return [*Table([title for _, title in columns], widths, rows).blocks(), *notes]
 
