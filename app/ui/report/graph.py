@@ -197,9 +197,10 @@ def _draw_bands(painter: QPainter, mapper: _Mapper, bands: Sequence[dict[str, An
         )
 
 
-def threshold_labels(
-    mapper: _Mapper, thresholds: Sequence[dict[str, Any]], unit: str
-) -> list[tuple[float, QRectF, str]]:
+Label = tuple[float, QRectF, str]  # a threshold's line height, its label's box, the label
+
+
+def threshold_labels(mapper: _Mapper, thresholds: Sequence[dict[str, Any]], unit: str) -> list[Label]:
     """(line height, label box, label) per threshold with a number: each label just above its line at
     the right, or below it when a label above would crowd it (slowdown 96 °C under shutdown 101 °C)."""
     valued = [(t, numbers[0]) for t in thresholds if (numbers := _numbers([t.get("value")]))]
