@@ -38,7 +38,7 @@ def _storage(storage: Any, values: Values) -> list[Block]:
     if not drives:
         return [Paragraph("no drives reported", muted=True)]
     rows = [drive_cells(drive, f"machine.storage[{i}]", values.why) for i, drive in enumerate(drives)]
-    return Table(DRIVE_COLUMNS, (0.8, 1.4, 0.6, 0.9, 0.9, 1.2, 1.3, 1.9), rows).blocks()
+    return Table(DRIVE_COLUMNS, (1.0, 1.4, 0.6, 0.9, 0.9, 1.6, 1.2, 1.8), rows).blocks()
 
 
 def _network(network: Any, values: Values) -> list[Block]:

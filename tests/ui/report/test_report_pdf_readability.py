@@ -125,3 +125,10 @@ def test_a_graph_of_simulated_readings_says_simulated_in_the_pdf(example, tmp_pa
     assert "SIMULATED" not in _text(real, tmp_path)
     real["graphs"] = [dict(graph, simulated=True)]  # its own flag wins over the document's
     assert "SIMULATED" in _text(real, tmp_path)
+
+
+def test_summary_lines_a_later_builder_gives_as_objects_read_as_text(example, tmp_path) -> None:
+    summary = dict(example["summary"], fit_for=[{"text": "runs qwen2.5-14b in bf16 on both GPUs (tensor parallel)",
+                                                 "gpus": 2}])  # fmt: skip
+    text = _text(_only(example, "summary", summary=summary), tmp_path)
+    assert "• runs qwen2.5-14b in bf16 on both GPUs (tensor parallel)" in text and "{" not in text
