@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.report.display_history import (
+    METRIC_KEYS,
     STATS,
     alert_columns,
     alert_reason_path,
@@ -162,6 +163,8 @@ def _metric_row(metric: Mapping[str, Any], path: str, missing: Missing) -> str:
     description = esc(metric.get("description") or "")
     extras = metric_extras(metric)
     more = pairs_table(list((label, esc(text)) for label, text in extras)) if extras else ""
+    nested = {k: v for k, v in metric.items() if k not in METRIC_KEYS and isinstance(v, Mapping | list)}
+    more += extra_keys(nested, (), path, missing)  # objects and lists a later builder adds, as tables
     samples = value_html("samples", metric.get("samples"), f"{path}.samples", missing)
     return (
         f"<tr><td>{name}</td><td>{description}{more}</td>{''.join(stat(k) for k in STATS)}"

@@ -67,8 +67,10 @@ def test_clock_event_flags_leave_the_metric_table_for_a_table_of_reasons_ever_ac
 def test_a_metric_row_with_keys_a_later_builder_adds_shows_them_in_the_metrics_unit() -> None:
     counter = metric("gpu0.power_violation_s") | {"min": None, "mean": None, "max": None, "increase": 1678.619,
                                                   "note": "cumulative: the increase over the period"}  # fmt: skip
+    counter["per_phase"] = {"load_s": 900}
     text = _page(_with_history([counter], missing={})).flat_text()
     assert "Increase 1678.619 s" in text and "Note cumulative: the increase over the period" in text
+    assert "Per phase Load 900 s" in text
 
 
 def test_history_graphs_of_a_simulated_report_are_marked_simulated_in_caption_and_picture() -> None:

@@ -132,3 +132,9 @@ def test_summary_lines_a_later_builder_gives_as_objects_read_as_text(example, tm
                                                  "gpus": 2}])  # fmt: skip
     text = _text(_only(example, "summary", summary=summary), tmp_path)
     assert "• runs qwen2.5-14b in bf16 on both GPUs (tensor parallel)" in text and "{" not in text
+
+
+def test_a_counters_increase_a_later_builder_adds_is_printed_in_its_unit(example, tmp_path) -> None:
+    counter = metric("gpu0.power_violation_s") | {"min": None, "mean": None, "max": None, "increase": 1678.619}
+    text = _text(_only(example, "history", history={"metrics": [counter], "alerts": []}), tmp_path)
+    assert "Increase: 1678.619 s" in text
