@@ -43,6 +43,8 @@ def facts_html(facts: Mapping[str, Any], missing: Missing) -> str:
     """The doctor's facts in words ("PCIe generation now", "Firewall active"); a null or empty fact
     gives the reason from the facts' own `missing` map, which is not shown as a table of its own."""
     reasons = missing.with_reasons("software.facts", facts.get("missing"))
+    if "nvml_error" in facts and facts["nvml_error"] is None and not reasons.why("software.facts.nvml_error"):
+        facts = {**facts, "nvml_error": "none"}  # null here means NVML answered, not that the error is unknown
     return key_value_table(facts, "software.facts", reasons, skip=("schema", "missing"))
 
 

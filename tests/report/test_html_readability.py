@@ -169,7 +169,7 @@ def test_the_doctors_facts_read_in_words_with_their_own_reasons_for_nulls() -> N
                   "Firewall active n/a (no ufw configuration, firewalld unknown to systemd, and the nftables "
                   "ruleset needs root to read)",
                   "SSH password login allowed n/a (not applicable: no SSH server (sshd) is installed)",
-                  "Frameworks none (no PyTorch, TensorFlow or JAX"):  # fmt: skip
+                  "Frameworks none (no PyTorch, TensorFlow or JAX", "NVML error none"):  # fmt: skip
         assert words in text, words
     for raw in ("Pcie gen current", "Cudnns", "System.firewall active", "Missing"):
         assert raw not in text, raw
