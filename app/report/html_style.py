@@ -7,7 +7,7 @@ word beside them ("PASS", "WARN"), so the report also reads in black and white.
 from __future__ import annotations
 
 STYLE = """
-:root { color-scheme: light; }
+html { color-scheme: light; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #111827; background: #ffffff;
        margin: 0 auto; max-width: 1100px; padding: 24px 32px; }
