@@ -30,6 +30,7 @@ MEMORY_PARTS = (
     ("kv_cache_bytes", "KV cache"),
     ("overhead_bytes", "overhead"),
 )
+REPEAT_NOTES = 3
 OPTION_COLUMNS = ("Option", "GPU", "Fits", "Hours", "Cost", "USD/h", "Notes")
 # Keys a plan renderer shows in its own layout; any other key is shown as it is.
 PLAN_SHOWN = ("schema", "simulated", "request", "memory", "compute", "options", "recommendation", "warnings",
@@ -48,7 +49,7 @@ class PlanText:
     compute: str
     options: tuple[tuple[str, ...], ...]  # rows under OPTION_COLUMNS
     warnings: tuple[str, ...]
-    common_notes: tuple[str, ...] = ()  # notes every option carries, said once
+    footnotes: tuple[str, ...] = ()  # "[1] activation checkpointing on: ...": a note many options carry, said once
 
 
 def gb(value: object) -> str:
@@ -83,7 +84,7 @@ def plan_text(plan: Mapping[str, Any]) -> PlanText:
     recommendation = mapping(plan.get("recommendation"))
     options = items(plan.get("options"))
     notes = [[str(n) for n in o.get("notes") or () if n is not None] for o in options]
-    common = tuple(n for n in notes[0] if all(n in other for other in notes)) if len(notes) > 1 else ()
+    footnotes = _repeated(notes)
     return PlanText(
         model=model_name(plan),
         work=work_text(plan),
@@ -91,13 +92,23 @@ def plan_text(plan: Mapping[str, Any]) -> PlanText:
         reasons=tuple(str(r) for r in recommendation.get("reasons") or () if r is not None),
         memory=_memory(mapping(plan.get("memory"))),
         compute=_compute(mapping(plan.get("compute"))),
-        options=tuple(
-            (*_option_row(o), "; ".join(n for n in own if n not in common))
-            for o, own in zip(options, notes, strict=True)
-        ),
+        options=tuple((*_option_row(o), _notes_text(own, footnotes)) for o, own in zip(options, notes, strict=True)),
         warnings=tuple(str(w) for w in plan.get("warnings") or () if w is not None),
-        common_notes=common,
+        footnotes=tuple(f"[{i}] {note}" for i, note in enumerate(footnotes, start=1)),
     )
+
+
+def _repeated(notes: list[list[str]]) -> list[str]:
+    """Notes that REPEAT_NOTES or more options carry, in the order they first appear: each becomes a
+    footnote, so a table of 15 options does not say "activation checkpointing on" 12 times."""
+    seen: list[str] = []
+    for own in notes:
+        seen += [n for n in own if n not in seen]
+    return [n for n in seen if sum(n in own for own in notes) >= REPEAT_NOTES]
+
+
+def _notes_text(own: list[str], footnotes: list[str]) -> str:
+    return "; ".join(f"[{footnotes.index(n) + 1}]" if n in footnotes else n for n in own)
 
 
 def _recommended(recommendation: Mapping[str, Any], options: list[Mapping[str, Any]]) -> str:

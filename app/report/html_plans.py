@@ -34,8 +34,7 @@ def _plan_html(plan: Any, path: str, missing: Missing) -> str:
         rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in text.options)
         parts.append(f'<h4>Options compared</h4><table class="grid"><thead><tr>{head}</tr></thead>'
                      f"<tbody>{rows}</tbody></table>")  # fmt: skip
-        if text.common_notes:
-            parts.append(f"<p>Every option: {esc('; '.join(text.common_notes))}</p>")
+        parts += [f'<p class="why">{esc(note)}</p>' for note in text.footnotes]
     recommendation_extra = plan.get("recommendation")
     if isinstance(recommendation_extra, Mapping):
         shown = ("kind", "reasons", "option_index")

@@ -201,7 +201,13 @@ def test_a_saved_plan_reads_as_model_work_recommendation_memory_and_options() ->
     assert "Memory needed 21.8 GB: weights 16.2 GB, gradients 0.2 GB, optimizer 1.0 GB, activations 3.7 GB" in text
     assert "Why this machine fits the work no rent to pay and the data stays here" in text
     assert "rent NVIDIA H200 yes n/a n/a 4.75" in text  # usd_per_hour 4.75 of the recorded option
-    assert "vps no GPU no n/a n/a n/a Hetzner Cloud CX23; CPU only: training is not practical without a GPU" in text
+    assert "vps no GPU no n/a n/a n/a Hetzner Cloud CX23; [2]" in text  # its other note is the 3 VPS' footnote
+    assert "[2] CPU only: training is not practical without a GPU" in text
+    # A note 11 options carry is a footnote, said once (it was in 11 rows):
+    note = "activation checkpointing on: layer inputs kept, the forward pass recomputed (--no-checkpointing)"
+    assert text.count(note) == 1 and f"[1] {note}" in text
+    assert "rent NVIDIA L4 yes n/a n/a 0.74 [1]" in text
+    assert "local NVIDIA GeForce RTX 4090 [SIMULATED] yes n/a n/a 0.13 this machine (SIMULATED): " in text
     for dump in ("Request", "Head dim", "Kv heads", "Option index", "Activation checkpointing yes"):
         assert dump not in text, dump
 

@@ -105,6 +105,5 @@ def plan_blocks(plans: Any, values: Values) -> list[Block]:
         blocks += Table((), (1, 3), rows).blocks()
         if text.options:
             blocks += Table(OPTION_COLUMNS, (0.8, 2, 0.5, 0.6, 0.9, 0.6, 2.4), [list(r) for r in text.options]).blocks()
-        if text.common_notes:
-            blocks.append(Paragraph(f"Every option: {'; '.join(text.common_notes)}", muted=True))
+        blocks += [Paragraph(note, muted=True) for note in text.footnotes]
     return blocks
