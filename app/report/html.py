@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.report.html_history import Graphs, history_html, plans_html
+from app.report.html_history import Graphs, history_html
 from app.report.html_machine import gpus_html, machine_html, summary_html
+from app.report.html_plans import plans_html
 from app.report.html_results import software_html, tests_html
 from app.report.html_style import STYLE
 from app.report.html_values import Missing, esc, utc_text, value_html
@@ -42,7 +43,7 @@ REDACTED_TEXT = (
 def render_html(document: dict[str, Any]) -> str:
     """The whole report as HTML: inline styles, graphs as inline SVG, no external URL; prints well."""
     missing = Missing(document.get("missing"))
-    graphs = Graphs(document.get("graphs"))
+    graphs = Graphs(document.get("graphs"), simulated=document.get("simulated") is True)
     sections = section_list(document)
     body = "".join(_section_html(sid, title, document, missing, graphs) for sid, title in sections)
     title = esc(report_title(document))

@@ -1,36 +1,35 @@
-"""The history and plans sections of the HTML report, and the graphs as captioned figures."""
+"""The history section of the HTML report (period, metrics, clock-event reasons, graphs, alerts),
+and the graphs as captioned figures, marked SIMULATED where their readings are."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.units import format_bytes, format_rate
-from app.report.html_values import (
-    Missing,
-    bullets,
-    esc,
-    extra_keys,
-    label_of,
-    number_text,
-    pairs_table,
-    rows_table,
-    simulated_mark,
-    value_html,
+from app.report.display_history import (
+    METRIC_KEYS,
+    STATS,
+    alert_columns,
+    alert_reason_path,
+    clock_events,
+    metric_extras,
+    metric_title,
+    shared_null_notes,
+    split_metrics,
+    stat_text,
 )
+from app.report.html_values import SIMULATED_MARK, Missing, esc, extra_keys, label_of, pairs_table, value_html
 from app.report.svg import render_svg
-
-METRIC_SHOWN = ("name", "label", "unit", "description", "min", "mean", "max", "samples")
-PLAN_SHOWN = ("schema", "model", "workload", "recommendation", "simulated")
 
 
 class Graphs:
     """The document's graphs by id; remembers which were drawn so none is drawn twice or lost."""
 
-    def __init__(self, graphs: Any) -> None:
+    def __init__(self, graphs: Any, simulated: bool = False) -> None:
         items = graphs if isinstance(graphs, list) else []
         self._graphs = [g for g in items if isinstance(g, Mapping)]
         self._drawn: set[int] = set()
+        self._simulated = simulated  # the document's flag: a graph without its own `simulated` follows it
 
     def figure(self, graph_id: str) -> str:
         """The graph with this id as a <figure>, or "" when the document has none by that id."""
@@ -55,30 +54,36 @@ class Graphs:
         graph = self._graphs[index]
         anchor = esc(f"graph-{graph.get('id', index)}")
         title = esc(graph.get("title") or graph.get("id") or "graph")
-        return f'<figure id="{anchor}"><figcaption>{title}</figcaption>{render_svg(graph)}</figure>'
+        simulated = self.is_simulated(graph)
+        mark = f" {SIMULATED_MARK}" if simulated else ""
+        return (
+            f'<figure id="{anchor}"><figcaption>{title}{mark}</figcaption>'
+            f"{render_svg(graph, simulated=simulated)}</figure>"
+        )
+
+    def is_simulated(self, graph: Mapping[str, Any]) -> bool:
+        """The graph's own `simulated` when it has one, else the document's."""
+        own = graph.get("simulated")
+        return own if isinstance(own, bool) else self._simulated
 
 
 def history_html(history: Mapping[str, Any], period: Any, missing: Missing, graphs: Graphs) -> str:
     """The period, min / mean / max per metric with units, the graphs, and the alerts raised."""
     parts = ["<h3>Period</h3>" + _period_html(period, missing)]
-    parts.append("<h3>Metrics</h3>" + _metrics_table(history.get("metrics"), missing))
+    metrics = history.get("metrics")
+    parts.append("<h3>Metrics</h3>" + metrics_table(metrics, missing))
+    if isinstance(metrics, list):
+        parts.append(clock_events_html(metrics))
     drawn = graphs.rest_of("history")
     parts.append(f"<h3>Graphs</h3>{drawn}" if drawn else "")
     alerts = history.get("alerts")
     if isinstance(alerts, list) and alerts and all(isinstance(a, Mapping) for a in alerts):
-        parts.append("<h3>Alerts</h3>" + rows_table(alerts, "history.alerts", missing))
+        parts.append("<h3>Alerts</h3>" + alerts_table(alerts, missing))
     else:
         parts.append("<h3>Alerts</h3>" + (missing.na("history.alerts") if alerts is None else
                                           value_html("alerts", alerts, "history.alerts", missing)))  # fmt: skip
     parts.append(extra_keys(history, ("metrics", "alerts"), "history", missing))
     return "".join(parts)
-
-
-def plans_html(plans: list[Any], missing: Missing) -> str:
-    """Each saved plan: the model and work, the recommendation with its reasons, then the rest."""
-    if not plans:
-        return '<p class="none">No plan was added to this report.</p>'
-    return "".join(_plan_html(plan, f"plans[{i}]", missing) for i, plan in enumerate(plans))
 
 
 def _period_html(period: Any, missing: Missing) -> str:
@@ -87,63 +92,81 @@ def _period_html(period: Any, missing: Missing) -> str:
     return pairs_table([(label_of(str(k)), value_html(str(k), v, f"period.{k}", missing)) for k, v in period.items()])
 
 
-def _metrics_table(metrics: Any, missing: Missing) -> str:
+def metrics_table(metrics: Any, missing: Missing) -> str:
+    """Min / mean / max per metric in its catalog unit and decimals; the clock-event flags apart."""
     if not isinstance(metrics, list):
         return f"<p>{missing.na('history.metrics')}</p>"
-    if not metrics:
+    levels, _ = split_metrics(metrics)
+    if not levels:
         return '<p class="none">No metric was recorded in this period.</p>'
     head = "<tr><th>Metric</th><th>Description</th><th>Min</th><th>Mean</th><th>Max</th><th>Samples</th></tr>"
-    rows = "".join(_metric_row(m, f"history.metrics[{i}]", missing) for i, m in enumerate(metrics))
+    rows = "".join(_metric_row(m, f"history.metrics[{i}]", missing) for i, m in levels)
+    rows += "".join(
+        f'<tr><td colspan="6">{value_html("metric", m, f"history.metrics[{i}]", missing)}</td></tr>'
+        for i, m in enumerate(metrics)
+        if not isinstance(m, Mapping)
+    )
     return f'<table class="grid"><thead>{head}</thead><tbody>{rows}</tbody></table>'
 
 
-def _metric_row(metric: Any, path: str, missing: Missing) -> str:
-    if not isinstance(metric, Mapping):
-        return f'<tr><td colspan="6">{value_html("metric", metric, path, missing)}</td></tr>'
-    unit = str(metric.get("unit") or "")
-    unit = "" if unit == "1" else unit  # the catalog's "1": a unitless number
+def clock_events_html(metrics: list[Any]) -> str:
+    """The clock-event reasons ever active, with the share of the period each held clocks down."""
+    _, flags = split_metrics(metrics)
+    if not flags:
+        return ""
+    events = clock_events(flags)
+    parts = ["<h3>Clock-event reasons</h3>"]
+    if events.active:
+        rows = "".join(
+            f"<tr><td>{esc(r.device)}</td><td><code>{esc(r.reason)}</code></td>"
+            f'<td class="num">{esc(r.active_text)}</td><td>{esc(r.meaning)}</td></tr>'
+            for r in events.active
+        )
+        head = "<tr><th>GPU</th><th>Reason</th><th>Time active</th><th>Meaning</th></tr>"
+        parts.append(f'<table class="grid"><thead>{head}</thead><tbody>{rows}</tbody></table>')
+    else:
+        parts.append('<p class="none">No clock-event reason was active in this period.</p>')
+    if events.never_text():
+        parts.append(f'<p class="why">{esc(events.never_text())}</p>')
+    return "".join(parts)
 
+
+def alerts_table(alerts: list[Mapping[str, Any]], missing: Missing) -> str:
+    """Time, fired or cleared, severity, message; a null says why (this alert's reason in its cell,
+    all alerts' under the table)."""
+    columns = alert_columns(alerts)
+    head = "".join(f"<th>{esc(title)}</th>" for _, title in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_alert_cell(alert, i, key, missing)}</td>" for key, _ in columns) + "</tr>"
+        for i, alert in enumerate(alerts)
+    )
+    notes = "".join(f'<p class="why">{esc(note)}</p>' for note in shared_null_notes(alerts, missing.why))
+    return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}'
+
+
+def _alert_cell(alert: Mapping[str, Any], index: int, key: str, missing: Missing) -> str:
+    """A null gives this alert's reason; one that all alerts share is said once, under the table."""
+    value = alert.get(key)
+    if value is None:
+        return missing.na(alert_reason_path(index, key)[0])
+    return value_html(key, value, f"history.alerts[{index}].{key}", missing)
+
+
+def _metric_row(metric: Mapping[str, Any], path: str, missing: Missing) -> str:
     def stat(key: str) -> str:
-        value = metric.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return f'<td class="num">{esc(_with_unit(value, unit))}</td>'
-        return f"<td>{value_html(key, value, f'{path}.{key}', missing)}</td>"
+        text = stat_text(metric, key)
+        if text is not None:
+            return f'<td class="num">{esc(text)}</td>'
+        return f"<td>{value_html(key, metric.get(key), f'{path}.{key}', missing)}</td>"
 
-    name = f"{esc(metric.get('label') or metric.get('name') or '')}<br><code>{esc(metric.get('name') or '')}</code>"
+    name = f"{esc(metric_title(metric))}<br><code>{esc(metric.get('name') or '')}</code>"
     description = esc(metric.get("description") or "")
-    more = extra_keys(metric, METRIC_SHOWN, path, missing)
+    extras = metric_extras(metric)
+    more = pairs_table(list((label, esc(text)) for label, text in extras)) if extras else ""
+    nested = {k: v for k, v in metric.items() if k not in METRIC_KEYS and isinstance(v, Mapping | list)}
+    more += extra_keys(nested, (), path, missing)  # objects and lists a later builder adds, as tables
     samples = value_html("samples", metric.get("samples"), f"{path}.samples", missing)
     return (
-        f"<tr><td>{name}</td><td>{description}{more}</td>{stat('min')}{stat('mean')}{stat('max')}"
+        f"<tr><td>{name}</td><td>{description}{more}</td>{''.join(stat(k) for k in STATS)}"
         f'<td class="num">{samples}</td></tr>'
     )
-
-
-def _with_unit(value: float, unit: str) -> str:
-    """A statistic in the catalog's unit; bytes and byte rates in readable units (GiB, MB/s)."""
-    if unit == "B":
-        return format_bytes(value)
-    if unit == "B/s":
-        return format_rate(value)
-    return f"{number_text(value)} {unit}".strip()
-
-
-def _plan_html(plan: Any, path: str, missing: Missing) -> str:
-    if not isinstance(plan, Mapping):
-        return f"<p>{value_html('plan', plan, path, missing)}</p>"
-    model = plan.get("model")
-    model_name = model.get("name") if isinstance(model, Mapping) else model
-    heading = f"<h3>{esc(model_name or 'Plan')}: {esc(plan.get('workload') or '')}{simulated_mark(plan)}</h3>"
-    parts = [heading]
-    recommendation = plan.get("recommendation")
-    if isinstance(recommendation, Mapping):
-        kind = value_html("kind", recommendation.get("kind"), f"{path}.recommendation.kind", missing)
-        parts.append(pairs_table([("Recommendation", kind)]))
-        parts.append(bullets(recommendation.get("reasons"), f"{path}.recommendation.reasons", missing))
-        parts.append(extra_keys(recommendation, ("kind", "reasons"), f"{path}.recommendation", missing))
-    else:
-        parts.append(pairs_table([("Recommendation", missing.na(f"{path}.recommendation"))]))
-    if isinstance(model, Mapping):
-        parts.append("<h4>Model</h4>" + extra_keys(model, (), f"{path}.model", missing))
-    parts.append(extra_keys(plan, PLAN_SHOWN, path, missing))
-    return "".join(parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.report.display_machine import DRIVE_COLUMNS, drive_cells, drive_extras
 from app.report.html_values import (
     Missing,
     bullets,
@@ -60,9 +61,16 @@ def summary_html(summary: Mapping[str, Any], missing: Missing) -> str:
     words = OVERALL_WORDS.get(str(overall), "")
     parts = [f'<p class="overall {esc(overall or "unknown")}">Overall: {status_badge(overall)} {esc(words)}</p>']
     parts.append(bullets(summary.get("lines"), "summary.lines", missing))
-    parts.append("<h3>Fit for</h3>" + bullets(summary.get("fit_for"), "summary.fit_for", missing))
+    parts.append("<h3>Fit for</h3>" + _fit_for_html(summary.get("fit_for"), missing))
     parts.append(extra_keys(summary, ("overall", "lines", "fit_for"), "summary", missing))
     return "".join(parts)
+
+
+def _fit_for_html(fit_for: Any, missing: Missing) -> str:
+    """The planner's lines; an empty list says why, from the document or, failing that, that it does not say."""
+    if isinstance(fit_for, list) and not fit_for and missing.why("summary.fit_for") is None:
+        return '<p><span class="none">nothing listed</span> <span class="why">(the report gives no reason)</span></p>'
+    return bullets(fit_for, "summary.fit_for", missing)
 
 
 def machine_html(machine: Mapping[str, Any], missing: Missing) -> str:
@@ -77,12 +85,31 @@ def machine_html(machine: Mapping[str, Any], missing: Missing) -> str:
               for k, v in memory.items()]  # fmt: skip
     if not memory:
         pairs.append(("Memory", _field(machine, "memory", "machine", missing)))
+    kernel = machine.get("kernel")
+    if kernel is not None and str(kernel) not in str(machine.get("os") or ""):  # the OS line often names it
+        pairs.insert(2, ("Kernel", value_html("kernel", kernel, "machine.kernel", missing)))
     parts = [pairs_table(pairs)]
-    for key, title in (("storage", "Storage"), ("network", "Network")):
-        parts.append(f"<h3>{title}</h3>{_table_or_na(machine.get(key), f'machine.{key}', missing)}")
-    shown = ("hostname", "os", "user", "cpu", "memory", "storage", "network")
+    parts.append(f"<h3>Storage</h3>{storage_html(machine.get('storage'), missing)}")
+    parts.append(f"<h3>Network</h3>{_table_or_na(machine.get('network'), 'machine.network', missing)}")
+    shown = ("hostname", "os", "user", "cpu", "memory", "storage", "network", "kernel")
     parts.append(extra_keys(machine, shown, "machine", missing))
     return "".join(parts)
+
+
+def storage_html(storage: Any, missing: Missing) -> str:
+    """One row per drive, as narrow as a printed page allows: health and temperature in one cell each."""
+    if not isinstance(storage, list) or not storage or not all(isinstance(d, Mapping) for d in storage):
+        return _table_or_na(storage, "machine.storage", missing)
+    head = "".join(f"<th>{esc(title)}</th>" for title in DRIVE_COLUMNS)
+    rows = []
+    for i, drive in enumerate(storage):
+        cells = "".join(f"<td>{esc(text)}</td>" for text in drive_cells(drive, f"machine.storage[{i}]", missing.why))
+        rows.append(f"<tr>{cells}</tr>")
+        extras = drive_extras(drive, f"machine.storage[{i}]", missing.why)
+        if extras:
+            more = "; ".join(f"{label}: {text}" for label, text in extras)
+            rows.append(f'<tr><td></td><td colspan="{len(DRIVE_COLUMNS) - 1}">{esc(more)}</td></tr>')
+    return f'<table class="grid storage"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def gpus_html(gpus: list[Any], missing: Missing) -> str:

@@ -32,11 +32,20 @@ def software_html(software: Mapping[str, Any], missing: Missing) -> str:
              f"{status_badge(software.get('overall'))}</p>"]  # fmt: skip
     facts = software.get("facts")
     parts.append("<h3>Facts</h3>")
-    parts.append(key_value_table(facts, "software.facts", missing, skip=("schema",)) if isinstance(facts, Mapping)
+    parts.append(facts_html(facts, missing) if isinstance(facts, Mapping)
                  else value_html("facts", facts, "software.facts", missing))  # fmt: skip
     parts.append("<h3>Findings</h3>" + findings_html(software.get("findings"), missing))
     parts.append(extra_keys(software, ("overall", "facts", "findings"), "software", missing))
     return "".join(parts)
+
+
+def facts_html(facts: Mapping[str, Any], missing: Missing) -> str:
+    """The doctor's facts in words ("PCIe generation now", "Firewall active"); a null or empty fact
+    gives the reason from the facts' own `missing` map, which is not shown as a table of its own."""
+    reasons = missing.with_reasons("software.facts", facts.get("missing"))
+    if "nvml_error" in facts and facts["nvml_error"] is None and not reasons.why("software.facts.nvml_error"):
+        facts = {**facts, "nvml_error": "none"}  # null here means NVML answered, not that the error is unknown
+    return key_value_table(facts, "software.facts", reasons, skip=("schema", "missing"))
 
 
 def findings_html(findings: Any, missing: Missing) -> str:

@@ -7,7 +7,7 @@ word beside them ("PASS", "WARN"), so the report also reads in black and white.
 from __future__ import annotations
 
 STYLE = """
-:root { color-scheme: light; }
+html { color-scheme: light; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #111827; background: #ffffff;
        margin: 0 auto; max-width: 1100px; padding: 24px 32px; }
@@ -28,9 +28,12 @@ table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid #d1d5db; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f4f6; font-weight: 600; }
 table.kv > tbody > tr > th, table.kv > tr > th { width: 16em; }
+td table.kv > tbody > tr > th, td table.kv > tr > th { width: auto; min-width: 9em; }
+th { overflow-wrap: normal; word-break: normal; }
+table.storage { width: 100%; table-layout: fixed; font-size: 13px; }
 table.grid td, table.kv td { overflow-wrap: anywhere; }
 td table { margin: 0; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .na { color: #6b7280; font-style: italic; }
 .why, .none { color: #6b7280; }
 code, pre, .mono { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 13px; }
@@ -60,6 +63,7 @@ svg.graph .grid { stroke: #e5e7eb; stroke-width: 1; }
 svg.graph .band { opacity: 0.8; }
 svg.graph text.band-label { fill: #374151; font-style: italic; }
 svg.graph text.threshold-label { fill: #991b1b; }
+svg.graph text.sim-text { fill: #b45309; font-weight: bold; font-size: 13px; letter-spacing: 0.08em; }
 svg.graph text.axis-title { font-weight: 600; }
 footer { color: #6b7280; margin-top: 32px; font-size: 12px; }
 @page { size: A4; margin: 14mm 12mm; }

@@ -9,68 +9,16 @@ the builder adds later render with their units without a change here.
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from app.core.units import NA, format_bytes, format_rate
+from app.core.units import NA
+from app.report.display import label_of, number_text, quantity, scalar_text, unit_of, utc_text
 
-# (key ending, unit) in the order they are tried: longer endings first ("_bytes_per_s" before "_s").
-_UNIT_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("c_per_w", "°C/W"),
-    ("percentage_used", "%"),
-    ("seconds", "s"),
-    ("_mbps", "Mbit/s"),
-    ("_mhz", "MHz"),
-    ("_percent", "%"),
-    ("tflops", "TFLOPS"),
-    ("_flops", "FLOP"),
-    ("_usd", "USD"),
-    ("_hours", "h"),
-    ("_c", "°C"),
-    ("_w", "W"),
-    ("_s", "s"),
-)
-
-# Labels for keys whose plain-words form would be unclear ("idle_c" would read "Idle").
-_LABELS = {
-    "idle_c": "Idle temperature",
-    "peak_c": "Peak temperature",
-    "steady_c": "Steady temperature",
-    "target_c": "Target temperature",
-    "time_to_steady_s": "Time to steady state",
-    "time_constant_s": "Thermal time constant",
-    "headroom_to_slowdown_c": "Headroom to slowdown",
-    "sustained_ratio": "Sustained clock ratio",
-    "throttle_percent": "Time throttled",
-    "power_fraction": "Power as a fraction of the limit",
-    "c_per_w": "Temperature rise per watt",
-    "cooldown_s": "Cooldown time",
-    "tflops": "Throughput",
-    "peak_tflops": "Peak throughput",
-    "percent_of_peak": "Share of peak",
-    "vram_total_bytes": "VRAM",
-    "pci_bus_id": "PCI bus ID",
-    "uuid": "UUID",
-    "vbios": "VBIOS",
-    "mig_mode": "MIG mode",
-    "mac": "MAC address",
-    "nvidia_driver": "NVIDIA driver",
-    "cuda_toolkit": "CUDA toolkit",
-    "cudnn": "cuDNN",
-    "cuda": "CUDA",
-    "os": "OS",
-    "cpu": "CPU",
-    "nvml_error": "NVML error",
-    "percentage_used": "Wear (percentage used)",
-    "media_errors": "Media errors",
-    "speed_mbps": "Speed",
-    "size_bytes": "Size",
-    "seconds": "Length",
-}
-
-_ISO_UTC = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d(?::\d\d)?)(?:\.\d+)?(?:Z|[+-]00:?00)$")
+# The words and numbers come from app/report/display.py, which the PDF uses too; named here as well
+# for the modules that import them from this one.
+__all__ = ["label_of", "number_text", "quantity", "unit_of", "utc_text"]
 
 
 def esc(value: object) -> str:
@@ -87,6 +35,21 @@ class Missing:
     def why(self, path: str) -> str | None:
         return self._reasons.get(path)
 
+    def with_reasons(self, prefix: str, reasons: object) -> Missing:
+        """These reasons and `reasons` (a nested record's own `missing`, such as the doctor's facts',
+        whose paths are relative to it) under `prefix`: "system.firewall_active" → "software.facts.system...".
+        """
+        merged = Missing(self._reasons)
+        if isinstance(reasons, Mapping):
+            merged._reasons.update({f"{prefix}.{k}": str(v) for k, v in reasons.items()})
+        return merged
+
+    def none(self, path: str) -> str:
+        """The "none" of an empty list and, where the document says, why it is empty."""
+        reason = self.why(path)
+        why = f' <span class="why">({esc(reason)})</span>' if reason else ""
+        return f'<span class="none">none</span>{why}'
+
     def na(self, path: str) -> str:
         """The n/a mark and, where the document says, why the value is missing."""
         reason = self.why(path)
@@ -94,65 +57,9 @@ class Missing:
         return f'<span class="na">{NA}</span>{why}'
 
 
-def unit_of(key: str) -> str:
-    """The unit a key's name carries ("peak_c" → "°C"), or "" for a plain number."""
-    if key.startswith("percent_"):
-        return "%"
-    return next((unit for ending, unit in _UNIT_ENDINGS if key == ending.lstrip("_") or key.endswith(ending)), "")
-
-
-def label_of(key: str) -> str:
-    """A key in plain words, without its unit: "time_to_steady_s" → "Time to steady state"."""
-    if key in _LABELS:
-        return _LABELS[key]
-    words = key
-    for ending in ("_bytes_per_s", "_bytes", *(e for e, _ in _UNIT_ENDINGS if e.startswith("_"))):
-        if words.endswith(ending) and len(words) > len(ending):
-            words = words[: -len(ending)]
-            break
-    words = words.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
-def number_text(value: float) -> str:
-    """A number as people read it: whole numbers without a point, others to at most 3 decimals."""
-    if isinstance(value, int) or (math.isfinite(value) and value.is_integer() and abs(value) < 1e15):
-        return str(int(value))
-    if not math.isfinite(value):
-        return NA
-    if abs(value) >= 1e6:
-        return f"{value:.4g}"
-    return f"{value:.3f}".rstrip("0").rstrip(".")
-
-
-def utc_text(value: str) -> str | None:
-    """An ISO-8601 UTC time as "2026-11-28 15:00:00 UTC"; None when `value` is not one."""
-    match = _ISO_UTC.match(value)
-    return f"{match.group(1)} {match.group(2)} UTC" if match else None
-
-
-def quantity(key: str, value: float) -> str:
-    """A number with the unit its key names: bytes in binary units (GiB), rates in MB/s."""
-    if key.endswith("_bytes_per_s"):
-        return format_rate(value)
-    if key.endswith("_bytes") or key == "bytes":
-        return format_bytes(value)
-    unit = unit_of(key)
-    text = number_text(value)
-    if text == NA:
-        return NA
-    return f"{text} {unit}".rstrip()
-
-
 def scalar_html(key: str, value: object) -> str:
     """A scalar from the document (not None) as escaped HTML."""
-    if isinstance(value, bool):
-        on, off = ("on", "off") if key.endswith("_mode") else ("yes", "no")
-        return on if value else off
-    if isinstance(value, int | float):
-        return esc(quantity(key, value))
-    text = str(value)
-    return esc(utc_text(text) or text)
+    return esc(scalar_text(key, value))
 
 
 def value_html(key: str, value: Any, path: str, missing: Missing) -> str:
@@ -160,6 +67,8 @@ def value_html(key: str, value: Any, path: str, missing: Missing) -> str:
     if value is None:
         return missing.na(path)
     if isinstance(value, Mapping):
+        if _is_uniform(value):
+            return keyed_rows_table(value, path, missing)
         return key_value_table(value, path, missing)
     if isinstance(value, list | tuple):
         return list_html(key, list(value), path, missing)
@@ -168,7 +77,7 @@ def value_html(key: str, value: Any, path: str, missing: Missing) -> str:
 
 def list_html(key: str, items: list[Any], path: str, missing: Missing) -> str:
     if not items:
-        return '<span class="none">none</span>'
+        return missing.none(path)
     if all(isinstance(item, Mapping) for item in items):
         return rows_table(items, path, missing)
     return ", ".join(value_html(key, item, f"{path}[{i}]", missing) for i, item in enumerate(items))
@@ -182,6 +91,30 @@ def key_value_table(mapping: Mapping[str, Any], path: str, missing: Missing, ski
         if k not in skip
     )
     return f'<table class="kv">{rows}</table>' if rows else '<span class="none">none</span>'
+
+
+def _is_uniform(mapping: Mapping[str, Any]) -> bool:
+    """Objects under names, each with the same flat keys (a throttle breakdown by reason): a grid reads
+    better than tables nested in tables, which squeeze to a letter per line."""
+    values = list(mapping.values())
+    if len(values) < 2 or not all(isinstance(v, Mapping) and v for v in values):
+        return False
+    keys = list(values[0])
+    flat = all(not isinstance(x, Mapping | list) for v in values for x in v.values())
+    return flat and all(list(v) == keys for v in values)
+
+
+def keyed_rows_table(mapping: Mapping[str, Any], path: str, missing: Missing) -> str:
+    """Objects under names as one table: the name, then a column per key."""
+    columns = [str(k) for k in next(iter(mapping.values()))]
+    head = "<th></th>" + "".join(f"<th>{esc(label_of(c))}</th>" for c in columns)
+    body = "".join(
+        f"<tr><th>{esc(label_of(str(name)))}</th>"
+        + "".join(f"<td>{value_html(c, row.get(c), f'{_join(path, str(name))}.{c}', missing)}</td>" for c in columns)
+        + "</tr>"
+        for name, row in mapping.items()
+    )
+    return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def rows_table(items: list[Any], path: str, missing: Missing, skip: tuple[str, ...] = ()) -> str:
@@ -256,7 +189,7 @@ def bullets(items: Any, path: str, missing: Missing) -> str:
     if not isinstance(items, list):
         return f"<p>{value_html('', items, path, missing)}</p>"
     if not items:
-        return '<p class="none">none</p>'
+        return f"<p>{missing.none(path)}</p>"
     lines = "".join(f"<li>{value_html('', x, f'{path}[{i}]', missing)}</li>" for i, x in enumerate(items))
     return f"<ul>{lines}</ul>"
 

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.core.units import BINARY_UNITS, RATE_UNITS
-from app.report.html_values import esc, number_text
+from app.report.display import number_text, threshold_label_spots
+from app.report.html_values import esc
 
 SERIES_COLOURS = ("#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#0e7490")
 BAND_COLOURS = ("#dbeafe", "#fde68a", "#d1fae5", "#fce7f3", "#e5e7eb")
@@ -23,6 +24,7 @@ BAND_COLOURS = ("#dbeafe", "#fde68a", "#d1fae5", "#fce7f3", "#e5e7eb")
 TIME_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,
                 604800)  # fmt: skip
 MAX_TIME_TICKS = 7
+THRESHOLD_LABEL_GAP = 13.0  # a label's line height at the graph's 11 px text
 VALUE_TICKS = 5
 
 
@@ -124,8 +126,9 @@ def _thin_run(piece: list[tuple[float, float]], x: Scale) -> list[tuple[float, f
     return [piece[i] for i in sorted({i for pair in columns.values() for i in pair})]
 
 
-def render_svg(graph: Mapping[str, Any], frame: Frame = Frame()) -> str:
-    """The graph as an <svg> element; a graph with no reading says so in a box instead."""
+def render_svg(graph: Mapping[str, Any], frame: Frame = Frame(), simulated: bool = False) -> str:
+    """The graph as an <svg> element; a graph with no reading says so in a box instead. A `simulated`
+    graph says SIMULATED inside its plot, so the picture carries the mark wherever it is copied."""
     series = [s for s in _list(graph.get("series")) if isinstance(s, Mapping)]
     drawn = [(s, runs(_list(s.get("t")), _list(s.get("v")))) for s in series]
     points = [p for _, pieces in drawn for piece in pieces for p in piece]
@@ -144,9 +147,14 @@ def render_svg(graph: Mapping[str, Any], frame: Frame = Frame()) -> str:
         _value_axis(v_ticks, y, unit, frame),
         _time_axis(x, frame),
         *(_series(pieces, i, x, y) for i, (_, pieces) in enumerate(drawn)),
-        *(_threshold(h, y, unit, frame) for h in thresholds),
+        _thresholds(thresholds, y, unit, frame),
         _legend([str(s.get("label") or f"series {i + 1}") for i, s in enumerate(series)], thresholds, frame),
     ]
+    if simulated:
+        parts.append(
+            f'<text class="sim-text" x="{_n(frame.plot_right - 4)}" y="{_n(frame.plot_bottom - 6)}" '
+            f'text-anchor="end">SIMULATED</text>'
+        )
     return (
         f'<svg class="graph" viewBox="0 0 {_n(frame.width)} {_n(frame.height)}" role="img" '
         f'aria-label="{title}"><title>{title}</title>{"".join(parts)}</svg>'
@@ -255,16 +263,25 @@ def _series(pieces: list[list[tuple[float, float]]], index: int, x: Scale, y: Sc
     return "".join(out)
 
 
-def _threshold(threshold: Mapping[str, Any], y: Scale, unit: str, frame: Frame) -> str:
-    value = float(threshold["value"])
-    at = _n(y.at(value))
-    label = f"{threshold.get('label') or 'threshold'} {number_text(value)} {unit}".strip()
-    return (
-        f'<line class="threshold" x1="{_n(frame.plot_left)}" y1="{at}" x2="{_n(frame.plot_right)}" y2="{at}" '
-        f'stroke="#b91c1c" stroke-dasharray="6 4"/>'
-        f'<text class="threshold-label" x="{_n(frame.plot_right - 4)}" y="{_n(y.at(value) - 4)}" '
-        f'text-anchor="end">{esc(label)}</text>'
+def _thresholds(thresholds: list[Mapping[str, Any]], y: Scale, unit: str, frame: Frame) -> str:
+    """Dashed lines with their labels at the right, just above each line; labels of lines close
+    together (slowdown 96 °C, shutdown 101 °C) are moved apart so they never print over each other."""
+    values = [float(h["value"]) for h in thresholds]
+    lines = [y.at(value) for value in values]
+    spots = threshold_label_spots(
+        lines, THRESHOLD_LABEL_GAP, frame.plot_top + THRESHOLD_LABEL_GAP, frame.plot_bottom - 2
     )
+    out = []
+    for threshold, value, spot in zip(thresholds, values, spots, strict=True):
+        at = _n(y.at(value))
+        label = f"{threshold.get('label') or 'threshold'} {number_text(value)} {unit}".strip()
+        out.append(
+            f'<line class="threshold" x1="{_n(frame.plot_left)}" y1="{at}" x2="{_n(frame.plot_right)}" y2="{at}" '
+            f'stroke="#b91c1c" stroke-dasharray="6 4"/>'
+            f'<text class="threshold-label" x="{_n(frame.plot_right - 4)}" y="{_n(spot)}" '
+            f'text-anchor="end">{esc(label)}</text>'
+        )
+    return "".join(out)
 
 
 def _legend(labels: list[str], thresholds: list[Mapping[str, Any]], frame: Frame) -> str:

@@ -189,7 +189,8 @@ def test_machine_section_shows_storage_health_and_network_with_units() -> None:
 def test_simulated_document_has_a_banner_and_each_simulated_item_a_mark() -> None:
     page = _page(example())
     marks = [attrs for attrs in page.all("span") if attrs.get("class") == "sim-mark"]
-    assert len(marks) == 3  # the GPU, the stress test, the cooling test
+    # the GPU, the stress test, the cooling test, and the two graphs (the cooling test's, the history's)
+    assert len(marks) == 5
     assert "SIMULATED: this report holds simulated GPUs" in page.flat_text()
 
     real = example()
@@ -281,7 +282,7 @@ def test_each_graph_is_drawn_once_in_its_place() -> None:
 def test_history_lists_min_mean_max_with_units_and_the_alerts() -> None:
     text = _page(example()).flat_text()
     assert "GPU 0 temperature gpu0.temperature_c GPU core temperature 40 °C 68.1 °C 75 °C 1800" in text
-    assert "2026-11-28 14:52:10 UTC GPU 0 within 5 °C of its slowdown temperature warning" in text
+    assert "2026-11-28 14:52:10 UTC warning GPU 0 within 5 °C of its slowdown temperature" in text
     assert "Start 2026-11-28 14:30:00 UTC" in text and "Length 1800 s" in text
 
 
@@ -303,8 +304,9 @@ def test_history_shows_bytes_and_byte_rates_in_readable_units() -> None:
 
 def test_plans_show_model_work_and_recommendation_with_reasons() -> None:
     text = _page(example()).flat_text()
-    assert "Llama-3.1-8B: lora" in text
-    assert "Recommendation local this machine's RTX 4090 fits it: 19.2 GB of 24 GB" in text
+    assert "Llama-3.1-8B: LoRA fine-tune" in text
+    assert "Recommendation local" in text
+    assert "Why this machine's RTX 4090 fits it: 19.2 GB of 24 GB" in text
 
 
 def test_keys_the_renderer_does_not_know_are_shown_not_dropped() -> None:
@@ -320,7 +322,7 @@ def test_keys_the_renderer_does_not_know_are_shown_not_dropped() -> None:
     assert "Bios version F14c" in text
     assert "Fan count 3" in text
     assert "Limit source driver" in text
-    assert "Peak vram 1.00 GiB" in text
+    assert "Peak VRAM 1.00 GiB" in text
     assert page.heading_texts("h2")[-1] == "Fleet"
     assert "node-1 5 s" in text
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
+from app.report.display import number_text, threshold_label_spots
 from app.report.svg import display_unit
 from app.ui.report.blocks import MUTED, RULE, SMALL, TEXT, draw_text, font
 
@@ -25,6 +26,8 @@ THRESHOLD_COLOR = "#b91c1c"
 LEFT_AXIS_PT = 40.0
 TITLE_PT = 14.0
 BOTTOM_AXIS_PT = 24.0
+THRESHOLD_LABEL_GAP_PT = 9.0  # a label's line height at the graph's 7 pt text
+SIMULATED_COLOR = "#b45309"
 TIME_STEPS_S = (60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0)
 
 
@@ -99,8 +102,9 @@ def in_display_unit(graph: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def draw_graph(painter: QPainter, rect: QRectF, graph: dict[str, Any]) -> None:
-    """The whole graph inside `rect`: title, axes with units, bands, thresholds, series, legend."""
+def draw_graph(painter: QPainter, rect: QRectF, graph: dict[str, Any], simulated: bool = False) -> None:
+    """The whole graph inside `rect`: title, axes with units, bands, thresholds, series, legend; a
+    `simulated` graph says SIMULATED in its plot, as the HTML report's graphs do."""
     graph = in_display_unit(graph)
     unit = str(graph.get("unit") or "")
     title = str(graph.get("title") or graph.get("id") or "graph")
@@ -127,6 +131,11 @@ def draw_graph(painter: QPainter, rect: QRectF, graph: dict[str, Any]) -> None:
     _draw_axes(painter, mapper, unit)
     _draw_thresholds(painter, mapper, graph.get("thresholds") or [], unit)
     _draw_series(painter, mapper, graph.get("series") or [])
+    if simulated:
+        painter.setFont(font(SMALL + 1, True))
+        painter.setPen(QColor(SIMULATED_COLOR))
+        corner = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+        painter.drawText(mapper.plot.adjusted(4, 4, -4, -3), int(corner), "SIMULATED")
 
 
 class _Mapper:
@@ -188,20 +197,43 @@ def _draw_bands(painter: QPainter, mapper: _Mapper, bands: Sequence[dict[str, An
         )
 
 
+Label = tuple[float, QRectF, str]  # a threshold's line height, its label's box, the label
+
+
+def threshold_labels(mapper: _Mapper, thresholds: Sequence[dict[str, Any]], unit: str) -> list[Label]:
+    """(line height, label box, label) per threshold with a number: each label just above its line at
+    the right, or below it when a label above would crowd it (slowdown 96 °C under shutdown 101 °C)."""
+    valued = [(t, numbers[0]) for t in thresholds if (numbers := _numbers([t.get("value")]))]
+    lines = [mapper.y(value) for _, value in valued]
+    top, bottom = mapper.plot.top() + THRESHOLD_LABEL_GAP_PT, mapper.plot.bottom() - 1
+    spots = threshold_label_spots(lines, THRESHOLD_LABEL_GAP_PT, top, bottom)
+    width = mapper.plot.width() - 8
+    return [
+        (
+            line,
+            QRectF(mapper.plot.left() + 4, spot - THRESHOLD_LABEL_GAP_PT + 1, width, THRESHOLD_LABEL_GAP_PT),
+            f"{threshold.get('label') or 'threshold'} {number_text(value)} {unit}".strip(),
+        )
+        for (threshold, value), line, spot in zip(valued, lines, spots, strict=True)
+    ]
+
+
+def threshold_labels_in(plot: QRectF, graph: dict[str, Any]) -> list[Label]:
+    """The threshold labels as `draw_graph` places them in a plot area `plot` (for checks)."""
+    graph = in_display_unit(graph)
+    ys, ts = value_range(graph), time_range(graph)
+    if ys is None or ts is None:
+        return []
+    return threshold_labels(_Mapper(plot, ts, ys), graph.get("thresholds") or [], str(graph.get("unit") or ""))
+
+
 def _draw_thresholds(painter: QPainter, mapper: _Mapper, thresholds: Sequence[dict[str, Any]], unit: str) -> None:
     painter.setFont(font(SMALL))
-    for threshold in thresholds:
-        value = _numbers([threshold.get("value")])
-        if not value:
-            continue
-        y = mapper.y(value[0])
+    for line, box, label in threshold_labels(mapper, thresholds, unit):
         painter.setPen(QPen(QColor(THRESHOLD_COLOR), 0.8, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(mapper.plot.left(), y), QPointF(mapper.plot.right(), y))
+        painter.drawLine(QPointF(mapper.plot.left(), line), QPointF(mapper.plot.right(), line))
         painter.setPen(QColor(THRESHOLD_COLOR))
-        label = f"{threshold.get('label') or 'threshold'} {value[0]:g} {unit}".strip()
-        painter.drawText(
-            QRectF(mapper.plot.left() + 4, y - 11, mapper.plot.width() - 8, 10), int(Qt.AlignmentFlag.AlignRight), label
-        )
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), label)
 
 
 def _draw_series(painter: QPainter, mapper: _Mapper, series: Sequence[dict[str, Any]]) -> None:

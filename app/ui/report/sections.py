@@ -11,10 +11,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from app.report.display import label_of
 from app.ui.report.blocks import Banner, Block, Drawing, Heading, Paragraph, Spacer, Table
 from app.ui.report.graph import draw_graph
+from app.ui.report.sections_history import history_blocks, plan_blocks
 from app.ui.report.sections_hw import gpu_blocks, machine_blocks
-from app.ui.report.sections_sw import history_blocks, plan_blocks, software_blocks, test_blocks
+from app.ui.report.sections_sw import software_blocks, test_blocks
 from app.ui.report.text import Values, field, records, verdict
 
 SIMULATED_COLOR = "#b45309"
@@ -28,12 +30,25 @@ SectionLayout = Callable[[Any, Values], list[Block]]
 def summary_blocks(summary: Any, values: Values) -> list[Block]:
     overall = field(summary, "overall")
     blocks: list[Block] = [Banner(f"Overall: {verdict(overall)}", VERDICT_COLORS.get(str(overall), "#4b5563"))]
-    blocks += [Paragraph(f"• {line}", indent_pt=6) for line in field(summary, "lines") or []]
-    fit_for = field(summary, "fit_for") or []
-    if fit_for:
-        blocks += [Paragraph("Fit for:", bold=True, keep_with_next=True)]
-        blocks += [Paragraph(f"• {line}", indent_pt=6) for line in fit_for]
+    blocks += [Paragraph(f"• {line_text(line)}", indent_pt=6) for line in field(summary, "lines") or []]
+    fit_for = field(summary, "fit_for")
+    blocks.append(Paragraph("Fit for:", bold=True, keep_with_next=True))  # always: an empty list says why
+    if isinstance(fit_for, list) and fit_for:
+        blocks += [Paragraph(f"• {line_text(line)}", indent_pt=6) for line in fit_for]
+    elif isinstance(fit_for, list):
+        reason = values.why("summary.fit_for") or "the report gives no reason"
+        blocks.append(Paragraph(f"nothing listed ({reason})", muted=True, indent_pt=6))
+    else:
+        blocks.append(Paragraph(values.na("summary.fit_for"), muted=True, indent_pt=6))
     return blocks
+
+
+def line_text(line: Any) -> str:
+    """A summary line as text; a line a later builder gives as an object reads as its fields."""
+    if isinstance(line, dict):
+        text = line.get("text") or line.get("line")
+        return str(text) if text else "; ".join(f"{label_of(str(k))}: {v}" for k, v in line.items())
+    return "n/a" if line is None else str(line)
 
 
 LAYOUTS: dict[str, SectionLayout] = {
@@ -87,12 +102,19 @@ def _title_blocks(document: dict[str, Any]) -> list[Block]:
 
 
 def graph_blocks(document: dict[str, Any], section: str) -> list[Block]:
+    """The section's graphs; each marked SIMULATED by its own `simulated`, else by the document's."""
     graphs = [g for g in records(document.get("graphs")) if g.get("section") == section]
-    return [Drawing(partial(_paint_graph, graph=g), GRAPH_PT) for g in graphs]
+    simulated = document.get("simulated") is True
+    return [Drawing(partial(_paint_graph, graph=g, simulated=_own_flag(g, simulated)), GRAPH_PT) for g in graphs]
 
 
-def _paint_graph(painter: Any, rect: Any, graph: dict[str, Any]) -> None:
-    draw_graph(painter, rect, graph)
+def _own_flag(graph: dict[str, Any], document_flag: bool) -> bool:
+    own = graph.get("simulated")
+    return own if isinstance(own, bool) else document_flag
+
+
+def _paint_graph(painter: Any, rect: Any, graph: dict[str, Any], simulated: bool) -> None:
+    draw_graph(painter, rect, graph, simulated)
 
 
 def generic_blocks(content: Any, values: Values) -> list[Block]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.report.display_machine import DRIVE_COLUMNS, drive_cells
 from app.ui.report.blocks import Block, Heading, Paragraph, Table
 from app.ui.report.text import Values, field, records
 
@@ -32,33 +33,12 @@ def machine_blocks(machine: Any, values: Values) -> list[Block]:
 
 
 def _storage(storage: Any, values: Values) -> list[Block]:
+    """One row per drive, as the HTML report has it (app/report/display_machine.py)."""
     drives = records(storage)
     if not drives:
         return [Paragraph("no drives reported", muted=True)]
-    rows = []
-    for i, drive in enumerate(drives):
-        path = f"machine.storage[{i}]"
-        rows.append(
-            [
-                values.show(drive.get("name"), f"{path}.name"),
-                values.show(drive.get("model"), f"{path}.model"),
-                values.show(drive.get("serial"), f"{path}.serial"),
-                values.size(drive.get("size_bytes"), f"{path}.size_bytes"),
-                _health(drive.get("health"), values, f"{path}.health"),
-            ]
-        )
-    return Table(("Drive", "Model", "Serial", "Size", "Health"), (1, 2, 1.6, 1, 2.4), rows).blocks()
-
-
-def _health(health: Any, values: Values, path: str) -> str:
-    if not isinstance(health, dict):
-        return values.na(path)
-    passed = health.get("passed")
-    parts = ["n/a" if passed is None else ("PASSED" if passed else "FAILED")]
-    parts.append(f"{values.show(health.get('percentage_used'), path + '.percentage_used', '%')} used")
-    parts.append(values.show(health.get("temperature_c"), path + ".temperature_c", "°C"))
-    parts.append(f"{values.show(health.get('media_errors'), path + '.media_errors')} media errors")
-    return ", ".join(parts)
+    rows = [drive_cells(drive, f"machine.storage[{i}]", values.why) for i, drive in enumerate(drives)]
+    return Table(DRIVE_COLUMNS, (1.0, 1.4, 0.6, 0.9, 0.9, 1.6, 1.2, 1.8), rows).blocks()
 
 
 def _network(network: Any, values: Values) -> list[Block]:

@@ -1,10 +1,15 @@
-"""How the report's values read on paper: n/a with the reason for nulls, sizes, verdict words."""
+"""How the report's values read on paper: n/a with the reason for nulls, sizes, verdict words.
+
+Numbers, units and labels come from app/report/display.py, which the HTML report uses too, so
+both say "20.00 GiB" and "427.591 W" for the same value.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+from app.core.units import format_bytes
+from app.report.display import number_text
 
 
 class Values:
@@ -18,6 +23,17 @@ class Values:
         reason = self.missing.get(path)
         return f"n/a ({reason})" if reason else "n/a"
 
+    def why(self, path: str) -> str | None:
+        reason = self.missing.get(path)
+        return str(reason) if reason else None
+
+    def with_reasons(self, prefix: str, reasons: Any) -> Values:
+        """These reasons and a nested record's own `missing` (the doctor's facts'), under `prefix`."""
+        merged = Values({"missing": dict(self.missing)})
+        if isinstance(reasons, dict):
+            merged.missing.update({f"{prefix}.{k}": v for k, v in reasons.items()})
+        return merged
+
     def show(self, value: Any, path: str, unit: str = "") -> str:
         """`value` as text with its unit, or n/a (why) when it is null."""
         if value is None:
@@ -25,7 +41,7 @@ class Values:
         if isinstance(value, bool):
             return "on" if value else "off"
         if isinstance(value, float):
-            text = f"{value:.3f}".rstrip("0").rstrip(".")
+            text = number_text(value)
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value) or "none"
         else:
@@ -33,13 +49,10 @@ class Values:
         return f"{text} {unit}" if unit else text
 
     def size(self, value: Any, path: str) -> str:
-        """Bytes in binary units: 68719476736 -> '64.0 GiB'."""
+        """Bytes in binary units, as the HTML report shows them: 68719476736 -> '64.00 GiB'."""
         if not isinstance(value, int | float) or isinstance(value, bool):
             return self.na(path)
-        amount, unit = float(value), 0
-        while amount >= 1024 and unit < len(UNITS) - 1:
-            amount, unit = amount / 1024, unit + 1
-        return f"{amount:.1f} {UNITS[unit]}" if unit else f"{int(amount)} B"
+        return format_bytes(float(value))
 
 
 def verdict(status: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.report.records import SECTION_IDS
@@ -12,7 +13,9 @@ WIDTH_PX = 320
 
 
 class ReportControls(QWidget):
-    """The user's choices as widgets; `choices()` reads them."""
+    """The user's choices as widgets; `choices()` reads them; `choices_changed` says one changed."""
+
+    choices_changed = Signal()
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
@@ -38,6 +41,10 @@ class ReportControls(QWidget):
         self.error_line.setStyleSheet(f"color: {theme.critical}; font-weight: bold;")
         self.error_line.hide()
         self._lay_out()
+        for box in (*self.section_boxes.values(), self.redact):
+            box.toggled.connect(self.choices_changed)
+        for choice in (self.period, self.format):
+            choice.currentIndexChanged.connect(self.choices_changed)
 
     def _lay_out(self) -> None:
         sections = QGroupBox("Sections")

@@ -30,6 +30,10 @@ ChoosePath = Callable[[QWidget, str, str], tuple[Path, bool] | None]  # -> (path
 OpenFolder = Callable[[Path], None]
 HistorySource = Callable[[], History | None]
 PREVIEW_WIDTH_PX = 760
+STALE_TEXT = (
+    "⚠ Out of date: the choices changed since this preview (redaction, sections or period). "
+    "Press “Refresh preview” to see the report that Save will write."
+)
 
 
 def ask_save_path(parent: QWidget, suggested: str, file_filter: str) -> tuple[Path, bool] | None:
@@ -67,6 +71,7 @@ class ReportsPage(QWidget):
         self._history, self._choose_path, self._open_folder = history, choose_path, open_folder
         self.last_saved: Path | None = None
         self.page_labels: list[QLabel] = []
+        self.previewed: ReportOptions | None = None  # the choices the pages shown were built with
         self._folder = Path.home()
         self._busy = False
         self._preview_task = BackgroundTask("report preview", self)
@@ -79,6 +84,7 @@ class ReportsPage(QWidget):
         self.controls.preview_button.clicked.connect(self.refresh_preview)
         self.controls.save_button.clicked.connect(self.save)
         self.controls.open_folder_button.clicked.connect(self._on_open_folder)
+        self.controls.choices_changed.connect(self._on_choices_changed)
         self._build_layout()
 
     def _build_layout(self) -> None:
@@ -93,9 +99,16 @@ class ReportsPage(QWidget):
         self.preview_area = QScrollArea()
         self.preview_area.setWidgetResizable(True)
         self.preview_area.setWidget(holder)
+        self.stale_line = QLabel(STALE_TEXT)
+        self.stale_line.setWordWrap(True)
+        self.stale_line.setStyleSheet(f"color: {self.theme.warning}; font-weight: bold;")
+        self.stale_line.hide()
+        preview_column = QVBoxLayout()
+        preview_column.addWidget(self.stale_line)
+        preview_column.addWidget(self.preview_area, 1)
         row = QHBoxLayout(self)
         row.addWidget(self.controls, 0)
-        row.addWidget(self.preview_area, 1)
+        row.addLayout(preview_column, 1)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -110,7 +123,7 @@ class ReportsPage(QWidget):
             return
         options, history = self.controls.choices().options(), self._history()
         self._set_busy(True, "Building the report…")
-        self._preview_task.run(lambda: self._preview(self._build(options, history)))
+        self._preview_task.run(lambda: (options, self._preview(self._build(options, history))))
 
     @Slot()
     def save(self) -> None:
@@ -140,8 +153,23 @@ class ReportsPage(QWidget):
 
     # -- results ------------------------------------------------------------------------------
 
+    @property
+    def preview_out_of_date(self) -> bool:
+        """True while pages are shown that were built with other choices than the current ones."""
+        return self.previewed is not None and self.previewed != self.controls.choices().options()
+
+    @Slot()
+    def _on_choices_changed(self) -> None:
+        """Redaction, sections or period changed: the pages shown no longer are what Save writes."""
+        stale = self.preview_out_of_date
+        self.stale_line.setVisible(stale)
+        for label in self.page_labels:
+            label.setEnabled(not stale)  # greyed, so old pages are not read as the report to be saved
+
     @Slot(object)
-    def _on_preview_built(self, images: list[QImage]) -> None:
+    def _on_preview_built(self, built: tuple[ReportOptions, list[QImage]]) -> None:
+        options, images = built
+        self.previewed = options
         self._set_busy(False, f"Preview: {len(images)} page(s), as the PDF prints")
         for old in self.page_labels:
             old.deleteLater()
@@ -155,6 +183,7 @@ class ReportsPage(QWidget):
             page.setStyleSheet(f"border: 1px solid {self.theme.muted};")
             self.pages_column.insertWidget(index, page, 0, Qt.AlignmentFlag.AlignHCenter)
             self.page_labels.append(page)
+        self._on_choices_changed()  # the choices may have changed while the pages were built
         self.preview_shown.emit(len(images))
 
     @Slot(object)

@@ -128,3 +128,44 @@ def test_the_error_line_is_cleared_by_the_next_attempt(qtbot, make_page, tmp_pat
     page.controls.preview_button.click()
     wait_until_idle(qtbot, page)
     assert not page.controls.error_line.isVisibleTo(page)
+
+
+def test_a_preview_is_marked_out_of_date_when_a_choice_changes_until_it_is_rebuilt(qtbot, make_page) -> None:
+    """T11 point 11: ticking Redact after a preview left the real hostname on screen with no hint."""
+    page = make_page()
+    page.controls.preview_button.click()
+    wait_until_idle(qtbot, page)
+    assert not page.stale_line.isVisibleTo(page) and all(label.isEnabled() for label in page.page_labels)
+
+    page.controls.redact.setChecked(True)
+    assert page.stale_line.isVisibleTo(page), "redaction changed: the pages shown are not what Save writes"
+    assert "Out of date" in page.stale_line.text()
+    assert not any(label.isEnabled() for label in page.page_labels), "the old pages are greyed"
+
+    page.controls.redact.setChecked(False)  # back to the choices the pages were built with
+    assert not page.stale_line.isVisibleTo(page)
+    page.controls.section_boxes["machine"].setChecked(False)
+    assert page.stale_line.isVisibleTo(page)
+    page.controls.section_boxes["machine"].setChecked(True)
+    page.controls.period.setCurrentIndex(page.controls.period.findText("Last hour"))
+    assert page.stale_line.isVisibleTo(page)
+
+    page.controls.preview_button.click()
+    wait_until_idle(qtbot, page)
+    assert not page.stale_line.isVisibleTo(page) and all(label.isEnabled() for label in page.page_labels)
+    page.controls.format.setCurrentIndex(page.controls.format.findText("HTML"))
+    assert not page.stale_line.isVisibleTo(page), "the format does not change the report's content"
+
+
+def test_a_choice_changed_while_the_preview_was_being_built_marks_it_out_of_date(qtbot, make_page) -> None:
+    page = make_page()
+    page.controls.preview_button.click()
+    page.controls.redact.setChecked(True)  # the build already has the old choices
+    wait_until_idle(qtbot, page)
+    assert page.stale_line.isVisibleTo(page)
+
+
+def test_before_any_preview_nothing_is_out_of_date(qtbot, make_page) -> None:
+    page = make_page()
+    page.controls.redact.setChecked(True)
+    assert not page.stale_line.isVisibleTo(page)
