@@ -51,6 +51,7 @@ FIELD_CATEGORY = {  # a field with exactly this name holds a value of that categ
     "user": "user",
     "username": "user",
     "user_name": "user",
+    "users": "user",  # a list of account names (each item is one)
 }
 _IP_FIELDS = {"addresses", "address", "ip", "ips", "ip_addresses"}
 _REASONS = "missing"  # {path: why}: its values are explanations, never the values themselves
