@@ -240,10 +240,6 @@ def write_report(document: dict[str, Any], fmt: str, out: Path, pdf_writer: PdfW
         text = json.dumps(document, indent=1, ensure_ascii=False) + "\n" if fmt == "json" else _html(document)
         with atomic_text_writer(out, replace=False) as handle:
             handle.write(text)
-    except (NotImplementedError, ModuleNotFoundError) as error:  # a renderer not in this build yet
-        raise UserError(
-            f"--format {fmt}: this build cannot render {fmt} yet ({type(error).__name__}); use json"
-        ) from None
     except OSError as error:  # ENOSPC, EACCES, EIO, …: the atomic writer has removed its temporary file
         raise UserError(f"cannot write {out}: {error.strerror or error} (no report was written)") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ class WorkloadRefused(UserError):
     line before anything starts, not a fault of the hardware."""
 
 
-class HostWorkload:
+class HostWorkload(ABC):
     """A workload run by worker processes; subclasses say what the workers do and how to sum them.
 
     `preflight()` refuses a test that cannot run here before anything starts (the factory calls
@@ -48,12 +49,13 @@ class HostWorkload:
         """Checks and set-up before the workers start; a returned sentence refuses the start."""
         return self._check()
 
+    @abstractmethod
     def _worker(self) -> tuple[Callable[..., None], list[tuple[Any, ...]], Mapping[str, str]]:
         """The worker body, one argument tuple per worker, and environment variables for them."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _metrics(self, reports: list[Report]) -> dict[str, float | None]:
-        raise NotImplementedError
+        """The workload's metrics from the workers' latest reports."""
 
     def _details(self, reports: list[Report]) -> dict[str, object]:
         return {}
@@ -63,7 +65,8 @@ class HostWorkload:
         return 0
 
     def _cleanup(self) -> None:
-        """Remove what the workload made (files); called once on stop, also after a crash."""
+        """Remove what the workload made (files); called once on stop, also after a crash. Nothing here."""
+        return None
 
     def preflight(self) -> tuple[str, ...]:
         """Refuse a test that cannot run here (`WorkloadRefused`, one line), before anything starts;
