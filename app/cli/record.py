@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
-import threading
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from app.cli.arguments import EXIT_USAGE
 from app.cli.checks import open_engine
 from app.cli.output import say
+from app.cli.stop_signals import stop_on_signals
 from app.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -22,7 +19,7 @@ if TYPE_CHECKING:
 def record_command(args: argparse.Namespace) -> int:
     from app.core.sampling.live import LiveSession
 
-    with _stop_on_signals() as stop, open_engine(args, args.interval) as engine:
+    with stop_on_signals() as stop, open_engine(args, args.interval) as engine:
         live = LiveSession(engine, _alert_settings_for_record())
         try:
             live.start_recording(args.out)  # refuses an existing or unwritable file before sampling
@@ -87,39 +84,3 @@ def _report_recording(args: argparse.Namespace, stopped: StoppedRecording | None
         return 128 + signum  # 130 for Ctrl+C (SIGINT), 129 for a closed SSH session (SIGHUP), as shells report it
     say(f"aiwm: wrote {counted} ({args.duration:g} s, {sources} sources) to {args.out}")
     return 0
-
-
-_STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)  # Windows has no SIGHUP
-
-
-class _StopRequest:
-    """Set by SIGINT, SIGTERM or SIGHUP; remembers which, for the exit status."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.signum: int | None = None
-
-    def __call__(self, signum: int, _frame: object) -> None:
-        self.signum = signum
-        self.event.set()
-
-
-@contextlib.contextmanager
-def _stop_on_signals() -> Iterator[_StopRequest]:
-    """A stop request set by SIGINT, SIGTERM or SIGHUP (an SSH session that closed), so a recording
-    stopped early still closes its file cleanly.
-
-    A signal that was ignored when the program started stays ignored: `nohup aiwm record …` must
-    outlive the SSH session, and a background job of a script ignores SIGINT. The previous
-    handlers come back when the block ends.
-    """
-    stop = _StopRequest()
-    wanted = [signum for signum in _STOP_SIGNALS if signal.getsignal(signum) is not signal.SIG_IGN]
-    previous = {signum: signal.signal(signum, stop) for signum in wanted}
-    try:
-        yield stop
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

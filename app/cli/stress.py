@@ -12,16 +12,14 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.cli.arguments import EXIT_USAGE
 from app.cli.checks import engine_options, open_engine
 from app.cli.output import print_out, say
+from app.cli.stop_signals import stop_on_signals
 from app.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -32,7 +30,6 @@ DEFAULT_STRESS_DURATION_S = 60.0
 EXIT_FAIL = 1
 EXIT_ABORTED = 3
 HOST_TESTS = ("cpu", "ram", "disk")  # real hardware whatever the engine: never simulated, never time-scaled
-_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def add_stress_parser(commands: Any, add_demo: Any, seconds: Any) -> None:
@@ -168,7 +165,7 @@ def _run_test(args: argparse.Namespace) -> tuple[StressResult, int | None]:
         for note in getattr(workload, "notes", ()):
             say(f"aiwm: note: {note}")
         progress = _progress_printer()
-        with _cancel_on_signals() as stop:
+        with stop_on_signals() as stop:
             session.start()
             try:
                 result = run_stress(
@@ -233,29 +230,3 @@ def say_inline(text: str) -> None:
     with contextlib.suppress(OSError, AttributeError):
         sys.stderr.write("\r\x1b[2K" + text)
         sys.stderr.flush()
-
-
-class _StopRequest:
-    """Set by SIGINT, SIGTERM or SIGHUP: the runner sees the event within a quarter second."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.signum: int | None = None
-
-    def __call__(self, signum: int, _frame: object) -> None:
-        self.signum = signum
-        self.event.set()
-
-
-@contextlib.contextmanager
-def _cancel_on_signals() -> Iterator[_StopRequest]:
-    """Cancel the test on a signal, so the workload is stopped and the result saved as aborted;
-    an ignored signal stays ignored, and the previous handlers come back afterwards."""
-    stop = _StopRequest()
-    wanted = [s for s in _STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
-    previous = {s: signal.signal(s, stop) for s in wanted}
-    try:
-        yield stop
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
