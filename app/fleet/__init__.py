@@ -1,5 +1,4 @@
-"""Beyond one machine: the Prometheus exporter and remote hosts over SSH.
+"""Beyond one machine: the `aiwm.stream/1` wire format, remote hosts over SSH, the Prometheus exporter.
 
-Empty until issue 13 builds it; the package exists so that the layout and its import rules
-(tests/test_architecture.py) are in place before it.
+No Qt here: the Hosts page in `app/ui` uses these records and `RemoteHost`.
 """
