@@ -1,0 +1,176 @@
+"""The system's OpenSSH client as aiwm runs it, and what its exit status and messages mean.
+
+aiwm never speaks SSH itself: `ssh -T -o BatchMode=yes HOST COMMAND` uses the user's own keys,
+agent, `~/.ssh/config` (aliases, ProxyJump) and known_hosts. BatchMode makes ssh fail instead of
+asking for a password or a host key, so aiwm never asks for or stores one.
+
+ssh exits with the remote command's status, or 255 when ssh itself failed (ssh(1), EXIT STATUS);
+a shell exits 127 for a command it cannot find (POSIX, "Command Search and Execution"). The
+stderr lines matched below are OpenSSH's own (checked with OpenSSH 9.2 against a test sshd).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Sequence
+
+from app.fleet.records import STREAM_SCHEMA, HostProblem, ProblemKind
+
+SSH_PROGRAM = "ssh"
+SSH_OPTIONS_ENV = "AIWM_SSH_OPTIONS"  # extra ssh options for every connection, shlex-split
+SSH_FAILED = 255  # ssh's own failure; any other status is the remote command's
+COMMAND_NOT_FOUND = 127
+
+DEFAULT_CONNECT_TIMEOUT_S = 10
+DEFAULT_SERVER_ALIVE_INTERVAL_S = 15  # with ssh's ServerAliveCountMax of 3: a dead link shows within ~45 s
+
+INSTALL_ADVICE = (
+    "install aiwm there: copy the aiwm .deb and run `sudo apt install ./aiwm_*.deb`, or `pip install .` "
+    "from a copy of the aiwm source, so that `aiwm` is on the PATH of a non-interactive ssh command"
+)
+
+_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def check_host(host: str) -> str:
+    """The host as typed (`user@server` or an ssh_config alias), refused when ssh would read it as
+    an option (leading `-`) or it holds whitespace or control characters: `ValueError`, one line."""
+    if not host:
+        raise ValueError("the host is empty: give user@server or an alias from ~/.ssh/config")
+    if host.startswith("-"):
+        raise ValueError(f"host {host!r} starts with '-': ssh would read it as an option")
+    if _BAD_HOST.search(host):
+        raise ValueError(f"host {host!r} holds a space or a control character: not a host name or alias")
+    return host
+
+
+def ssh_options_from_env(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    """`AIWM_SSH_OPTIONS` split as a shell would (e.g. "-F /path/config -o Port=2222"); a value
+    that does not split (an unclosed quote) is `ValueError`, one line."""
+    text = (os.environ if environ is None else environ).get(SSH_OPTIONS_ENV, "")
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as error:
+        raise ValueError(f"{SSH_OPTIONS_ENV}={text!r} does not split into options: {error}") from None
+
+
+def ssh_argv(
+    host: str,
+    remote_command: Sequence[str],
+    ssh_options: Sequence[str] = (),
+    connect_timeout_s: int | None = DEFAULT_CONNECT_TIMEOUT_S,
+    server_alive_interval_s: int | None = DEFAULT_SERVER_ALIVE_INTERVAL_S,
+) -> list[str]:
+    """`ssh -T -o BatchMode=yes [timeouts] [options] HOST COMMAND...`; the remote command's words
+    are quoted for the remote shell, which ssh joins them for."""
+    argv = [SSH_PROGRAM, "-T", "-o", "BatchMode=yes"]
+    if connect_timeout_s is not None:
+        argv += ["-o", f"ConnectTimeout={connect_timeout_s}"]
+    if server_alive_interval_s is not None:
+        argv += ["-o", f"ServerAliveInterval={server_alive_interval_s}"]
+    argv += [*ssh_options, check_host(host), "--", *(shlex.quote(word) for word in remote_command)]
+    return argv
+
+
+def ssh_missing(host: str) -> HostProblem:
+    return HostProblem(
+        "ssh_missing",
+        f"{host}: no `ssh` program on this machine",
+        "install the OpenSSH client (Debian/Ubuntu: sudo apt install openssh-client; "
+        "Windows: Settings > Optional features > OpenSSH Client)",
+    )
+
+
+# (kind, stderr pattern, advice) in the order they are tried; {host} is filled in.
+_SSH_FAILURES: tuple[tuple[ProblemKind, re.Pattern[str], str], ...] = (
+    (
+        "host_key_changed",
+        re.compile(r"REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed"),
+        "the server's key is not the one you accepted before; if it was reinstalled, check the new "
+        "fingerprint with its admin, then `ssh-keygen -R {host}` and connect once with `ssh {host}`",
+    ),
+    (
+        "host_key_unknown",
+        re.compile(r"host key is known for|Host key verification failed"),
+        "aiwm never accepts a host key for you: connect once in a terminal with `ssh {host}`, "
+        "check the fingerprint and answer yes",
+    ),
+    (
+        "auth_refused",
+        re.compile(r"Permission denied|Too many authentication failures"),
+        "aiwm logs in with keys only and never asks for a password: `ssh-copy-id {host}`, "
+        "or load your key with `ssh-add`, then check that `ssh {host} true` asks for nothing",
+    ),
+    (
+        "unreachable",
+        re.compile(
+            r"Could not resolve hostname|Connection refused|timed out|No route to host|Network is unreachable"
+            r"|kex_exchange_identification|Connection closed by|Connection reset|port \d+: "
+        ),
+        "check the name and that the server is up and reachable: `ssh {host} true`; aiwm keeps retrying",
+    ),
+)
+
+
+def classify_ssh_exit(host: str, returncode: int, stderr: str, streamed: bool) -> HostProblem:
+    """Why an ssh that ran `aiwm` ended: one line naming the host, and what the user can do.
+
+    `streamed` says the stream had begun (a header was read): ssh's own failure is then a
+    dropped connection rather than an unreachable host.
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if returncode == SSH_FAILED:
+        for kind, pattern, advice in _SSH_FAILURES:
+            line = next((line for line in lines if pattern.search(line)), None)
+            if line is not None:
+                if streamed and kind == "unreachable":
+                    break
+                return HostProblem(kind, _one_line(host, line), advice.format(host=host))
+        if streamed:
+            return _dropped(host, lines)
+        return HostProblem(
+            "unreachable",
+            _one_line(host, lines[-1] if lines else "ssh failed (exit 255) without saying why"),
+            f"try `ssh -v {host} true` in a terminal to see where it stops; aiwm keeps retrying",
+        )
+    return classify_remote_exit(host, returncode, lines, streamed)
+
+
+def classify_remote_exit(host: str, returncode: int, lines: list[str], streamed: bool) -> HostProblem:
+    """The remote command ended by itself: not installed, too old for the command, or ended early."""
+    not_found = next((line for line in lines if re.search(r"aiwm.*(command not found|not found)", line)), None)
+    if returncode == COMMAND_NOT_FOUND or not_found is not None:
+        return HostProblem(
+            "not_installed",
+            _one_line(host, not_found or f"aiwm: command not found (exit {returncode})"),
+            INSTALL_ADVICE,
+        )
+    unknown_command = next((line for line in lines if "invalid choice" in line), None)
+    if unknown_command is not None:
+        return HostProblem(
+            "old_schema",
+            _one_line(host, f"the remote aiwm is older than this command: {unknown_command}"),
+            f"update aiwm on {host} to a version that speaks {STREAM_SCHEMA} (same install as this one)",
+        )
+    if streamed:
+        return _dropped(host, lines or [f"the remote aiwm ended (exit {returncode})"])
+    said = lines[-1] if lines else "no output"
+    return HostProblem(
+        "bad_stream",
+        _one_line(host, f"the remote aiwm ended (exit {returncode}) before its stream began: {said}"),
+        f"run `ssh {host} aiwm stream` in a terminal to see what it says",
+    )
+
+
+def _dropped(host: str, lines: list[str]) -> HostProblem:
+    said = lines[-1] if lines else "the connection ended"
+    return HostProblem("dropped", _one_line(host, said), "aiwm reconnects by itself; the gap shows in the graphs")
+
+
+def _one_line(host: str, text: str) -> str:
+    """`host: text`, one line, cut to 200 characters (a remote may print anything)."""
+    flat = " ".join(text.split())
+    flat = flat if len(flat) <= 200 else flat[:199] + "…"
+    return flat if flat.startswith(f"{host}:") else f"{host}: {flat}"
