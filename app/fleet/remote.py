@@ -27,6 +27,7 @@ from app.fleet.ssh import (
     DEFAULT_SERVER_ALIVE_INTERVAL_S,
     check_host,
     classify_ssh_exit,
+    one_line,
     ssh_argv,
     ssh_missing,
     ssh_options_from_env,
@@ -319,17 +320,16 @@ def _close_pipes(process: subprocess.Popen[bytes]) -> None:
 def _old_schema(host: str, error: StreamSchemaError) -> HostProblem:
     return HostProblem(
         "old_schema",
-        f"{host}: {error}",
+        one_line(host, str(error)),
         f"install the same aiwm version on both machines: the remote has {error.program_version} ({error.schema}), "
         f"this one needs {STREAM_SCHEMA}",
     )
 
 
 def _bad_stream(host: str, what: str) -> HostProblem:
-    flat = " ".join(what.split())[:200]
     return HostProblem(
         "bad_stream",
-        f"{host}: {flat}",
+        one_line(host, what),
         f"something on {host} prints into the stream (a login script?): try `ssh {host} aiwm stream`; "
         "aiwm keeps retrying",
     )

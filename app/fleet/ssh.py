@@ -22,6 +22,7 @@ SSH_PROGRAM = "ssh"
 SSH_OPTIONS_ENV = "AIWM_SSH_OPTIONS"  # extra ssh options for every connection, shlex-split
 SSH_FAILED = 255  # ssh's own failure; any other status is the remote command's
 COMMAND_NOT_FOUND = 127
+MAX_MESSAGE_CHARS = 200
 
 DEFAULT_CONNECT_TIMEOUT_S = 10
 DEFAULT_SERVER_ALIVE_INTERVAL_S = 15  # with ssh's ServerAliveCountMax of 3: a dead link shows within ~45 s
@@ -83,35 +84,51 @@ def ssh_missing(host: str) -> HostProblem:
     )
 
 
-# (kind, stderr pattern, advice) in the order they are tried; {host} is filled in.
-_SSH_FAILURES: tuple[tuple[ProblemKind, re.Pattern[str], str], ...] = (
+# (kind, stderr patterns, advice) in the order they are tried; the line matching the first
+# pattern found becomes the message; {host} is filled in.
+_SSH_FAILURES: tuple[tuple[ProblemKind, tuple[str, ...], str], ...] = (
     (
         "host_key_changed",
-        re.compile(r"REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed"),
+        (r"Host key for .* has changed", r"REMOTE HOST IDENTIFICATION HAS CHANGED"),
         "the server's key is not the one you accepted before; if it was reinstalled, check the new "
         "fingerprint with its admin, then `ssh-keygen -R {host}` and connect once with `ssh {host}`",
     ),
     (
         "host_key_unknown",
-        re.compile(r"host key is known for|Host key verification failed"),
+        (r"host key is known for", r"Host key verification failed"),
         "aiwm never accepts a host key for you: connect once in a terminal with `ssh {host}`, "
         "check the fingerprint and answer yes",
     ),
     (
         "auth_refused",
-        re.compile(r"Permission denied|Too many authentication failures"),
+        (r"Permission denied", r"Too many authentication failures"),
         "aiwm logs in with keys only and never asks for a password: `ssh-copy-id {host}`, "
         "or load your key with `ssh-add`, then check that `ssh {host} true` asks for nothing",
     ),
     (
         "unreachable",
-        re.compile(
-            r"Could not resolve hostname|Connection refused|timed out|No route to host|Network is unreachable"
-            r"|kex_exchange_identification|Connection closed by|Connection reset|port \d+: "
+        (
+            r"Could not resolve hostname",
+            r"Connection refused",
+            r"timed out",
+            r"No route to host",
+            r"Network is unreachable",
+            r"kex_exchange_identification",
+            r"Connection closed by",
+            r"Connection reset",
         ),
         "check the name and that the server is up and reachable: `ssh {host} true`; aiwm keeps retrying",
     ),
 )
+
+
+def _first_match(lines: list[str], patterns: tuple[str, ...]) -> str | None:
+    """The line that matches the first pattern found (patterns in order of how well they say it)."""
+    for pattern in patterns:
+        for line in lines:
+            if re.search(pattern, line):
+                return line
+    return None
 
 
 def classify_ssh_exit(host: str, returncode: int, stderr: str, streamed: bool) -> HostProblem:
@@ -122,17 +139,17 @@ def classify_ssh_exit(host: str, returncode: int, stderr: str, streamed: bool) -
     """
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     if returncode == SSH_FAILED:
-        for kind, pattern, advice in _SSH_FAILURES:
-            line = next((line for line in lines if pattern.search(line)), None)
+        for kind, patterns, advice in _SSH_FAILURES:
+            line = _first_match(lines, patterns)
             if line is not None:
                 if streamed and kind == "unreachable":
                     break
-                return HostProblem(kind, _one_line(host, line), advice.format(host=host))
+                return HostProblem(kind, one_line(host, line), advice.format(host=host))
         if streamed:
             return _dropped(host, lines)
         return HostProblem(
             "unreachable",
-            _one_line(host, lines[-1] if lines else "ssh failed (exit 255) without saying why"),
+            one_line(host, lines[-1] if lines else "ssh failed (exit 255) without saying why"),
             f"try `ssh -v {host} true` in a terminal to see where it stops; aiwm keeps retrying",
         )
     return classify_remote_exit(host, returncode, lines, streamed)
@@ -144,14 +161,14 @@ def classify_remote_exit(host: str, returncode: int, lines: list[str], streamed:
     if returncode == COMMAND_NOT_FOUND or not_found is not None:
         return HostProblem(
             "not_installed",
-            _one_line(host, not_found or f"aiwm: command not found (exit {returncode})"),
+            one_line(host, not_found or f"aiwm: command not found (exit {returncode})"),
             INSTALL_ADVICE,
         )
     unknown_command = next((line for line in lines if "invalid choice" in line), None)
     if unknown_command is not None:
         return HostProblem(
             "old_schema",
-            _one_line(host, f"the remote aiwm is older than this command: {unknown_command}"),
+            one_line(host, f"the remote aiwm is older than this command: {unknown_command}"),
             f"update aiwm on {host} to a version that speaks {STREAM_SCHEMA} (same install as this one)",
         )
     if streamed:
@@ -159,18 +176,18 @@ def classify_remote_exit(host: str, returncode: int, lines: list[str], streamed:
     said = lines[-1] if lines else "no output"
     return HostProblem(
         "bad_stream",
-        _one_line(host, f"the remote aiwm ended (exit {returncode}) before its stream began: {said}"),
+        one_line(host, f"the remote aiwm ended (exit {returncode}) before its stream began: {said}"),
         f"run `ssh {host} aiwm stream` in a terminal to see what it says",
     )
 
 
 def _dropped(host: str, lines: list[str]) -> HostProblem:
     said = lines[-1] if lines else "the connection ended"
-    return HostProblem("dropped", _one_line(host, said), "aiwm reconnects by itself; the gap shows in the graphs")
+    return HostProblem("dropped", one_line(host, said), "aiwm reconnects by itself; the gap shows in the graphs")
 
 
-def _one_line(host: str, text: str) -> str:
-    """`host: text`, one line, cut to 200 characters (a remote may print anything)."""
+def one_line(host: str, text: str) -> str:
+    """`host: text`, one line of at most `MAX_MESSAGE_CHARS` characters (a remote may print anything)."""
     flat = " ".join(text.split())
-    flat = flat if len(flat) <= 200 else flat[:199] + "…"
-    return flat if flat.startswith(f"{host}:") else f"{host}: {flat}"
+    line = flat if flat.startswith(f"{host}:") else f"{host}: {flat}"
+    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
