@@ -228,6 +228,29 @@ def _add_thermal(thermal: argparse.ArgumentParser) -> None:
     _add_demo(thermal)
 
 
+def _host(text: str) -> str:
+    """A `--host` value ssh cannot misread (argparse type)."""
+    from app.fleet.ssh import check_host
+
+    try:
+        return check_host(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_host(parser: argparse.ArgumentParser, remote_command: str) -> None:
+    """`--host HOST` (issue 13): the command runs on HOST over the system's ssh, this aiwm prints its answer."""
+    parser.add_argument(
+        "--host",
+        type=_host,
+        default=None,
+        metavar="HOST",
+        help="run it on HOST (user@server or an ~/.ssh/config alias) with "
+        f"`ssh -o BatchMode=yes HOST {remote_command}`: your keys and ssh config, never a password; "
+        "extra ssh options in AIWM_SSH_OPTIONS; --demo is passed on",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="aiwm", description="AI Workstation Manager: GPUs, CPU, memory, disks and network.")
     parser.add_argument("--version", action="version", version=f"aiwm {__version__}")
@@ -236,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot = commands.add_parser("snapshot", help="print the inventory and one set of live readings")
     snapshot.add_argument("--json", action="store_true", help="print the aiwm.snapshot/1 JSON document")
     _add_demo(snapshot)
+    _add_host(snapshot, "aiwm snapshot --json")
 
     record = commands.add_parser("record", help="record a session file (SQLite)")
     record.add_argument("--out", type=Path, required=True, help="the new session file (never overwritten)")
@@ -282,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check the frameworks in these Python interpreters or venv/conda folders",
     )
     _add_demo(doctor, time_scale=False)
+    _add_host(doctor, "aiwm doctor --json")
     _add_thermal(
         commands.add_parser(
             "thermal",

@@ -19,6 +19,11 @@ def snapshot_command(args: argparse.Namespace) -> int:
     from app.cli.text import snapshot_text
     from app.core.snapshot import take_snapshot
 
+    if args.host is not None:  # issue 13: the remote aiwm takes it, over ssh
+        from app.cli.remote_host import remote_snapshot_command
+
+        return remote_snapshot_command(args)
+
     with open_engine(args) as engine:
         doc = take_snapshot(engine)
         if args.json:  # the doctor's facts (issue 8); app.core.snapshot may not import app.doctor

@@ -25,6 +25,10 @@ _INDENT = " " * 7
 
 
 def doctor_command(args: argparse.Namespace) -> int:
+    if args.host is not None:  # issue 13: the remote aiwm checks itself, over ssh
+        from app.cli.remote_host import remote_doctor_command
+
+        return remote_doctor_command(args)
     report = evaluate(_facts(args))
     print_out(json.dumps(doctor_document(report), indent=2) if args.json else doctor_text(report))
     return EXIT_FAILED_CHECK if report.overall == "fail" else 0

@@ -330,6 +330,5 @@ def _bad_stream(host: str, what: str) -> HostProblem:
     return HostProblem(
         "bad_stream",
         one_line(host, what),
-        f"something on {host} prints into the stream (a login script?): try `ssh {host} aiwm stream`; "
-        "aiwm keeps retrying",
+        f"something on {host} prints into the stream (a login script?): try `ssh {host} aiwm stream`",
     )

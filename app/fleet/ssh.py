@@ -63,10 +63,12 @@ def ssh_argv(
     ssh_options: Sequence[str] = (),
     connect_timeout_s: int | None = DEFAULT_CONNECT_TIMEOUT_S,
     server_alive_interval_s: int | None = DEFAULT_SERVER_ALIVE_INTERVAL_S,
+    no_stdin: bool = False,
 ) -> list[str]:
     """`ssh -T -o BatchMode=yes [timeouts] [options] HOST COMMAND...`; the remote command's words
-    are quoted for the remote shell, which ssh joins them for."""
-    argv = [SSH_PROGRAM, "-T", "-o", "BatchMode=yes"]
+    are quoted for the remote shell, which ssh joins them for. `no_stdin` adds `-n` (stdin from
+    /dev/null) for a one-shot command, so ssh never reads the user's terminal."""
+    argv = [SSH_PROGRAM, "-T", *(["-n"] if no_stdin else []), "-o", "BatchMode=yes"]
     if connect_timeout_s is not None:
         argv += ["-o", f"ConnectTimeout={connect_timeout_s}"]
     if server_alive_interval_s is not None:
@@ -117,7 +119,7 @@ _SSH_FAILURES: tuple[tuple[ProblemKind, tuple[str, ...], str], ...] = (
             r"Connection closed by",
             r"Connection reset",
         ),
-        "check the name and that the server is up and reachable: `ssh {host} true`; aiwm keeps retrying",
+        "check the name and that the server is up and reachable: `ssh {host} true`",
     ),
 )
 
@@ -131,11 +133,13 @@ def _first_match(lines: list[str], patterns: tuple[str, ...]) -> str | None:
     return None
 
 
-def classify_ssh_exit(host: str, returncode: int, stderr: str, streamed: bool) -> HostProblem:
-    """Why an ssh that ran `aiwm` ended: one line naming the host, and what the user can do.
+def classify_ssh_exit(
+    host: str, returncode: int, stderr: str, streamed: bool, command: str = "aiwm stream"
+) -> HostProblem:
+    """Why an ssh that ran `command` ended: one line naming the host, and what the user can do.
 
     `streamed` says the stream had begun (a header was read): ssh's own failure is then a
-    dropped connection rather than an unreachable host.
+    dropped connection rather than an unreachable host. A one-shot command never streams.
     """
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     if returncode == SSH_FAILED:
@@ -150,12 +154,14 @@ def classify_ssh_exit(host: str, returncode: int, stderr: str, streamed: bool) -
         return HostProblem(
             "unreachable",
             one_line(host, lines[-1] if lines else "ssh failed (exit 255) without saying why"),
-            f"try `ssh -v {host} true` in a terminal to see where it stops; aiwm keeps retrying",
+            f"try `ssh -v {host} true` in a terminal to see where it stops",
         )
-    return classify_remote_exit(host, returncode, lines, streamed)
+    return classify_remote_exit(host, returncode, lines, streamed, command)
 
 
-def classify_remote_exit(host: str, returncode: int, lines: list[str], streamed: bool) -> HostProblem:
+def classify_remote_exit(
+    host: str, returncode: int, lines: list[str], streamed: bool, command: str = "aiwm stream"
+) -> HostProblem:
     """The remote command ended by itself: not installed, too old for the command, or ended early."""
     not_found = next((line for line in lines if re.search(r"aiwm.*(command not found|not found)", line)), None)
     if returncode == COMMAND_NOT_FOUND or not_found is not None:
@@ -169,15 +175,15 @@ def classify_remote_exit(host: str, returncode: int, lines: list[str], streamed:
         return HostProblem(
             "old_schema",
             one_line(host, f"the remote aiwm is older than this command: {unknown_command}"),
-            f"update aiwm on {host} to a version that speaks {STREAM_SCHEMA} (same install as this one)",
+            f"update aiwm on {host} to the version this machine runs (it speaks {STREAM_SCHEMA})",
         )
     if streamed:
         return _dropped(host, lines or [f"the remote aiwm ended (exit {returncode})"])
     said = lines[-1] if lines else "no output"
     return HostProblem(
         "bad_stream",
-        one_line(host, f"the remote aiwm ended (exit {returncode}) before its stream began: {said}"),
-        f"run `ssh {host} aiwm stream` in a terminal to see what it says",
+        one_line(host, f"the remote `{command}` ended (exit {returncode}) before any output: {said}"),
+        f"run `ssh {host} {command}` in a terminal to see what it says",
     )
 
 

@@ -100,7 +100,7 @@ def test_aiwm_ssh_options_are_split_as_a_shell_would() -> None:
             "Could not resolve hostname no-such-host.invalid",
             "check the name",
         ),
-        ("unreachable_timeout", "unreachable", "Connection timed out during banner exchange", "keeps retrying"),
+        ("unreachable_timeout", "unreachable", "Connection timed out during banner exchange", "server is up"),
         ("dropped", "unreachable", "closed by remote host", "ssh -v gpu1"),  # before any stream: not a drop
     ],
 )
