@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 import signal
 import subprocess
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from app.core.clock import Clock, SystemClock
 from app.core.sampling.sample import Sample
@@ -33,6 +34,9 @@ from app.fleet.ssh import (
     ssh_options_from_env,
 )
 from app.fleet.wire import StreamFormatError, StreamSchemaError, parse_header, parse_item
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SampleListener = Callable[[Sample], None]
 StatusListener = Callable[[HostStatus], None]
@@ -254,10 +258,10 @@ class RemoteHost:
                 samples = self._status.samples + 1
             self._set(samples=samples, last_sample_wall_s=item.tick_wall_s)
             for on_sample in self._on_sample:
-                on_sample(item)
+                _call(on_sample, item)
         elif isinstance(item, StreamAlert):
             for on_alert in self._on_alert:
-                on_alert(item)
+                _call(on_alert, item)
         elif isinstance(item, StreamDropped):
             self._set(dropped_remote=item.count)
 
@@ -265,7 +269,15 @@ class RemoteHost:
         with self._lock:
             status = self._status = dataclasses.replace(self._status, **changes)
         for on_status in self._on_status:
-            on_status(status)
+            _call(on_status, status)
+
+
+def _call(listener: Callable[[T], None], item: T) -> None:
+    """One broken listener must not stop the others or the watching of the host."""
+    try:
+        listener(item)
+    except Exception:
+        log.exception("remote host listener failed")
 
 
 class _StderrTail:

@@ -10,7 +10,8 @@ Modes:
   deaf        as replay, but ignores stdin closing (stop() must kill it).
   old-schema  a header of schema aiwm.stream/0 from aiwm 0.0.9.
   garbage     a login banner instead of a header, then waits for stdin to close.
-Each run appends its arguments to `argv.log` in the working folder.
+Each run appends its arguments to `argv.log` in the working folder, and writes `stdin-closed`
+there when its stdin closes.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def replay(items: list[str], interval_s: float, drop_after: int | None) -> None:
                 emit(json.dumps({"type": "dropped", "wall_s": now, "count": 3}))
                 emit(json.dumps({"type": "a-later-kind", "wall_s": now}))
             if drop_after is not None and count >= drop_after:
+                time.sleep(0.3)  # let sshd pass the lines written so far on before the cut
                 os.kill(os.getppid(), signal.SIGKILL)  # the sshd session process: the link is cut
                 time.sleep(60)
             time.sleep(interval_s)
@@ -87,6 +89,7 @@ def replay(items: list[str], interval_s: float, drop_after: int | None) -> None:
 
 def exit_when_stdin_closes() -> None:
     sys.stdin.buffer.read()
+    Path("stdin-closed").write_text("the remote stream saw its stdin close\n")
     os._exit(0)
 
 
