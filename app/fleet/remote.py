@@ -53,6 +53,9 @@ NEEDS_THE_USER = frozenset(
 STOP_GRACE_S = 2.0  # after stdin closes, the remote `aiwm stream` ends and ssh with it; else kill
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a header is a few kB, a sample with 8 GPUs about 10 kB
 STDERR_LINES_KEPT = 20
+# ssh's ConnectTimeout and ServerAliveInterval catch a dead network; this catches a remote that is
+# connected but says nothing (a login script waiting for input, a hung program).
+HEADER_TIMEOUT_S = 30.0
 
 
 class RemoteHost:
@@ -74,6 +77,7 @@ class RemoteHost:
         backoff: Backoff | None = None,
         connect_timeout_s: int | None = DEFAULT_CONNECT_TIMEOUT_S,
         server_alive_interval_s: int | None = DEFAULT_SERVER_ALIVE_INTERVAL_S,
+        header_timeout_s: float = HEADER_TIMEOUT_S,
     ) -> None:
         self._host = check_host(host)
         self._argv = ssh_argv(
@@ -85,6 +89,7 @@ class RemoteHost:
         )
         self._clock = clock or SystemClock()
         self._backoff = backoff or Backoff()
+        self._header_timeout_s = header_timeout_s
         self._status = HostStatus(host=host, state="stopped")
         self._lock = threading.Lock()  # guards _status, _process and the stop/retry flags
         self._wake = threading.Event()
@@ -229,7 +234,21 @@ class RemoteHost:
     def _read_stream(self, process: subprocess.Popen[bytes]) -> tuple[HostProblem | None, float | None]:
         """Read the header, then items until the end; a problem in the stream itself, and when it began."""
         assert process.stdout is not None
-        line = process.stdout.readline(MAX_LINE_BYTES)
+        timed_out = threading.Event()
+
+        def give_up() -> None:
+            timed_out.set()
+            _end_process(process)
+
+        watchdog = threading.Timer(self._header_timeout_s, give_up)
+        watchdog.name, watchdog.daemon = f"aiwm-remote-header-{self._host}", True
+        watchdog.start()
+        try:
+            line = process.stdout.readline(MAX_LINE_BYTES)
+        finally:
+            watchdog.cancel()
+        if timed_out.is_set():
+            return _bad_stream(self._host, f"no stream header within {self._header_timeout_s:g} s"), None
         if not line:
             return None, None
         try:

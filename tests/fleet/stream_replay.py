@@ -10,6 +10,7 @@ Modes:
   deaf        as replay, but ignores stdin closing (stop() must kill it).
   old-schema  a header of schema aiwm.stream/0 from aiwm 0.0.9.
   garbage     a login banner instead of a header, then waits for stdin to close.
+  silent      prints nothing and waits for stdin to close (a hung remote).
 Each run appends its arguments to `argv.log` in the working folder, and writes `stdin-closed`
 there when its stdin closes.
 """
@@ -35,6 +36,9 @@ def main(argv: list[str]) -> int:
     header, *items = RECORDED.read_text().splitlines()
     if mode == "old-schema":
         emit(json.dumps({**json.loads(header), "schema": "aiwm.stream/0", "program_version": "0.0.9"}))
+        return 0
+    if mode == "silent":
+        sys.stdin.read()
         return 0
     if mode == "garbage":
         emit("Welcome to gpu-box! Last login: yesterday")

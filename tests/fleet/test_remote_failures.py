@@ -128,3 +128,14 @@ def test_a_host_ssh_would_read_as_an_option_or_that_holds_spaces_is_refused(host
         RemoteHost(host)
     assert "\n" not in str(raised.value)
     assert ssh_children() == []
+
+
+def test_a_remote_that_connects_but_sends_no_header_is_given_up_and_retried(tmp_path: Path) -> None:
+    with LocalSshd(tmp_path, replay_aiwm("silent")) as sshd:
+        host = RemoteHost(sshd.alias, ssh_options=sshd.ssh_options, backoff=Backoff(first_s=30), header_timeout_s=1.0)
+        started = time.monotonic()
+        status, _ = watch_until(host, "retrying")
+        took_s = time.monotonic() - started
+    assert status.problem is not None and status.problem.kind == "bad_stream"
+    assert "no stream header within 1 s" in status.problem.message
+    assert 1.0 <= took_s < 5.0
