@@ -233,7 +233,8 @@ class RemoteHost:
 
     def _read_stream(self, process: subprocess.Popen[bytes]) -> tuple[HostProblem | None, float | None]:
         """Read the header, then items until the end; a problem in the stream itself, and when it began."""
-        assert process.stdout is not None
+        stdout = process.stdout
+        assert stdout is not None
         timed_out = threading.Event()
 
         def give_up() -> None:
@@ -244,7 +245,7 @@ class RemoteHost:
         watchdog.name, watchdog.daemon = f"aiwm-remote-header-{self._host}", True
         watchdog.start()
         try:
-            line = process.stdout.readline(MAX_LINE_BYTES)
+            line = stdout.readline(MAX_LINE_BYTES)
         finally:
             watchdog.cancel()
         if timed_out.is_set():
@@ -261,7 +262,7 @@ class RemoteHost:
         with self._lock:
             connects = self._status.connects + 1
         self._set(state="streaming", problem=None, header=header, connects=connects)
-        for line in iter(lambda: process.stdout.readline(MAX_LINE_BYTES) if process.stdout else b"", b""):
+        for line in iter(lambda: stdout.readline(MAX_LINE_BYTES), b""):
             if len(line) >= MAX_LINE_BYTES and not line.endswith(b"\n"):
                 return _bad_stream(self._host, f"a line longer than {MAX_LINE_BYTES:,} bytes"), started_s
             try:
