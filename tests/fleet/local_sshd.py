@@ -84,7 +84,8 @@ class LocalSshd:
     def __enter__(self) -> LocalSshd:
         require_sshd()
         self.workdir.mkdir(parents=True, exist_ok=True)
-        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege-separation folder
+        with contextlib.suppress(PermissionError):  # sshd's privilege-separation folder (root creates it)
+            Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
         host_key = self.workdir / "ssh_host_ed25519_key"
         host_public = keygen(host_key)
         (self.workdir / "authorized_keys").write_text(keygen(self.client_key) + "\n")
