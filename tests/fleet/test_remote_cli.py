@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,12 @@ from app.cli import main
 from tests.fleet.local_sshd import LocalSshd, keygen
 
 # The remote aiwm: this checkout's, after writing its arguments to remote-argv.log in the work folder.
-LOGGING_AIWM = ["/bin/sh", "-c", f'echo "$*" >> remote-argv.log; exec {sys.executable} -m app "$@"', "aiwm"]
+LOGGING_AIWM = [
+    "/bin/sh",
+    "-c",
+    f'echo "$*" >> remote-argv.log; exec {shlex.quote(sys.executable)} -m app "$@"',
+    "aiwm",
+]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
