@@ -32,8 +32,9 @@ from app.fleet.remote import AlertListener, SampleListener, StatusListener
 # (gpu, cpu, memory, disks, network, PCIe), so this holds over a minute of a window that was busy.
 SAMPLE_QUEUE_LIMIT = 512
 ALERT_QUEUE_LIMIT = 64
-# A source's next tick later than this many intervals after its last one means ticks are missing.
-GAP_INTERVALS = 2.5
+# A source's next tick later than this many intervals after its last one means ticks are missing (ticks
+# are scheduled times, exact multiples of the interval, so half an interval is room enough).
+GAP_INTERVALS = 1.5
 
 
 class WatchedHost(Protocol):
