@@ -76,7 +76,9 @@ class HostRow(QFrame):
         self.simulated.hide()
         self.state = QLabel()
         self.open_button = QPushButton("Open dashboard")
-        self.open_button.setToolTip("Show this host's graphs in the same Dashboard as the local machine.")
+        self.open_button.setToolTip(
+            "Show this host's graphs in the same Dashboard as the local machine (once it has sent its GPU list)."
+        )
         self.open_button.clicked.connect(lambda: self.open_requested.emit(self.host, -1))
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Stop watching this host and take it off the saved list.")
@@ -163,10 +165,12 @@ class HostRow(QFrame):
             line = HostGpuLine(row, self._theme)
             self.gpu_lines.append(line)
             self._gpu_box.addWidget(line)
+            line.show()
         self._generation = view.generation
 
     def _show_gpus(self, view: HostView) -> None:
         state, end_s = view.state, newest_time(view)
+        self.open_button.setEnabled(state is not None)
         if state is None:
             self.no_gpus.setText(f"GPUs: {NA} (not connected yet: the GPU list comes with the stream)")
             self.no_gpus.show()

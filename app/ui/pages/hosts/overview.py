@@ -41,6 +41,7 @@ class FleetOverview(QScrollArea):
         row.remove_requested.connect(self.remove_requested)
         self.rows[view.host] = row
         self._layout.insertWidget(self._layout.count() - 1, row)  # above the stretch
+        row.show()  # at once, not at the next event-loop turn (Qt shows a widget added to a layout later)
         self.empty.hide()
         return row
 
