@@ -236,3 +236,20 @@ def test_the_rows_sparkline_breaks_at_a_reconnect_instead_of_bridging_it(qtbot) 
     line.set_values(np.array([0.0, 50.0, np.nan, 100.0, 100.0]))  # the NaN is the gap row of a reconnect
     # 5 values 25 px apart: two runs, (0, 24)-(25, 12) and (75, 0)-(100, 0), nothing drawn across x = 50.
     assert line.segments() == [[QPointF(0, 24), QPointF(25, 12)], [QPointF(75, 0), QPointF(100, 0)]]
+
+
+def test_a_name_the_ssh_client_refuses_is_reported_on_the_page_and_not_saved(qtbot, tmp_path: Path) -> None:
+    from app.fleet.watch import Fleet
+    from app.ui.theme import LIGHT
+
+    def refusing(host: str) -> FakeHosts:
+        raise ValueError(f"host {host!r} holds a space or a control character: not a host name or alias")
+
+    page = HostsPage(Fleet(refusing), LIGHT, 600.0, tmp_path / "hosts.json")  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    try:
+        page.add_host("odd")
+        assert page.overview.rows == {} and "'odd' cannot be watched: host 'odd' holds a space" in page.notice.text()
+        assert not (tmp_path / "hosts.json").exists()
+    finally:
+        page.shutdown()

@@ -59,7 +59,7 @@ class HostsPage(QWidget):
         if loaded.warning:
             self._notify(loaded.warning)
         for host in loaded.hosts:
-            self.overview.add(self.fleet.add(host)).show_view(self.fleet.view(host), clock())
+            self._watch(host)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
         self.timer.start(REDRAW_MS)
@@ -122,9 +122,18 @@ class HostsPage(QWidget):
         self.redraw_all()
 
     def add_host(self, host: str) -> None:
-        view = self.fleet.add(host)
+        if self._watch(host):
+            self._save()
+
+    def _watch(self, host: str) -> bool:
+        """Start watching `host` and give it a row; False (and the reason on the page) if ssh refuses the name."""
+        try:
+            view = self.fleet.add(host)
+        except ValueError as error:  # RemoteHost checks the name too (a leading '-', a control character)
+            self._notify(f"{host!r} cannot be watched: {error}")
+            return False
         self.overview.add(view).show_view(view, self._clock())
-        self._save()
+        return True
 
     @Slot(str)
     def remove_host(self, host: str) -> None:
