@@ -10,6 +10,7 @@ from app.core.sampling.monitor import MonitorState
 from app.ui.pages.base import Page, PageContext
 from app.ui.pages.dashboard.page import DashboardPage
 from app.ui.pages.doctor.entry import DoctorEntry
+from app.ui.pages.hosts.entry import HostsEntry
 from app.ui.pages.planner.entry import PlannerEntry
 from app.ui.pages.reports.entry import ReportsEntry
 from app.ui.pages.tests.entry import TestsEntry
@@ -45,4 +46,4 @@ class DashboardEntry:
         self.view.refresh(state, end_s)
 
 
-PAGES: tuple[PageFactory, ...] = (DashboardEntry, DoctorEntry, TestsEntry, PlannerEntry, ReportsEntry)
+PAGES: tuple[PageFactory, ...] = (DashboardEntry, DoctorEntry, HostsEntry, TestsEntry, PlannerEntry, ReportsEntry)

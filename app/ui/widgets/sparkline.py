@@ -11,7 +11,7 @@ MAX_POINTS = 200  # more than a sparkline's width in pixels: the rest would be d
 
 
 class Sparkline(QWidget):
-    """Values in a fixed range drawn left (oldest) to right (now); missing values (NaN) are skipped."""
+    """Values in a fixed range drawn left (oldest) to right (now); a missing value (NaN) breaks the line."""
 
     def __init__(self, color: str, background: str, low: float, high: float) -> None:
         super().__init__()
@@ -43,11 +43,21 @@ class Sparkline(QWidget):
             if np.isfinite(v)
         ]
 
+    def segments(self) -> list[list[QPointF]]:
+        """The points in runs between missing values: a gap (a reconnect, a lost GPU) is never bridged."""
+        finite = np.isfinite(self._values)
+        breaks = np.cumsum(~finite)[finite]  # points with the same count of NaN before them form one run
+        points = self.points()
+        runs: dict[int, list[QPointF]] = {}
+        for run, point in zip(breaks.tolist(), points, strict=True):
+            runs.setdefault(run, []).append(point)
+        return list(runs.values())
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._background)
-        points = self.points()
-        if len(points) > 1:
-            painter.setPen(QPen(self._color, 1))
-            painter.drawPolyline(QPolygonF(points))
+        painter.setPen(QPen(self._color, 1))
+        for run in self.segments():
+            if len(run) > 1:
+                painter.drawPolyline(QPolygonF(run))
         painter.end()

@@ -1,0 +1,110 @@
+"""The saved list of watched hosts (`hosts.json` in the data folder), so the Hosts page survives a restart.
+
+Names are kept as the user typed them: `user@server`, `server` or an alias from `~/.ssh/config`.
+They go to `ssh` as one argument, so a name that `ssh` would read as an option (a leading '-') or
+that hides characters is refused before it is ever saved. A file that cannot be read is moved
+aside with a one-line warning and the list starts empty: the user's file is never lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.atomic import atomic_text_writer
+from app.core.paths import data_dir
+from app.core.settings import move_aside
+
+log = logging.getLogger(__name__)
+
+HOSTS_SCHEMA = "aiwm.hosts/1"
+HOSTS_FILE = "hosts.json"
+# A DNS name is at most 253 characters (RFC 1035 section 2.3.4) and a login name is short; a
+# longer entry is a paste gone wrong, not a host.
+MAX_NAME_CHARS = 255
+
+
+def hosts_path() -> Path:
+    return data_dir() / HOSTS_FILE
+
+
+def host_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a host to watch, in one line for the Add dialog; None when it can."""
+    if not name:
+        return "Enter a host: user@server, server, or an alias from ~/.ssh/config."
+    if name.startswith("-"):
+        return f"{name!r} starts with '-': ssh would read it as an option, not a host."
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        return "The host contains a control or invisible character; type it again."
+    if any(ch.isspace() for ch in name):
+        return f"{name!r} contains a space: a host is one word (user@server or an ssh alias)."
+    if len(name) > MAX_NAME_CHARS:
+        return f"The host is {len(name)} characters long; a host name has at most {MAX_NAME_CHARS}."
+    if name.startswith("@") or name.endswith("@"):
+        return f"{name!r} has an empty user or server around '@'."
+    return None
+
+
+@dataclass(frozen=True)
+class LoadedHosts:
+    """The saved hosts, and the one-line warning when the file was unreadable and moved aside."""
+
+    hosts: tuple[str, ...]
+    warning: str | None = None
+    # False when an unreadable file could not be moved aside: saving would put a list over it.
+    may_save: bool = True
+
+
+def load_hosts(path: Path | None = None) -> LoadedHosts:
+    """The saved hosts in the order they were added; none when there is no file yet."""
+    path = path or hosts_path()
+    if not path.exists():
+        return LoadedHosts(())
+    try:
+        return LoadedHosts(_parse(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        warning, moved = _set_aside(path, why)
+        return LoadedHosts((), warning, may_save=moved)
+
+
+def _parse(text: str) -> tuple[str, ...]:
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or doc.get("schema") != HOSTS_SCHEMA:
+        raise ValueError(f"not an {HOSTS_SCHEMA} document")
+    hosts = doc.get("hosts")
+    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+        raise ValueError("'hosts' is not a list of names")
+    for host in hosts:
+        if (problem := host_name_problem(host)) is not None:
+            raise ValueError(problem)
+    return tuple(dict.fromkeys(hosts))
+
+
+def _set_aside(path: Path, why: str) -> tuple[str, bool]:
+    """Move the unreadable file out of the way; (the warning, whether it was moved)."""
+    try:
+        aside = move_aside(path)
+    except OSError as error:
+        warning = (
+            f"hosts file {path} is unreadable ({why}) and could not be moved aside ({error.strerror});"
+            " hosts added now are not saved"
+        )
+        moved = False
+    else:
+        warning = f"hosts file {path} is unreadable ({why}); kept as {aside.name}, starting with no hosts"
+        moved = True
+    log.warning("%s", warning)
+    return warning, moved
+
+
+def save_hosts(hosts: Sequence[str], path: Path | None = None) -> None:
+    """Write the list whole (atomically: a crash never leaves half a file)."""
+    doc = {"schema": HOSTS_SCHEMA, "hosts": list(hosts)}
+    with atomic_text_writer(path or hosts_path()) as handle:
+        json.dump(doc, handle, indent=2)
+        handle.write("\n")
