@@ -12,13 +12,14 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import IO
 
 import psutil
 import pytest
 
 from app.core.gpu.records import GpuSetReading
 from app.core.sampling.sample import Sample
-from app.fleet.records import StreamDropped
+from app.fleet.records import StreamAlert, StreamDropped
 from app.fleet.wire import parse_header, parse_item
 
 STREAM = [sys.executable, "-m", "app", "stream"]
@@ -31,9 +32,14 @@ RTX3090_VRAM_BYTES = 24576 * 1024 * 1024
 @contextlib.contextmanager
 def _started(*args: str) -> Iterator[subprocess.Popen[bytes]]:
     """`aiwm stream ARGS` with its three standard streams as pipes; killed and closed at the end."""
-    with subprocess.Popen(
-        [*STREAM, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as process:
+    with _started_to(subprocess.PIPE, *args) as process:
+        yield process
+
+
+@contextlib.contextmanager
+def _started_to(stdout: int | IO[bytes], *args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`aiwm stream ARGS` writing to `stdout`, its input and errors pipes; killed and closed at the end."""
+    with subprocess.Popen([*STREAM, *args], stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.PIPE) as process:
         try:
             yield process
         finally:
@@ -102,6 +108,28 @@ def test_without_demo_the_header_says_not_simulated_and_the_host_is_sampled() ->
     assert not any(gpu.simulated for gpu in header.inventory.gpus)
 
 
+def test_an_alert_that_fires_is_a_line_after_the_sample_that_fired_it() -> None:
+    """A card with clogged fins under the demo load at 100x soon runs hot: its clocks are cut for
+    heat, or it passes the RTX 4090's 90 °C maximum operating temperature (NVIDIA's spec page)."""
+    with _started("--demo", "rtx4090-degraded", "--time-scale", "100") as process:
+        assert process.stdout is not None
+        parse_header(process.stdout.readline())
+        last_gpu: GpuSetReading | None = None
+        for _ in range(20_000):
+            item = parse_item(process.stdout.readline())
+            if isinstance(item, Sample) and isinstance(item.reading, GpuSetReading):
+                last_gpu = item.reading
+            if isinstance(item, StreamAlert):
+                break
+        else:
+            pytest.fail("no alert line in 20,000 lines")
+    assert item.kind == "alert_fired" and item.message.startswith("GPU 0 ")
+    assert last_gpu is not None
+    hot = last_gpu.gpus[0]
+    reasons = hot.clock_event_reasons or ()
+    assert any("thermal" in reason for reason in reasons) or (hot.temperature_c or 0.0) >= 90.0
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_signal_ends_the_stream_with_exit_0_and_whole_lines(signum: int) -> None:
     with _started("--demo") as process:
@@ -148,6 +176,15 @@ def test_bad_input_is_one_line_and_exit_2_with_nothing_on_stdout(args: list[str]
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("aiwm: error:") and says in lines[0], done.stderr
+
+
+def test_a_full_disk_on_standard_output_is_one_line_and_exit_2() -> None:
+    with open("/dev/full", "wb") as full, _started_to(full, "--demo") as process:
+        status = process.wait(30)
+        assert process.stderr is not None
+        errors = process.stderr.read().decode()
+    assert status == 2
+    assert errors == "aiwm: error: cannot write standard output: No space left on device\n"
 
 
 def test_a_reader_that_stops_reading_gets_a_dropped_count_equal_to_the_missing_samples() -> None:
