@@ -213,9 +213,14 @@ def test_a_reader_that_stops_reading_gets_a_dropped_count_equal_to_the_missing_s
     dropped = [item.count for item in items if isinstance(item, StreamDropped)]
     assert dropped and dropped[-1] > 0
     assert dropped == sorted(dropped), "a running total"
-    said = re.search(r"aiwm: dropped (\d+) samples", errors)
+    said = re.search(r"aiwm: dropped (\d+) of (\d+) samples: the reader did not keep up", errors)
     assert said and int(said.group(1)) == dropped[-1]
-    assert _missing_ticks(items) == dropped[-1] + _skipped_by_the_sampler(errors)
+    received = sum(isinstance(item, Sample) for item in items)
+    assert received + dropped[-1] == int(said.group(2)), "every sample the sampler took is written or counted"
+    # The gaps in each source's tick grid are the dropped samples; ticks the sampler itself skipped
+    # (it woke too late on a busy machine, said on stderr) are the only other holes.
+    missing = _missing_ticks(items)
+    assert dropped[-1] <= missing <= dropped[-1] + _skipped_by_the_sampler(errors)
 
 
 def _missing_ticks(items: list[object]) -> int:

@@ -90,7 +90,7 @@ def _report_end(live: LiveSession, writer: StreamWriter) -> int:
         say(f"aiwm: error: cannot write standard output: {writer.failure.strerror or writer.failure}")
         return EXIT_USAGE
     if writer.dropped:
-        say(f"aiwm: dropped {writer.dropped} samples: the reader did not keep up")
+        say(f"aiwm: dropped {writer.dropped} of {writer.samples_offered} samples: the reader did not keep up")
     if writer.dropped_alerts:
         say(f"aiwm: dropped {writer.dropped_alerts} alert lines: the reader did not keep up")
     for name, count in live.sampler.tick_counts().items():

@@ -77,6 +77,7 @@ class StreamWriter:
         self._gap_open = False  # samples were dropped and no `_Gap` is queued for them yet
         self.dropped = 0  # samples dropped in all (what the `dropped` lines say)
         self.dropped_alerts = 0
+        self.samples_offered = 0  # every sample the sampler handed over: written, waiting or dropped
         self.samples_written = 0
         self.failure: OSError | None = None
         self._thread = threading.Thread(target=self._run, name="aiwm-stream-writer", daemon=True)
@@ -92,6 +93,7 @@ class StreamWriter:
     def offer_sample(self, sample: Sample) -> None:
         """Queue `sample`, or drop and count it when the queue is full; never blocks on the reader."""
         with self._changed:
+            self.samples_offered += 1
             if len(self._items) >= self.capacity_lines:
                 self.dropped += 1
                 self._gap_open = True
