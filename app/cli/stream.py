@@ -36,10 +36,10 @@ STREAM_DESCRIPTION = (
     ' {"type": "dropped", "count": N} line (N: dropped so far, in all) marks the gap.'
 )
 STREAM_EPILOG = (
-    "It ends when standard input reaches its end (the SSH client went away; Ctrl+D on a terminal; so"
-    " `aiwm stream < /dev/null` ends at once), on SIGINT, SIGTERM or SIGHUP, or when the reader"
-    " leaves. Exit status: 0 at the end of input or on a signal, 141 when the reader left (quietly),"
-    " 2 for bad input or when standard output fails."
+    "It ends when standard input (a pipe or a file, not a terminal) reaches its end: over `ssh -T` when"
+    " the client goes away; `aiwm stream < /dev/null` ends at once. It also ends on SIGINT (Ctrl+C),"
+    " SIGTERM or SIGHUP, or when the reader leaves. Exit status: 0 at the end of input or on a signal,"
+    " 141 when the reader left (quietly), 2 for bad input or when standard output fails."
 )
 
 

@@ -163,13 +163,17 @@ def _line(item: _Item) -> str:
     return dropped_line(item.wall_s, item.count)
 
 
-def watch_end_of_input(fd: int, on_end_of_input: Callable[[], None]) -> threading.Thread:
+def watch_end_of_input(fd: int, on_end_of_input: Callable[[], None]) -> threading.Thread | None:
     """Call `on_end_of_input` when `fd` reaches its end, on a daemon thread; what it reads is ignored.
 
     Over `ssh -T` the remote side's standard input closes when the client goes away, even when
-    no signal arrives. An input that cannot be read at all (closed, or made unreadable by `nohup`)
-    is not watched: the stream then ends by a signal or when its reader leaves.
+    no signal arrives. A terminal is not watched (returns None): reading it from a background job
+    (`aiwm stream > log &`) would stop the whole process (SIGTTIN); Ctrl+C ends it there. An input
+    that cannot be read at all (closed, or made unreadable by `nohup`) is not watched either: the
+    stream then ends by a signal or when its reader leaves.
     """
+    if os.isatty(fd):
+        return None
 
     def watch() -> None:
         try:

@@ -183,6 +183,7 @@ def test_the_end_of_input_is_noticed_and_input_before_it_is_ignored() -> None:
     ended = threading.Event()
     try:
         watcher = watch_end_of_input(read_fd, ended.set)
+        assert watcher is not None
         os.write(write_fd, b"anything the client types\n")
         assert not ended.wait(0.3)
         os.close(write_fd)
@@ -197,7 +198,19 @@ def test_an_unreadable_input_is_not_taken_for_its_end() -> None:
     ended = threading.Event()
     try:
         watcher = watch_end_of_input(write_only, ended.set)
+        assert watcher is not None
         watcher.join(5.0)
         assert not watcher.is_alive() and not ended.is_set()
     finally:
         os.close(write_only)
+
+
+def test_a_terminal_is_not_watched_so_a_background_job_is_never_stopped_for_reading_it() -> None:
+    controller, terminal = os.openpty()
+    ended = threading.Event()
+    try:
+        assert watch_end_of_input(terminal, ended.set) is None
+        assert not ended.is_set()
+    finally:
+        os.close(controller)
+        os.close(terminal)
