@@ -214,3 +214,10 @@ def test_a_terminal_is_not_watched_so_a_background_job_is_never_stopped_for_read
     finally:
         os.close(controller)
         os.close(terminal)
+
+
+def test_the_help_states_the_queue_size_the_writer_uses() -> None:
+    from app.cli.stream import STREAM_DESCRIPTION
+    from app.fleet.stream import DEFAULT_CAPACITY_LINES
+
+    assert f"past {DEFAULT_CAPACITY_LINES} waiting lines" in STREAM_DESCRIPTION
