@@ -61,10 +61,12 @@ def stream_command(args: argparse.Namespace) -> int:
         live.subscribe(writer.offer_sample, writer.offer_alert)
         watch_end_of_input(STDIN_FD, stop.event.set)
         live.start()
-        while not stop.event.wait(1.0):  # the signal handler, the end of input or the writer sets it
-            pass
-        live.stop()
-        writer.finish(FINISH_TIMEOUT_S)
+        try:
+            while not stop.event.wait(1.0):  # the signal handler, the end of input or the writer sets it
+                pass
+        finally:
+            live.stop()
+            writer.finish(FINISH_TIMEOUT_S)
     return _report_end(live, writer)
 
 
