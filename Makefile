@@ -39,6 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_sampler.py
 	$(BIN)/python benchmarks/bench_history.py
 	$(BIN)/python benchmarks/bench_record_cpu.py
+	$(BIN)/python benchmarks/bench_stream_cpu.py
 	$(BIN)/python benchmarks/bench_gui.py
 	$(BIN)/python benchmarks/bench_stress_cpu.py
 	$(BIN)/python benchmarks/bench_stress_disk.py

@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 COMMANDS = {
     "snapshot": ("app.cli.commands", "snapshot_command"),
     "record": ("app.cli.record", "record_command"),
+    "stream": ("app.cli.stream", "stream_command"),
     "export": ("app.cli.commands", "export_command"),
     "metrics": ("app.cli.commands", "metrics_command"),
     "doctor": ("app.cli.doctor", "doctor_command"),

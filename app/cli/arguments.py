@@ -274,6 +274,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_demo(record)
 
+    from app.cli.stream import STREAM_DESCRIPTION, STREAM_EPILOG
+
+    stream = commands.add_parser(
+        "stream",
+        help="print JSON lines (aiwm.stream/1): the inventory, then every sample, until input ends",
+        description=STREAM_DESCRIPTION,
+        epilog=STREAM_EPILOG,
+    )
+    stream.add_argument(
+        "--interval",
+        type=_interval,
+        default=1.0,
+        help=f"seconds between fast readings (at least {MIN_INTERVAL_S:g}; default 1)",
+    )
+    _add_demo(stream)
+
     export = commands.add_parser("export", help="export a session file")
     export.add_argument("session", type=Path, help="a session file written by 'aiwm record'")
     export.add_argument(
