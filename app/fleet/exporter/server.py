@@ -79,6 +79,8 @@ def start_server(
     listen: ListenAddress, registry: CollectorRegistry, tls: TlsFiles | None = None
 ) -> tuple[WSGIServer, Thread]:
     """Serve /metrics on its own thread; a port in use or unusable TLS files is a one-line `UserError`."""
+    if tls is not None:
+        check_tls_files(tls)  # before binding: prometheus_client binds first and would leave the socket open
     where = f"--listen {listen.host}:{listen.port}"
     try:
         if tls is None:
@@ -92,7 +94,20 @@ def start_server(
             client_cafile=None if tls.client_ca is None else str(tls.client_ca),
             client_auth_required=tls.client_ca is not None,
         )
-    except ssl.SSLError as error:
-        raise UserError(f"--tls-cert/--tls-key/--tls-client-ca: cannot use them: {error.reason or error}") from None
     except OSError as error:
         raise UserError(f"{where}: cannot listen there: {error.strerror or error}") from None
+
+
+def check_tls_files(tls: TlsFiles) -> None:
+    """Load the certificate, its key and the client CA as the server will; a problem is a `UserError`."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(str(tls.cert), str(tls.key))
+        if tls.client_ca is not None:
+            context.load_verify_locations(cafile=str(tls.client_ca))
+    except (ssl.SSLError, OSError) as error:
+        why = getattr(error, "reason", None) or error.strerror or str(error)
+        raise UserError(
+            f"--tls-cert/--tls-key/--tls-client-ca: cannot use them: {why} (give PEM files: a certificate, its own"
+            " key, and a CA certificate)"
+        ) from None
