@@ -146,18 +146,23 @@ def test_tls_with_a_client_ca_serves_a_scraper_with_a_client_certificate(certifi
     assert "DCGM_FI_DEV_GPU_TEMP{" in text and "} 58.0" in text
 
 
+def _fetch(url: str, context: ssl.SSLContext | None = None) -> bytes:
+    with urllib.request.urlopen(url, context=context, timeout=5) as response:
+        body: bytes = response.read()
+    return body
+
+
 def test_tls_with_a_client_ca_refuses_a_scraper_without_a_certificate(certificates: Path, tls_server: int) -> None:
-    url = f"https://127.0.0.1:{tls_server}/metrics"
     with pytest.raises((ssl.SSLError, urllib.error.URLError, ConnectionError)):
-        with urllib.request.urlopen(url, context=_client(certificates, False), timeout=5) as response:
-            response.read()
+        _fetch(f"https://127.0.0.1:{tls_server}/metrics", _client(certificates, False))
 
 
 def test_plain_http_to_the_tls_port_gets_no_metrics(tls_server: int) -> None:
-    with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
-        with urllib.request.urlopen(f"http://127.0.0.1:{tls_server}/metrics", timeout=5) as response:
-            assert b"DCGM_FI_DEV_GPU_TEMP" not in response.read()
-            raise ConnectionError("answered without TLS, but with no metrics")
+    try:
+        body = _fetch(f"http://127.0.0.1:{tls_server}/metrics")
+    except (urllib.error.URLError, OSError):
+        body = b""
+    assert b"DCGM_FI_DEV_GPU_TEMP" not in body
 
 
 def test_a_key_that_does_not_match_the_certificate_is_one_clear_user_error(certificates: Path) -> None:
