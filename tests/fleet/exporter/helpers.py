@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -72,3 +78,31 @@ def collector_with(*samples: Sample, gpus: tuple[GpuInfo, ...] = (), now_s: floa
     for sample in samples:
         latest.update(sample)
     return ReadingsCollector(latest, gpus, "ws01", wall_clock=lambda: now_s)
+
+
+def start_serving(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """`aiwm serve --demo` on a free loopback port; returns the process and its /metrics URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--demo", "--listen", "127.0.0.1:0", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[3],
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()  # the one line that says where it listens
+    found = re.search(r"(http://127\.0\.0\.1:\d+/metrics)", line)
+    if found is None:
+        process.kill()
+        process.wait(10)
+        raise AssertionError(f"no listening line: {line!r}")
+    return process, found.group(1)
+
+
+def fetch_metrics(url: str, wait_for: str, within_s: float = 10) -> str:
+    deadline = time.monotonic() + within_s
+    while True:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            text: str = response.read().decode()
+        if wait_for in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.2)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from app.cli import main
 from app.cli.serve import _say_where
 from app.fleet.exporter.server import parse_listen
+from tests.fleet.exporter.helpers import fetch_metrics, start_serving
 
 
 @pytest.mark.parametrize(
@@ -81,34 +76,6 @@ def test_the_default_listen_address_is_localhost_9400() -> None:
     from app.fleet.exporter.server import DEFAULT_LISTEN
 
     assert DEFAULT_LISTEN == "127.0.0.1:9400"
-
-
-def start_serving(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """`aiwm serve --demo` on a free loopback port; returns the process and its /metrics URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--demo", "--listen", "127.0.0.1:0", *args],
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parents[3],
-    )
-    assert process.stderr is not None
-    line = process.stderr.readline()  # the one line that says where it listens
-    found = re.search(r"(http://127\.0\.0\.1:\d+/metrics)", line)
-    if found is None:
-        process.kill()
-        process.wait(10)
-        raise AssertionError(f"no listening line: {line!r}")
-    return process, found.group(1)
-
-
-def fetch_metrics(url: str, wait_for: str, within_s: float = 10) -> str:
-    deadline = time.monotonic() + within_s
-    while True:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            text: str = response.read().decode()
-        if wait_for in text or time.monotonic() > deadline:
-            return text
-        time.sleep(0.2)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
