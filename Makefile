@@ -43,6 +43,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_stress_cpu.py
 	$(BIN)/python benchmarks/bench_stress_disk.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_serve.py
 
 # On a machine with a real NVIDIA GPU (see packaging/device_check.sh; works offline from .whl/).
 device-check:
