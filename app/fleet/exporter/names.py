@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from app.core.metric_catalog import Kind, MetricSpec, lookup
 
@@ -19,24 +20,27 @@ from app.core.metric_catalog import Kind, MetricSpec, lookup
 # (github.com/NVIDIA/dcgm-exporter at d5e5f51, 2026-05-12). Only these keep their DCGM name: a
 # field the default file comments out (the violation counters) or leaves out (fan, P-state, PCIe
 # link) is one a dcgm-exporter user does not see either, so it is served as an aiwm_ metric.
-DCGM_DEFAULT_FIELDS = frozenset(
-    {
-        "DCGM_FI_DEV_SM_CLOCK",
-        "DCGM_FI_DEV_MEM_CLOCK",
-        "DCGM_FI_DEV_MEMORY_TEMP",
-        "DCGM_FI_DEV_GPU_TEMP",
-        "DCGM_FI_DEV_POWER_USAGE",
-        "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION",
-        "DCGM_FI_DEV_PCIE_REPLAY_COUNTER",
-        "DCGM_FI_DEV_GPU_UTIL",
-        "DCGM_FI_DEV_MEM_COPY_UTIL",
-        "DCGM_FI_DEV_ENC_UTIL",
-        "DCGM_FI_DEV_DEC_UTIL",
-        "DCGM_FI_DEV_XID_ERRORS",
-        "DCGM_FI_DEV_FB_FREE",
-        "DCGM_FI_DEV_FB_USED",
-    }
-)
+DCGM_DEFAULT_FIELDS: dict[str, Kind] = {
+    "DCGM_FI_DEV_SM_CLOCK": "gauge",
+    "DCGM_FI_DEV_MEM_CLOCK": "gauge",
+    "DCGM_FI_DEV_MEMORY_TEMP": "gauge",
+    "DCGM_FI_DEV_GPU_TEMP": "gauge",
+    "DCGM_FI_DEV_POWER_USAGE": "gauge",
+    "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION": "counter",
+    "DCGM_FI_DEV_PCIE_REPLAY_COUNTER": "counter",
+    "DCGM_FI_DEV_GPU_UTIL": "gauge",
+    "DCGM_FI_DEV_MEM_COPY_UTIL": "gauge",
+    "DCGM_FI_DEV_ENC_UTIL": "gauge",
+    "DCGM_FI_DEV_DEC_UTIL": "gauge",
+    "DCGM_FI_DEV_XID_ERRORS": "gauge",
+    "DCGM_FI_DEV_FB_FREE": "gauge",
+    "DCGM_FI_DEV_FB_USED": "gauge",
+}
+
+# How a family is typed in the exposition. "unknown" (written `untyped`) serves a DCGM counter under
+# its exact name: prometheus_client writes every counter with `_total` appended, and dcgm-exporter's
+# counters (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION) have no such suffix, so dashboards would miss them.
+ExpositionKind = Literal["gauge", "counter", "unknown"]
 
 # Catalog placeholder -> label name, as node_exporter names the same things
 # (node_cpu_seconds_total{cpu=}, node_disk_read_bytes_total{device=}, node_network_*{device=}).
@@ -62,7 +66,7 @@ class PromName:
     any label that is fixed for the whole pattern (a clock-event reason)."""
 
     name: str
-    kind: Kind
+    kind: ExpositionKind
     help: str
     scale: float
     fixed_labels: tuple[tuple[str, str], ...] = ()
@@ -75,8 +79,9 @@ class PromName:
 @cache
 def prom_name(spec: MetricSpec) -> PromName:
     """The Prometheus name of a catalog family (cached: the catalog is fixed)."""
-    if spec.dcgm in DCGM_DEFAULT_FIELDS:
-        return PromName(spec.dcgm, "gauge", f"{spec.description} ({_dcgm_unit(spec)})", spec.dcgm_scale)
+    if spec.dcgm is not None and spec.dcgm in DCGM_DEFAULT_FIELDS:
+        kind: ExpositionKind = "gauge" if DCGM_DEFAULT_FIELDS[spec.dcgm] == "gauge" else "unknown"
+        return PromName(spec.dcgm, kind, f"{spec.description} ({_dcgm_unit(spec)})", spec.dcgm_scale)
     if spec.pattern.startswith(_CLOCK_EVENT_PREFIX):
         reason = spec.pattern.removeprefix(_CLOCK_EVENT_PREFIX)
         help_text = "1 while this clock-event reason is active, else 0 (NVML clock-event reasons)."

@@ -7,10 +7,14 @@ DCGM rows copied as facts from etc/default-counters.csv of github.com/NVIDIA/dcg
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pytest
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
-from app.core.metric_catalog import CATALOG
+from app.core.metric_catalog import CATALOG, MetricSpec
 from app.fleet.exporter.names import CLOCK_EVENT_FAMILY, catalog_name, prom_name
 
 DCGM_DEFAULT_COUNTERS = {
@@ -47,7 +51,7 @@ def test_gpu_metrics_take_dcgm_exporters_name_and_unit(ours: str, value: float, 
     assert found is not None
     prom, labels = found
     assert prom.name == dcgm
-    assert prom.kind == DCGM_DEFAULT_COUNTERS[dcgm][0]
+    assert prom.kind == DCGM_DEFAULT_COUNTERS[dcgm][0] == "gauge"
     assert value * prom.scale == pytest.approx(expected)
     assert labels == {"gpu": "0"}
 
@@ -57,7 +61,33 @@ def test_every_dcgm_name_served_is_one_dcgm_exporter_serves_by_default_with_its_
     assert served  # the GPU families above at least
     for prom in served:
         assert prom.name in DCGM_DEFAULT_COUNTERS, prom.name
-        assert prom.kind == DCGM_DEFAULT_COUNTERS[prom.name][0], prom.name
+        expected = "gauge" if DCGM_DEFAULT_COUNTERS[prom.name][0] == "gauge" else "unknown"
+        assert prom.kind == expected, prom.name
+
+
+def test_a_dcgm_counter_keeps_its_exact_name_without_total() -> None:
+    # dcgm-exporter serves the energy counter as DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION (in mJ);
+    # prometheus_client would write a counter as ..._total, which NVIDIA's dashboards do not query.
+    spec = MetricSpec(
+        "gpu{gpu}.energy_j", "J", "counter", "Energy", "Energy since the driver loaded.", 3,
+        "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", dcgm_scale=1000.0,
+    )  # fmt: skip
+    prom = prom_name(spec)
+    family = Metric(prom.name, prom.help, prom.kind)
+    family.add_sample(prom.name, {"gpu": "0"}, 12.5 * prom.scale)
+    registry = CollectorRegistry()
+    registry.register(_Fixed([family]))
+    text = generate_latest(registry).decode()
+    assert 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="0"} 12500.0' in text  # 12.5 J = 12500 mJ
+    assert "_total" not in text
+
+
+class _Fixed(Collector):
+    def __init__(self, families: list[Metric]) -> None:
+        self.families = families
+
+    def collect(self) -> Iterable[Metric]:
+        return self.families
 
 
 def test_fields_dcgm_exporter_leaves_out_by_default_get_aiwm_names() -> None:
