@@ -105,6 +105,9 @@ def _serve(args: argparse.Namespace, listen: ListenAddress, tls: TlsFiles | None
         try:
             live.start()
             _say_where(listen, server.server_address[1], tls is not None, engine.simulated)
+            nvidia = engine.inventory().nvidia
+            if not nvidia.ok:
+                say(f"aiwm: no GPU metrics: {nvidia.status}; serving the host's metrics only")
             wait()
         finally:
             server.shutdown()

@@ -80,10 +80,13 @@ def collector_with(*samples: Sample, gpus: tuple[GpuInfo, ...] = (), now_s: floa
     return ReadingsCollector(latest, gpus, "ws01", wall_clock=lambda: now_s)
 
 
-def start_serving(*args: str) -> tuple[subprocess.Popen[str], str]:
+def start_serving(
+    *args: str, demo: bool = True, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
     """`aiwm serve --demo` on a free loopback port; returns the process and its /metrics URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--demo", "--listen", "127.0.0.1:0", *args],
+        [sys.executable, "-m", "app", "serve", *(["--demo"] if demo else []), "--listen", "127.0.0.1:0", *args],
+        env=env,
         stderr=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parents[3],

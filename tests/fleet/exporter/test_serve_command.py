@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 
@@ -87,6 +88,25 @@ def test_serve_demo_serves_simulated_gpus_and_a_signal_ends_it_with_exit_0(signu
         assert len(temps) == 2  # the default demo: rtx4090 and rtx3090
         assert all('simulated="true"' in line and 'device="nvidia' in line for line in temps)
         process.send_signal(signum)
+        assert process.wait(15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def test_without_a_readable_gpu_it_says_so_and_serves_the_host_metrics() -> None:
+    env = {**os.environ, "AIWM_NVML_LIBRARY": "/nonexistent/libnvidia-ml.so.1"}
+    process, url = start_serving(demo=False, env=env)
+    try:
+        assert process.stderr is not None
+        assert "no GPU metrics: AIWM_NVML_LIBRARY=/nonexistent/libnvidia-ml.so.1" in process.stderr.readline()
+        text = fetch_metrics(url, "aiwm_mem_used_bytes{")
+        assert "aiwm_mem_used_bytes{" in text
+        assert "DCGM_" not in text
+        process.send_signal(signal.SIGTERM)
         assert process.wait(15) == 0
     finally:
         if process.poll() is None:
