@@ -11,12 +11,15 @@ import ipaddress
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Thread
-from wsgiref.simple_server import WSGIServer
-
-from prometheus_client import CollectorRegistry, start_http_server
+from typing import TYPE_CHECKING
 
 from app.core.errors import UserError
+
+if TYPE_CHECKING:
+    from threading import Thread
+    from wsgiref.simple_server import WSGIServer
+
+    from prometheus_client import CollectorRegistry
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9400  # dcgm-exporter's default (":9400", pkg/cmd/app.go)
@@ -79,6 +82,8 @@ def start_server(
     listen: ListenAddress, registry: CollectorRegistry, tls: TlsFiles | None = None
 ) -> tuple[WSGIServer, Thread]:
     """Serve /metrics on its own thread; a port in use or unusable TLS files is a one-line `UserError`."""
+    from prometheus_client import start_http_server  # here: the parser reads this module's defaults
+
     if tls is not None:
         check_tls_files(tls)  # before binding: prometheus_client binds first and would leave the socket open
     where = f"--listen {listen.host}:{listen.port}"
