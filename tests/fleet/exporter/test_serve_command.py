@@ -119,6 +119,9 @@ def test_without_a_readable_gpu_it_says_so_and_serves_the_host_metrics() -> None
 
 
 def test_other_commands_do_not_load_prometheus_client() -> None:
-    code = "import sys; from app.cli.arguments import build_parser; build_parser(); print('prometheus_client' in sys.modules)"
+    code = (
+        "import sys; from app.cli.arguments import build_parser; build_parser();"
+        " print('prometheus_client' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
