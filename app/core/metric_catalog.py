@@ -198,6 +198,15 @@ _HOST = (
         0,
     ),
     MetricSpec(
+        "smart.{disk}.passed",
+        "1",
+        "gauge",
+        "SMART health passed",
+        "Unitless: 1 when the drive's own SMART health self-assessment passed, 0 when it failed "
+        "(smartctl's smart_status.passed; served by aiwm serve).",
+        0,
+    ),
+    MetricSpec(
         "net.{nic}.rx_bytes_per_s",
         "B/s",
         "gauge",

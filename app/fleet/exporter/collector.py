@@ -15,7 +15,7 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from app.core.gpu.records import GpuInfo, GpuSetReading
-from app.core.records import Metrics
+from app.core.records import Metrics, SmartReading
 from app.core.sampling.sample import Sample
 from app.fleet.exporter.labels import labels_by_index
 from app.fleet.exporter.latest import LatestSamples
@@ -55,11 +55,13 @@ class ReadingsCollector(Collector):
         return families.metrics()
 
     def _metrics_of(self, sample: Sample) -> Metrics:
-        """The sample's catalog metrics, and for the GPUs the few the exporter derives (free VRAM,
-        the PCIe link's maximum from the inventory)."""
+        """The sample's catalog metrics, and the few the exporter derives: free VRAM, the PCIe link's
+        maximum from the inventory, and each drive's SMART verdict."""
         metrics = sample.metrics()
         if isinstance(sample.reading, GpuSetReading):
             metrics.update(derived_gpu_metrics(sample.reading, self._gpus))
+        elif isinstance(sample.reading, SmartReading):
+            metrics.update(smart_health_metrics(sample.reading))
         return metrics
 
     def _add_metric(self, families: _Families, name: str, value: float | None) -> None:
@@ -97,6 +99,11 @@ def derived_gpu_metrics(reading: GpuSetReading, infos: Mapping[int, GpuInfo]) ->
             out[prefix + "pcie_gen_max"] = _float_or_none(info.pcie_gen_max)
             out[prefix + "pcie_width_max"] = _float_or_none(info.pcie_width_max)
     return out
+
+
+def smart_health_metrics(reading: SmartReading) -> Metrics:
+    """Each drive's SMART self-assessment as 1 (passed) or 0 (failed); absent where smartctl gave none."""
+    return {f"smart.{d.name}.passed": None if d.passed is None else float(d.passed) for d in reading.drives}
 
 
 def _float_or_none(value: int | None) -> float | None:

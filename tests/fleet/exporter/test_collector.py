@@ -124,7 +124,13 @@ def test_host_readings_get_aiwm_names_base_units_and_node_exporter_labels() -> N
     cpu = CpuReading(util_percent=42.5, per_core_percent=(80.0, 5.0), freq_mhz=3600.0, load_1m=1.5, temperature_c=None)
     disks = DiskIoReading((DiskRate("nvme0n1", 1048576.0, None),))
     drives = DriveTemperatureReading((DriveTemperature("nvme0n1", 41.85, 84.85, 89.85),))
-    smart = SmartReading((SmartHealth("nvme0n1", True, 3.0, 0, 41.0, 0.0, 0.0),))
+    smart = SmartReading(
+        (
+            SmartHealth("nvme0n1", True, 3.0, 0, 41.0, 0.0, 0.0),
+            SmartHealth("sda", False, None, None, None, None, None),
+            SmartHealth("sdb", None, None, None, None, None, None, problem="smartctl: permission denied"),
+        )
+    )
     samples = [
         Sample(name, 1.0, 1000.0, 0.001, 0.001, reading)
         for name, reading in (("cpu", cpu), ("disk_io", disks), ("nvme_temperature", drives), ("smart", smart))
@@ -140,6 +146,9 @@ def test_host_readings_get_aiwm_names_base_units_and_node_exporter_labels() -> N
     assert scraped[("aiwm_disk_temperature_celsius", frozenset({host, ("device", "nvme0n1")}))] == 41.85
     assert scraped[("aiwm_smart_wear_percent", frozenset({host, ("device", "nvme0n1")}))] == 3.0
     assert scraped[("aiwm_smart_critical_warning", frozenset({host, ("device", "nvme0n1")}))] == 0.0
+    assert scraped[("aiwm_smart_passed", frozenset({host, ("device", "nvme0n1")}))] == 1.0
+    assert scraped[("aiwm_smart_passed", frozenset({host, ("device", "sda")}))] == 0.0
+    assert ("aiwm_smart_passed", frozenset({host, ("device", "sdb")})) not in scraped  # unread: absent
 
 
 def test_a_failed_source_is_down_with_the_age_of_its_newest_sample() -> None:
