@@ -46,6 +46,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_remote_host.py
 	$(BIN)/python benchmarks/bench_fleet_gui.py
+	$(BIN)/python benchmarks/bench_serve.py
 
 # On a machine with a real NVIDIA GPU (see packaging/device_check.sh; works offline from .whl/).
 device-check:

@@ -57,6 +57,7 @@ COMMANDS = {
     "thermal": ("app.cli.thermal", "thermal_command"),
     "plan": ("app.cli.plan", "plan_command"),
     "report": ("app.cli.report", "report_command"),
+    "serve": ("app.cli.serve", "serve_command"),
     "gui": ("app.cli.commands", "gui_command"),
 }
 

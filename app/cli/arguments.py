@@ -347,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(report)
     _add_demo(report)
 
+    from app.cli.serve import add_serve_arguments
+
+    serve = commands.add_parser("serve", help="serve the readings to Prometheus (/metrics, dcgm-exporter's names)")
+    add_serve_arguments(serve, _interval)
+    _add_demo(serve, time_scale=False)
+
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")
     _add_demo(gui)
     gui.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme setting")

@@ -198,6 +198,15 @@ _HOST = (
         0,
     ),
     MetricSpec(
+        "smart.{disk}.passed",
+        "1",
+        "gauge",
+        "SMART health passed",
+        "Unitless: 1 when the drive's own SMART health self-assessment passed, 0 when it failed "
+        "(smartctl's smart_status.passed; served by aiwm serve).",
+        0,
+    ),
+    MetricSpec(
         "net.{nic}.rx_bytes_per_s",
         "B/s",
         "gauge",
@@ -333,6 +342,29 @@ _GPU = (
         "Unitless: lanes the PCIe link runs with now (×16, ×8, …).",
         0,
         "DCGM_FI_DEV_PCIE_LINK_WIDTH",
+    ),
+    _gpu(
+        "pcie_gen_max",
+        "1",
+        "PCIe generation (max)",
+        "Unitless: the highest PCIe generation the GPU and its slot support (the inventory's; served by aiwm serve).",
+        0,
+    ),
+    _gpu(
+        "pcie_width_max",
+        "1",
+        "PCIe width (max)",
+        "Unitless: the most lanes the GPU and its slot support (the inventory's; served by aiwm serve).",
+        0,
+    ),
+    _gpu(
+        "vram_free_bytes",
+        "B",
+        "VRAM free",
+        "GPU memory not in use: total minus used (served by aiwm serve; includes the driver's reserve).",
+        0,
+        "DCGM_FI_DEV_FB_FREE",
+        dcgm_scale=1 / 2**20,
     ),
     _gpu(
         "pcie_rx_bytes_per_s",
