@@ -5,6 +5,7 @@ Installing it is done by `make package-test` in CI (it needs root and the real b
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -177,3 +178,46 @@ def test_the_makefile_builds_the_deb_from_the_bundle_target() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^deb: bundle\n\tbash packaging/linux/build_deb.sh$", makefile, re.MULTILINE)
     assert re.search(r"^tarball: bundle\n\tbash packaging/linux/build_tarball.sh$", makefile, re.MULTILINE)
+
+
+def _members(deb: Path) -> list[str]:
+    """The ar members of a .deb (debian-binary, control.tar.*, data.tar.*), read by hand: a .deb is an ar
+    archive ("!<arch>\\n", then 60-byte headers whose first 16 bytes are the name; bodies padded to even)."""
+    data = deb.read_bytes()
+    assert data[:8] == b"!<arch>\n"
+    names, offset = [], 8
+    while offset < len(data):
+        header = data[offset : offset + 60]
+        names.append(header[:16].decode().strip().rstrip("/"))
+        size = int(header[48:58].decode().strip())
+        offset += 60 + size + (size % 2)
+    return names
+
+
+def test_the_deb_is_xz_compressed_unless_asked_otherwise(built: tuple[Path, Path], tmp_path: Path) -> None:
+    deb, _ = built
+    assert _members(deb)[0] == "debian-binary"
+    assert _members(deb)[2] == "data.tar.xz"
+    tree = packaging_tree(tmp_path, VERSION)
+    script = tree / "packaging" / "linux" / "build_deb.sh"
+    result = subprocess.run(
+        ["bash", str(script), str(stand_in_bundle(tmp_path)), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AIWM_DEB_COMPRESSION": "gzip"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _members(tmp_path / "out" / f"aiwm_{VERSION}_amd64.deb")[2] == "data.tar.gz"
+
+
+def test_an_unknown_compression_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["bash", str(LINUX / "build_deb.sh"), str(stand_in_bundle(tmp_path)), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AIWM_DEB_COMPRESSION": "rar"},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "xz, gzip or zstd" in result.stderr
