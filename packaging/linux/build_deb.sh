@@ -20,13 +20,13 @@ aiwm_check_bundle "$bundle" build_deb
 for tool in dpkg-deb objdump; do
     command -v "$tool" >/dev/null || { echo "build_deb: $tool is not installed (apt-get install dpkg binutils)" >&2; exit 2; }
 done
-# A Python pre-release (1.2.0rc1, 1.2.0.dev3) must sort before its release in dpkg too: 1.2.0~rc1.
 compression="${AIWM_DEB_COMPRESSION:-xz}"
 case "$compression" in
     xz|gzip|zstd) ;;
     *) echo "build_deb: AIWM_DEB_COMPRESSION=$compression: choose xz, gzip or zstd" >&2; exit 2 ;;
 esac
 version=$(aiwm_version) || exit 2
+# A Python pre-release (1.2.0rc1, 1.2.0.dev3) must sort before its release in dpkg too: 1.2.0~rc1.
 version=$(sed -E 's/([0-9])(a|b|rc)([0-9]+)/\1~\2\3/; s/\.dev([0-9]+)/~dev\1/' <<< "$version")
 architecture=amd64
 deb="$out/aiwm_${version}_${architecture}.deb"
