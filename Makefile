@@ -113,3 +113,20 @@ mutants: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+# Linux packages from the one-folder bundle dist/aiwm/ (`make bundle`); scripts in packaging/linux/.
+# `make deb`: dist/aiwm_<version>_amd64.deb (AIWM_DEB_COMPRESSION=zstd for a fast CI build; xz by default);
+# `make tarball`: dist/aiwm-<version>-linux-x86_64.tar.gz;
+# `make appimage`: dist/aiwm-<version>-x86_64.AppImage, only where appimagetool is on PATH (checked
+# first, so a missing tool is said before the bundle is built; exit 2).
+.PHONY: deb tarball appimage
+deb: bundle
+	bash packaging/linux/build_deb.sh
+
+tarball: bundle
+	bash packaging/linux/build_tarball.sh
+
+appimage:
+	bash packaging/linux/appimage/build_appimage.sh --check-tool
+	$(MAKE) bundle
+	bash packaging/linux/appimage/build_appimage.sh

@@ -23,6 +23,9 @@ BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
         ("bench_stress_cpu.py", {"numpy_all_cores_gflops", "cpu_workload_gflops", "ratio_vs_numpy"}),
         ("bench_stress_disk.py", {"aiwm", "fio", "ratios", "targets"}),
         ("bench_report.py", {"build_and_json_s", "baseline_read_rows_s", "target_s", "within_target"}),
+        ("bench_stream_cpu.py", {"stream_demo_two_gpus_percent", "record_demo_two_gpus_percent", "stream_vs_record"}),
+        ("bench_remote_host.py", {"per_host_local_percent", "baseline_local_live_session_demo_percent", "streaming"}),
+        ("bench_fleet_gui.py", {"baseline_no_hosts", "fleet", "per_host_percent", "within_target"}),
     ],
 )
 def test_benchmark_prints_its_json(script: str, keys: set[str]) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from app.core.atomic import check_writable
 from app.core.engine import Engine, EngineOptions
 from app.core.errors import UserError
+from app.core.paths import resources_dir
 from app.core.settings import load_settings
 
 ADVICE = (
@@ -26,6 +27,8 @@ ADVICE = (
 NO_DISPLAY = f"aiwm: error: no display to open the window on; {ADVICE}"
 PROBE_TIMEOUT_S = 2.0
 X_DISPLAY = re.compile(r"^(?P<host>[^:]*):(?P<number>\d+)(\.\d+)?$")
+# The installed .desktop file's name without ".desktop" (packaging/linux): Wayland shells match windows to it.
+DESKTOP_ID = "io.github.aiwm.AIWM"
 
 
 def display_problem(environ: Mapping[str, str] = os.environ) -> str | None:
@@ -138,6 +141,7 @@ def run_gui(
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AI Workstation Manager")
+    set_app_identity(app)
     settings = load_settings()
     theme = themes.resolve(theme_name or settings.theme)
     themes.apply(app, theme)  # type: ignore[arg-type]
@@ -159,6 +163,15 @@ def run_gui(
     finally:
         quit_signals.close()
     return exit_status(quit_signals.signum) if quit_signals.signum is not None else status
+
+
+def set_app_identity(app: object) -> None:
+    """Give every window the program's icon (resources/icons, also in the bundle) and name the .desktop entry."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    assert isinstance(app, QGuiApplication)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "aiwm.png")))
+    app.setDesktopFileName(DESKTOP_ID)
 
 
 def _close_on_signal(window: object, signum: int) -> None:
