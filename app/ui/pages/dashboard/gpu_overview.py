@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -30,7 +32,8 @@ class GpuRow(QFrame):
         self.setToolTip(f"GPU {info.index}: click to show its graphs, clock events and processes.")
         name = (info.name or NA).replace(" [SIMULATED]", "").replace("NVIDIA ", "")
         simulated = f" <span style='color:{theme.simulated}'>SIM</span>" if info.simulated else ""
-        self.title = QLabel(f"<b>GPU {info.index}</b> {name}{simulated}")
+        # A remote host's GPU name comes from another machine: escaped, never read as markup.
+        self.title = QLabel(f"<b>GPU {info.index}</b> {html.escape(name)}{simulated}")
         self.title.setMinimumWidth(self.title.fontMetrics().horizontalAdvance(f"GPU {info.index} {name} SIM") + 8)
         self.values: dict[str, QLabel] = {}
         layout = QHBoxLayout(self)

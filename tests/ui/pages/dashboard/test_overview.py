@@ -72,3 +72,12 @@ def test_an_overview_row_says_why_a_value_is_na(qtbot) -> None:
     assert row.values["power"].text().startswith("n/a / ")
     assert row.values["power"].toolTip() == "n/a: NVML: not supported"
     assert row.values["temperature"].toolTip() == "", "a value that is there has no n/a reason"
+
+
+def test_a_gpu_name_from_a_remote_host_is_shown_as_text_not_markup(qtbot) -> None:
+    simulated = SimulatedGpu(default_catalog()["a100-80gb"], 0, start_s=0.0)
+    info = replace(simulated.info(), name="<img src=x>Evil <b>card</b>", simulated=False)
+    row = GpuRow(info, LIGHT)
+    qtbot.addWidget(row)
+    assert "&lt;img src=x&gt;Evil &lt;b&gt;card&lt;/b&gt;" in row.title.text()
+    assert "<img" not in row.title.text()
