@@ -35,9 +35,13 @@ def smoke_test_command(args: argparse.Namespace) -> int:
     for flag, given in (("--screenshot", args.screenshot), ("--after", args.after), ("--minimized", args.minimized)):
         if given:
             raise UserError(f"{flag} cannot go with --smoke-test: the smoke test draws its own window offscreen")
-    if args.timings is not None:
-        from app.cli.checks import check_new_file
+    from app.cli.checks import check_new_file, engine_options
+    from app.core.gpu.catalog import parse_demo_profiles
 
+    engine_options(args)  # --time-scale needs --demo
+    if args.demo is not None:
+        parse_demo_profiles(args.demo)
+    if args.timings is not None:
         check_new_file(args.timings)
     return run_smoke_test(child_command(args), args.timings)
 

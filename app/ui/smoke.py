@@ -256,7 +256,7 @@ def count_colours(pixels: bytes, bytes_per_line: int, width: int, height: int) -
         seen.update(row[x : x + 4] for x in range(0, len(row), 16))
         if len(seen) >= MIN_COLOURS:
             break
-    return len(seen)
+    return min(len(seen), MIN_COLOURS)
 
 
 def visible_labels_saying(widget: QWidget, word: str) -> list[QLabel]:
