@@ -129,13 +129,20 @@ def run_child(command: Sequence[str], env: dict[str, str], timeout_s: float, out
     try:
         run.status = child.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
+        _stop(child)
+    except BaseException:  # Ctrl+C: the child must not outlive the parent and its temporary folder
+        _stop(child)
+        raise
     finally:
         run.ended_s = time.perf_counter()
         for reader in readers:
             reader.join(READER_JOIN_S)
     return run
+
+
+def _stop(child: subprocess.Popen[str]) -> None:
+    child.kill()
+    child.wait()
 
 
 def _reader(name: str, stream: IO[str], lines: list[str], echo: TextIO | None) -> threading.Thread:

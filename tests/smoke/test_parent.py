@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,24 @@ def test_a_child_killed_by_a_signal_fails() -> None:
     status, lines = _run(_printing(STEP_LINES, then="os.kill(os.getpid(), 9)\n"))
     assert status == 1
     assert "smoke: FAILED: the child exited with status -9" in lines
+
+
+def test_ctrl_c_in_the_parent_stops_the_child_and_removes_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    children: list[subprocess.Popen[str]] = []
+    original_wait = subprocess.Popen.wait
+
+    def interrupted_wait(self: subprocess.Popen[str], timeout: float | None = None) -> int:
+        if timeout is not None:  # the parent's wait for the child: Ctrl+C arrives there
+            children.append(self)
+            time.sleep(0.5)  # the child has written where its data folder is
+            raise KeyboardInterrupt
+        return original_wait(self)
+
+    monkeypatch.setattr(subprocess.Popen, "wait", interrupted_wait)
+    seen = tmp_path / "home.txt"
+    with pytest.raises(KeyboardInterrupt):
+        _run(_child(f"open({str(seen)!r}, 'w').write(os.environ['AIWM_HOME']); time.sleep(60)\n"))
+    assert children[0].returncode is not None  # stopped, not left running
+    assert not Path(seen.read_text()).exists()
