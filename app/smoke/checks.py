@@ -41,7 +41,7 @@ def check_doctor_document(doc: dict[str, Any], simulated: bool) -> None:
         raise SmokeFailure(f"the doctor's overall status is {doc.get('overall')!r}")
     if not doc.get("findings"):
         raise SmokeFailure("the doctor made no findings")
-    if bool(doc.get("simulated")) != simulated:
+    if doc.get("simulated") is not simulated:
         raise SmokeFailure(f"the doctor's document says simulated={doc.get('simulated')!r} for simulated={simulated}")
 
 
@@ -50,8 +50,9 @@ def report_paths(folder: Path) -> dict[str, Path]:
     return {fmt: folder / f"report.{fmt}" for fmt in REPORT_FORMATS}
 
 
-def check_report_files(paths: dict[str, Path], title: str) -> None:
-    """Each report file exists and parses: JSON with schema aiwm.report/1, HTML with the title, a PDF."""
+def check_report_files(paths: dict[str, Path], title: str, simulated: bool) -> None:
+    """Each report file exists and parses: JSON with schema aiwm.report/1 that says whether it is
+    SIMULATED, HTML with the title, a PDF."""
     for fmt in REPORT_FORMATS:
         if fmt not in paths or not paths[fmt].is_file():
             raise SmokeFailure(f"the {fmt} report was not written")
@@ -61,6 +62,8 @@ def check_report_files(paths: dict[str, Path], title: str) -> None:
         raise SmokeFailure(f"the JSON report does not parse: {error}") from None
     if not isinstance(doc, dict) or doc.get("schema") != REPORT_SCHEMA:
         raise SmokeFailure(f"the JSON report's schema is not {REPORT_SCHEMA}")
+    if doc.get("simulated") is not simulated:
+        raise SmokeFailure(f"the JSON report says simulated={doc.get('simulated')!r} for simulated={simulated}")
     if doc.get("title") != title:
         raise SmokeFailure(f"the JSON report's title is {doc.get('title')!r}, not {title!r}")
     page = paths["html"].read_text(encoding="utf-8", errors="replace")

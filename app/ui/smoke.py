@@ -136,7 +136,7 @@ class SmokeRun:
         paths = report_paths(self.folder)
         for fmt, path in paths.items():
             write_report(document, fmt, path, write_pdf)
-        check_report_files(paths, str(document["title"]))
+        check_report_files(paths, str(document["title"]), simulated=window.live.engine.simulated)
 
     def _cleanup(self) -> None:
         self.close()

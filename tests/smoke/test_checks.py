@@ -19,7 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\nxref\n0 1\ntrailer\n<< 
 
 def _report(folder: Path, json_doc: Any = None, page: str | None = None, pdf: bytes = PDF) -> dict[str, Path]:
     paths = report_paths(folder)
-    doc = {"schema": "aiwm.report/1", "title": TITLE} if json_doc is None else json_doc
+    doc = {"schema": "aiwm.report/1", "title": TITLE, "simulated": True} if json_doc is None else json_doc
     paths["json"].write_text(doc if isinstance(doc, str) else json.dumps(doc), encoding="utf-8")
     # the HTML writer escapes the title: & becomes &amp;
     default_page = "<!DOCTYPE html>\n<html><head><title>System report: lab-7 &amp; co [SIMULATED]</title></head></html>"
@@ -31,7 +31,7 @@ def _report(folder: Path, json_doc: Any = None, page: str | None = None, pdf: by
 def test_a_whole_report_passes(tmp_path: Path) -> None:
     paths = _report(tmp_path)
     assert sorted(p.name for p in paths.values()) == ["report.html", "report.json", "report.pdf"]
-    check_report_files(paths, TITLE)
+    check_report_files(paths, TITLE, simulated=True)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,10 @@ def test_a_whole_report_passes(tmp_path: Path) -> None:
         ({"json_doc": '{"schema": "aiwm.report/1", '}, "does not parse"),
         ({"json_doc": {"schema": "aiwm.report/2", "title": TITLE}}, "schema is not aiwm.report/1"),
         ({"json_doc": ["aiwm.report/1"]}, "schema is not aiwm.report/1"),
-        ({"json_doc": {"schema": "aiwm.report/1", "title": "System report: lab-7"}}, "title"),
+        ({"json_doc": {"schema": "aiwm.report/1", "title": "System report: lab-7", "simulated": True}}, "title"),
+        ({"json_doc": {"schema": "aiwm.report/1", "title": TITLE, "simulated": False}}, "simulated=False"),
+        ({"json_doc": {"schema": "aiwm.report/1", "title": TITLE}}, "simulated=None"),
+        ({"json_doc": {"schema": "aiwm.report/1", "title": TITLE, "simulated": "yes"}}, "simulated='yes'"),
         ({"page": "<html><head><title>System report: lab-7 & co [SIMULATED]</title>"}, "HTML report has no <title>"),
         ({"page": "<html><body>System report: lab-7 &amp; co [SIMULATED]</body>"}, "HTML report has no <title>"),
         ({"pdf": b""}, "does not start with %PDF-"),
@@ -53,7 +56,7 @@ def test_a_report_file_that_does_not_parse_fails_with_the_reason(
     tmp_path: Path, broken: dict[str, Any], reason: str
 ) -> None:
     with pytest.raises(SmokeFailure, match=re.escape(reason)):
-        check_report_files(_report(tmp_path, **broken), TITLE)
+        check_report_files(_report(tmp_path, **broken), TITLE, simulated=True)
 
 
 @pytest.mark.parametrize("fmt", ["json", "html", "pdf"])
@@ -61,7 +64,7 @@ def test_a_missing_report_file_fails(tmp_path: Path, fmt: str) -> None:
     paths = _report(tmp_path)
     paths[fmt].unlink()
     with pytest.raises(SmokeFailure, match=f"the {fmt} report was not written"):
-        check_report_files(paths, TITLE)
+        check_report_files(paths, TITLE, simulated=True)
 
 
 def test_a_pdf_with_an_incremental_update_still_ends_with_eof() -> None:
@@ -84,6 +87,7 @@ def test_a_simulated_doctor_document_passes() -> None:
         ({"findings": []}, True, "no findings"),
         ({}, False, "simulated=True for simulated=False"),
         ({"simulated": False}, True, "simulated=False for simulated=True"),
+        ({"simulated": 1}, True, "simulated=1 for simulated=True"),
     ],
 )
 def test_a_wrong_doctor_document_fails(change: dict[str, Any], simulated: bool, reason: str) -> None:
