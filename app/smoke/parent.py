@@ -32,7 +32,12 @@ TIMINGS_SCHEMA = "aiwm.smoke-timings/1"
 
 def smoke_test_command(args: argparse.Namespace) -> int:
     """`aiwm --smoke-test [--timings FILE]`: 0 when the child passed every step cleanly, else 1."""
-    for flag, given in (("--screenshot", args.screenshot), ("--after", args.after), ("--minimized", args.minimized)):
+    window_options = {
+        "--screenshot": args.screenshot is not None,
+        "--after": args.after is not None,
+        "--minimized": args.minimized,
+    }
+    for flag, given in window_options.items():
         if given:
             raise UserError(f"{flag} cannot go with --smoke-test: the smoke test draws its own window offscreen")
     from app.cli.checks import check_new_file, engine_options
@@ -52,7 +57,7 @@ def child_command(args: argparse.Namespace) -> list[str]:
     if args.demo is not None:
         command.append(args.demo)
     if args.time_scale != 1.0:
-        command += ["--time-scale", f"{args.time_scale:g}"]
+        command += ["--time-scale", repr(args.time_scale)]
     if args.theme is not None:
         command += ["--theme", args.theme]
     return command

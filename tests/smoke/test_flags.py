@@ -36,7 +36,9 @@ def test_smoke_test_is_a_top_level_flag_that_starts_the_child_of_this_same_progr
 
 def test_the_child_gets_the_simulated_gpus_time_scale_and_theme_asked_for(no_child: list[list[str]]) -> None:
     assert main(["--smoke-test", "--demo", "rtx3090", "--time-scale", "4", "--theme", "dark"]) == 0
-    assert no_child[0][3:] == ["--smoke-child", "--demo", "rtx3090", "--time-scale", "4", "--theme", "dark"]
+    assert main(["--smoke-test", "--demo", "rtx3090", "--time-scale", "0.0123456789"]) == 0
+    assert no_child[1][-2:] == ["--time-scale", "0.0123456789"]  # not rounded to 6 digits
+    assert no_child[0][3:] == ["--smoke-child", "--demo", "rtx3090", "--time-scale", "4.0", "--theme", "dark"]
 
 
 def test_the_smoke_flags_replace_the_gui_command_and_only_when_given() -> None:
@@ -77,7 +79,7 @@ def test_a_timings_file_in_a_missing_folder_is_refused(
 
 @pytest.mark.parametrize(
     ("extra", "flag"),
-    [(["--screenshot", "x.png"], "--screenshot"), (["--minimized"], "--minimized")],
+    [(["--screenshot", "x.png"], "--screenshot"), (["--minimized"], "--minimized"), (["--after", "0"], "--after")],
 )
 def test_window_options_that_mean_nothing_for_the_smoke_test_are_refused(
     capsys: pytest.CaptureFixture[str], no_child: list[list[str]], extra: list[str], flag: str
