@@ -58,7 +58,7 @@ COMMANDS = {
     "report": ("app.cli.report", "report_command"),
     "gui": ("app.cli.commands", "gui_command"),
     "smoke-test": ("app.smoke.parent", "smoke_test_command"),  # aiwm --smoke-test (a flag of gui)
-    "smoke-child": ("app.ui.smoke", "smoke_child_command"),
+    "smoke-child": ("app.smoke.child", "smoke_child_command"),
 }
 
 

@@ -1,8 +1,9 @@
 """The smoke test's child: the real window offscreen with simulated GPUs, step by step.
 
-Started by `aiwm --smoke-test` (app.smoke.parent) as `aiwm --smoke-child`, in a throw-away data
-folder. Each step prints one line, `smoke: <step> ok (N ms)` or `smoke: <step> FAILED: <reason>`
-(app.smoke.lines); every Qt message goes to standard error, so that the parent sees it and fails.
+Started by `aiwm --smoke-test` (app.smoke.parent) as `aiwm --smoke-child` (app.smoke.child), in a
+throw-away data folder. Each step prints one line, `smoke: <step> ok (N ms)` or
+`smoke: <step> FAILED: <reason>` (app.smoke.lines); every Qt message goes to standard error, so
+that the parent sees it and fails.
 The first paint is the first paint event the main window receives, timed from this process's
 creation, so it counts the whole cold start (the interpreter or bundle, imports, Qt, the window).
 """
@@ -10,13 +11,11 @@ creation, so it counts the whole cold start (the interpreter or bundle, imports,
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,10 +43,10 @@ POLL_MS = 20
 OFFSCREEN_ONLY = ("This plugin does not support propagateSizeHints()",)
 
 
-def smoke_child_command(args: argparse.Namespace) -> int:
-    """Run the steps in order and stop at the first that fails: 0 when all passed, else 1."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt starts: no display is needed or used
-    warnings.simplefilter("default")  # every Python warning is printed (once), so the parent fails
+def run_smoke_child(args: argparse.Namespace) -> int:
+    """Run the steps in order and stop at the first that fails: 0 when all passed, else 1.
+
+    The process is already set up offscreen (app.smoke.child); Qt's messages go to standard error."""
     qInstallMessageHandler(print_qt_message)
     from app.cli.checks import engine_options
 
