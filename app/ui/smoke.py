@@ -36,6 +36,8 @@ WAIT_FOR_SAMPLES_S = 30.0
 MIN_GPU_SAMPLES = 2
 MIN_COLOURS = 16  # a drawn page has text, antialiased edges and plots; a blank one has one or two colours
 POLL_MS = 20
+# A source's read in flight when sampling stops ends on its own; the test suite's guard also waits.
+THREADS_END_S = 10.0
 
 # A message of Qt's offscreen platform itself, which a window on a real desktop never gets: the
 # offscreen plugin has no window manager to pass size hints to (qtbase, qoffscreenwindow.cpp). The
@@ -139,9 +141,11 @@ class SmokeRun:
 
     def _cleanup(self) -> None:
         self.close()
-        left = [t.name for t in threading.enumerate() if t.name.startswith("aiwm-") and t.is_alive()]
+        deadline = time.monotonic() + THREADS_END_S
+        while (left := program_threads()) and time.monotonic() < deadline:
+            time.sleep(0.05)
         if left:
-            raise SmokeFailure(f"threads left running after the window closed: {', '.join(left)}")
+            raise SmokeFailure(f"threads still running {THREADS_END_S:g} s after the window closed: {', '.join(left)}")
         if self.folder.exists():
             raise SmokeFailure(f"the report folder {self.folder} could not be removed")
 
@@ -157,6 +161,11 @@ class SmokeRun:
             self.window.close()
             self.window = None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def program_threads() -> list[str]:
+    """The names of this program's threads still running (sampler, sources, recorder, workers)."""
+    return [t.name for t in threading.enumerate() if t.name.startswith("aiwm-") and t.is_alive()]
 
 
 def run_step(name: str, step: Callable[[], None], elapsed_s: Callable[[], float] | None = None) -> bool:
