@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from app.core.engine import EngineOptions
 from app.smoke.checks import SmokeFailure
 from app.smoke.clock import process_age_s
-from app.ui.smoke import PaintWatch, check_painted, count_colours, run_step, wait_until
+from app.ui import smoke
+from app.ui.smoke import PaintWatch, SmokeRun, check_painted, count_colours, run_step, wait_until
 
 
 def test_every_qt_message_goes_to_standard_error_except_the_offscreen_platforms_own() -> None:
@@ -106,3 +110,31 @@ def test_a_failing_step_prints_one_failed_line_and_no_traceback(capsys: pytest.C
         "smoke: samples FAILED: KeyError: 'gpu0.temperature_c'",
     ]
     assert captured.err == ""
+
+
+def _thread_for(seconds: float) -> threading.Thread:
+    thread = threading.Thread(target=time.sleep, args=(seconds,), name="aiwm-source-planted", daemon=True)
+    thread.start()
+    return thread
+
+
+def test_cleanup_waits_for_a_thread_that_ends_soon_and_removes_the_report_folder() -> None:
+    run = SmokeRun(None, EngineOptions(demo=""))
+    (run.folder / "report.json").write_text("{}")
+    thread = _thread_for(0.3)
+    run_step("cleanup", run._cleanup)
+    assert not thread.is_alive()
+    assert not run.folder.exists()
+
+
+def test_cleanup_fails_naming_a_thread_that_keeps_running(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(smoke, "THREADS_END_S", 0.2)
+    run = SmokeRun(None, EngineOptions(demo=""))
+    thread = _thread_for(1.0)
+    assert not run_step("cleanup", run._cleanup)
+    assert capsys.readouterr().out == (
+        "smoke: cleanup FAILED: threads still running 0.2 s after the window closed: aiwm-source-planted\n"
+    )
+    thread.join()
