@@ -59,6 +59,8 @@ COMMANDS = {
     "report": ("app.cli.report", "report_command"),
     "serve": ("app.cli.serve", "serve_command"),
     "gui": ("app.cli.commands", "gui_command"),
+    "smoke-test": ("app.smoke.parent", "smoke_test_command"),  # aiwm --smoke-test (a flag of gui)
+    "smoke-child": ("app.smoke.child", "smoke_child_command"),
 }
 
 

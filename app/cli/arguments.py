@@ -368,4 +368,36 @@ def build_parser() -> argparse.ArgumentParser:
         " needs --screenshot)",
     )
     gui.add_argument("--minimized", action="store_true", help="start minimised")
+    _add_smoke_test(gui)
     return parser
+
+
+def _add_smoke_test(gui: argparse.ArgumentParser) -> None:
+    """`aiwm --smoke-test [--timings FILE]` (issue 12), and the child it starts, `--smoke-child` (unlisted).
+
+    Each flag replaces the command `gui` by its own (`args.command`), so `aiwm --smoke-test` works
+    as `aiwm --demo` does; SUPPRESS keeps `gui` when the flag is absent."""
+    gui.add_argument(
+        "--smoke-test",
+        dest="command",
+        action="store_const",
+        const="smoke-test",
+        default=argparse.SUPPRESS,
+        help="check this installation: open the window offscreen with simulated GPUs in a temporary data folder,"
+        " sample, draw, run the doctor, write a report; exit 0, or 1 on any failure or unexpected output",
+    )
+    gui.add_argument(
+        "--timings",
+        type=Path,
+        metavar="FILE",
+        help="with --smoke-test: write the seconds from start to the first painted window, the total and each"
+        " step as JSON to the new FILE",
+    )
+    gui.add_argument(
+        "--smoke-child",
+        dest="command",
+        action="store_const",
+        const="smoke-child",
+        default=argparse.SUPPRESS,
+        help=argparse.SUPPRESS,
+    )

@@ -38,6 +38,8 @@ def check_before_any_file(args: argparse.Namespace) -> None:
         check_new_file(args.csv)
     elif args.command == "gui":
         _check_screenshot_arguments(args)
+        if args.timings is not None:
+            raise UserError("--timings needs --smoke-test: it saves the smoke test's times")
     if args.command == "gui":
         data_dir()  # the window saves its settings there: a bad AIWM_HOME stops it here
 
