@@ -32,8 +32,9 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy app
 
+# The bundle's own tests (marker `bundle`) run in `make package-test`, against the one bundle it builds.
 pytest: $(TEST_STAMP)
-	$(BIN)/python -m pytest -m "not device"
+	$(BIN)/python -m pytest -m "not device and not bundle"
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_sampler.py
@@ -109,3 +110,26 @@ mutants: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+# The one-folder bundle (PyInstaller) in dist/aiwm/, built in its own venv that holds only the
+# program's runtime + gui packages and PyInstaller, so no test tool can get into the bundle.
+# Prints the size by component (also build/bundle-size.json) and fails above 250 MB.
+BUILD_VENV := .venv-build
+BUILD_STAMP := $(BUILD_VENV)/.build-stamp
+.PHONY: bundle package-test
+
+$(BUILD_STAMP): requirements/build.txt requirements/runtime.txt requirements/gui.txt
+	$(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD_VENV)/bin/python -m pip install --quiet -r requirements/build.txt
+	touch $(BUILD_STAMP)
+
+bundle: $(BUILD_STAMP)
+	rm -rf dist/aiwm build/pyinstaller
+	$(BUILD_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/aiwm.spec
+	$(BUILD_VENV)/bin/python packaging/bundle_size.py dist/aiwm --json build/bundle-size.json
+
+# After `make test` in CI: the bundle, its tests (tests/packaging, marker `bundle`), the .deb
+# installed and smoke-tested from /usr/bin/aiwm, then removed (packaging/package_test.sh).
+package-test: bundle $(TEST_STAMP)
+	bash packaging/package_test.sh
