@@ -69,7 +69,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def bundle_env(home: Path) -> dict[str, str]:
     """A user's environment: no PYTHONPATH or virtualenv, no Python of ours on the PATH, its own data folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "AIWM_", "QT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "AIWM_HOME", "QT_"))}
     return env | {"PATH": "/usr/bin:/bin", "AIWM_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
 
 

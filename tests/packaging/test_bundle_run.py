@@ -8,8 +8,12 @@ Marked `bundle`: `make package-test` runs these against the bundle it has just b
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +104,40 @@ def test_window_is_drawn_offscreen_with_no_unexpected_output(bundle: Path, tmp_p
     assert done.stdout == ""
     lines = [line for line in done.stderr.splitlines() if line != OFFSCREEN_NOTE]
     assert len(lines) == 1 and lines[0].startswith(f"aiwm: saved screenshot {shot}"), done.stderr
+
+
+@pytest.fixture(scope="module")
+def stand_in_nvml(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test suite's stand-in libnvidia-ml.so.1 (tests/nvml_stub), so the GPU stress gets past NVML."""
+    headers = [h for entry in map(Path, sys.path) for h in sorted(entry.glob("nvidia/*/include/nvml.h"))]
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if not headers or not compiler:
+        pytest.fail("the stand-in NVML needs gcc and nvml.h (nvidia-nvml-dev, requirements/dev.txt)")
+    folder = tmp_path_factory.mktemp("nvml")
+    source = ROOT / "tests" / "nvml_stub" / "fake_nvml.c"
+    command = [
+        compiler,
+        "-shared",
+        "-fPIC",
+        f"-I{headers[0].parent}",
+        "-o",
+        str(folder / "libnvidia-ml.so.1"),
+        str(source),
+    ]
+    subprocess.run(command, check=True)
+    return folder
+
+
+def test_gpu_stress_reaches_the_cuda_driver_api_in_the_bundle(
+    bundle: Path, tmp_path: Path, stand_in_nvml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cuda-bindings' driver module loads its compiled parts (cydriver) by a C-level import that
+    PyInstaller cannot see; without them the GPU stress fails at import. With a stand-in NVML GPU
+    and no CUDA driver on this machine, the worker must get as far as looking for libcuda."""
+    scenario = (ROOT / "tests" / "nvml_stub" / "scenarios" / "geforce_rtx4090.scn").read_text()
+    (tmp_path / "gpu.scn").write_text(scenario.replace("{pid}", str(os.getpid())))
+    monkeypatch.setenv("AIWM_FAKE_NVML_SCENARIO", str(tmp_path / "gpu.scn"))
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(stand_in_nvml))
+    done = run_bundle(bundle, tmp_path / "home", "stress", "gpu", "--duration", "2", "--json", timeout_s=60)
+    reasons = json.loads(done.stdout)["reasons"]
+    assert reasons == ["the workload failed: no NVIDIA driver: libcuda.so.1 not found"], done.stderr
