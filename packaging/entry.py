@@ -6,10 +6,21 @@ arguments; freeze_support() turns such a run into the worker instead of a second
 """
 
 import multiprocessing
+import os
 import sys
+
+
+def give_windowed_program_streams() -> None:
+    """A windowed program (`aiwm-gui.exe`) starts with no standard output or error (None): point
+    them at the null device, so that a write to them is lost instead of ending the program."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (open for the process's life)
+
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
+    give_windowed_program_streams()
 
     from app.cli import main
 
