@@ -124,9 +124,14 @@ $(BUILD_STAMP): requirements/build.txt requirements/runtime.txt requirements/gui
 	$(BUILD_VENV)/bin/python -m pip install --quiet -r requirements/build.txt
 	touch $(BUILD_STAMP)
 
-bundle: $(BUILD_STAMP)
+# dist/aiwm/aiwm is rebuilt only when a source is newer, so `make deb` after `make bundle` builds once.
+BUNDLE_SOURCES := $(shell find app resources requirements -type f -not -path '*/__pycache__/*') \
+	packaging/aiwm.spec packaging/entry.py packaging/bundle_filter.py packaging/windows/version_info.py
+dist/aiwm/aiwm: $(BUILD_STAMP) $(BUNDLE_SOURCES)
 	rm -rf dist/aiwm build/pyinstaller
 	$(BUILD_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/aiwm.spec
+
+bundle: dist/aiwm/aiwm
 	$(BUILD_VENV)/bin/python packaging/bundle_size.py dist/aiwm --json build/bundle-size.json
 
 # After `make test` in CI: the bundle, its tests (tests/packaging, marker `bundle`), the .deb

@@ -6,8 +6,9 @@ import ast
 import sys
 
 import pytest
-from conftest import PACKAGING
 from entry import give_windowed_program_streams
+
+from tests.packaging.bundle_runner import PACKAGING
 
 
 def test_a_windowed_program_gets_streams_that_take_writes(monkeypatch: pytest.MonkeyPatch) -> None:

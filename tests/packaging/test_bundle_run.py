@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_bundle
+
+from tests.packaging.bundle_runner import ROOT, run_bundle
 
 pytestmark = [pytest.mark.bundle, pytest.mark.slow, pytest.mark.timeout(900)]
 
