@@ -125,7 +125,8 @@ $(BUILD_STAMP): requirements/build.txt requirements/runtime.txt requirements/gui
 	touch $(BUILD_STAMP)
 
 # dist/aiwm/aiwm is rebuilt only when a source is newer, so `make deb` after `make bundle` builds once.
-BUNDLE_SOURCES := $(shell find app resources requirements -type f -not -path '*/__pycache__/*') \
+# The folders count too: a folder changes when a file in it is added, removed or renamed.
+BUNDLE_SOURCES := $(shell find app resources requirements -not -path '*/__pycache__*') \
 	packaging/aiwm.spec packaging/entry.py packaging/bundle_filter.py packaging/windows/version_info.py
 dist/aiwm/aiwm: $(BUILD_STAMP) $(BUNDLE_SOURCES)
 	rm -rf dist/aiwm build/pyinstaller
