@@ -32,8 +32,9 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy app
 
+# The bundle's own tests (marker `bundle`) run in `make package-test`, against the one bundle it builds.
 pytest: $(TEST_STAMP)
-	$(BIN)/python -m pytest -m "not device"
+	$(BIN)/python -m pytest -m "not device and not bundle"
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_sampler.py
@@ -113,6 +114,35 @@ mutants: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+# The one-folder bundle (PyInstaller) in dist/aiwm/, built in its own venv that holds only the
+# program's runtime + gui packages and PyInstaller, so no test tool can get into the bundle.
+# Prints the size by component (also build/bundle-size.json) and fails above 250 MB.
+BUILD_VENV := .venv-build
+BUILD_STAMP := $(BUILD_VENV)/.build-stamp
+.PHONY: bundle package-test
+
+$(BUILD_STAMP): requirements/build.txt requirements/runtime.txt requirements/gui.txt
+	$(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD_VENV)/bin/python -m pip install --quiet -r requirements/build.txt
+	touch $(BUILD_STAMP)
+
+# dist/aiwm/aiwm is rebuilt only when a source is newer, so `make deb` after `make bundle` builds once.
+# The folders count too: a folder changes when a file in it is added, removed or renamed.
+BUNDLE_SOURCES := $(shell find app resources requirements -not -path '*/__pycache__*') \
+	packaging/aiwm.spec packaging/entry.py packaging/bundle_filter.py packaging/windows/version_info.py
+dist/aiwm/aiwm: $(BUILD_STAMP) $(BUNDLE_SOURCES)
+	rm -rf dist/aiwm build/pyinstaller
+	$(BUILD_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/aiwm.spec
+
+bundle: dist/aiwm/aiwm
+	$(BUILD_VENV)/bin/python packaging/bundle_size.py dist/aiwm --json build/bundle-size.json
+
+# After `make test` in CI: the bundle, its tests (tests/packaging, marker `bundle`), the .deb
+# installed and smoke-tested from /usr/bin/aiwm, then removed (packaging/package_test.sh).
+package-test: bundle $(TEST_STAMP)
+	bash packaging/package_test.sh
 
 # Linux packages from the one-folder bundle dist/aiwm/ (`make bundle`); scripts in packaging/linux/.
 # `make deb`: dist/aiwm_<version>_amd64.deb (AIWM_DEB_COMPRESSION=zstd for a fast CI build; xz by default);

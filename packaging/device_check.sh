@@ -16,4 +16,4 @@ elif ! "$python" -c "import numpy, psutil, platformdirs, pynvml, pytest, pytest_
 fi
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,temperature.gpu,power.limit --format=csv
-exec "$python" -m app.devcheck
+exec "$python" packaging/devcheck.py

@@ -3,7 +3,7 @@
 The first GPU that NVML lists is loaded through CUDA by its PCI bus id. The burn must reach 85 %
 of the card's published FP32 peak with 0 mismatches, the VRAM test 0 errors, each over
 AIWM_DEVICE_STRESS_S seconds (60 by default); an injected bit flip must be found on the real GPU.
-The figures go to stdout and to test-artifacts/gpu-stress.json, which `app/devcheck.py` prints.
+The figures go to stdout and to test-artifacts/gpu-stress.json, which `packaging/devcheck.py` prints.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Prints `aiwm snapshot --json`, compares it with `nvidia-smi -q -x` taken right a
 real-GPU tests (tests/device), then the commands a user runs (`aiwm stress gpu`, `aiwm stress vram`,
 `aiwm thermal`, `aiwm doctor`) on the real GPU, and exits non-zero on any strict mismatch, failed
 test or failed command. `AIWM_DEVICE_CLI_S` sets the stress commands' seconds (20 by default).
+It lives in packaging/, not in the `app` package: it runs the tests of a source checkout, which an
+installed program does not have (packaging/device_check.sh runs it with the checkout on PYTHONPATH).
 """
 
 from __future__ import annotations
