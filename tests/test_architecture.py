@@ -74,7 +74,7 @@ def test_no_engine_module_names_qt(package: str) -> None:
 
 
 def test_the_core_imports_nothing_above_it() -> None:
-    above = (*(f"app.{p}" for p in CAPABILITIES), "app.ui", "app.cli", "app.devcheck")
+    above = (*(f"app.{p}" for p in CAPABILITIES), "app.ui", "app.cli", "app.smoke")
     assert _violations("core", above) == []
 
 
