@@ -1,11 +1,14 @@
 """Energy, PCIe replays, memory temperature and the last XID are served under dcgm-exporter's names,
 units and types, and left out (never served as 0) where NVML does not report them.
 
-dcgm-exporter's etc/default-counters.csv (github.com/NVIDIA/dcgm-exporter at 00d6d34):
+dcgm-exporter's etc/default-counters.csv (github.com/NVIDIA/dcgm-exporter at d5e5f51, 2026-05-12):
   DCGM_FI_DEV_MEMORY_TEMP, gauge, Memory temperature (in C).
   DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, counter, Total energy consumption since boot (in mJ).
   DCGM_FI_DEV_PCIE_REPLAY_COUNTER, counter, Total number of PCIe retries.
   DCGM_FI_DEV_XID_ERRORS, gauge, Value of the last XID error encountered.
+DCGM's dcgmlib/dcgm_fields.h (github.com/NVIDIA/DCGM at 28bfbd4): field 156 is "Total energy
+consumption for the GPU in mJ since the driver was last reloaded"; field 230, DCGM_FI_DEV_XID_ERRORS,
+"XID errors. The value is the specific XID error" (a code, not a count).
 dcgm-exporter writes each family under the field's exact name (no `_total`), and labels the XID
 gauge with `err_code` (internal/pkg/collector/gpu_collector.go at d5e5f51, toMetric); a healthy GPU
 reads 0 with err_code="0" in recorded dcgm-exporter output (RTX 4000 Ada, H100, A100, driver 580).
