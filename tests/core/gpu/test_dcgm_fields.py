@@ -142,14 +142,17 @@ def test_the_event_set_is_freed_when_the_backend_closes(fake_nvml: Callable[...,
 def test_simulated_energy_is_the_integral_of_its_power() -> None:
     """A100 80GB (catalog): idle 55 W; a full load asks 420 W, held at the 400 W limit. Its steady
     temperature at 400 W is 30 + 400 x 0.11 = 74 C, below the 82 C where the thermal trim begins,
-    so the power stays at 400 W. By hand: 100 s idle = 5 500 J, then 50 s at 400 W = 20 000 J."""
+    so the power stays at 400 W. By hand: 100.2 s idle = 5 511 J, then 50.1 s at 400 W = 20 040 J.
+    The clock advances in uneven ticks (0.3 s, then one of 0.2 s), as a sampler's do."""
     gpu = SimulatedGpu(default_catalog()["a100-80gb"], 0, start_s=0.0)
     assert gpu.reading().energy_mj == 0
-    gpu.advance_to(100.0)
-    assert gpu.reading().energy_mj == pytest.approx(5_500_000, abs=1)
+    for tick in range(1, 335):
+        gpu.advance_to(tick * 0.3)  # to 100.2 s
+    assert gpu.reading().energy_mj == pytest.approx(5_511_000, abs=1)
     gpu.set_load(1.0)
     gpu.advance_to(150.0)
-    assert gpu.reading().energy_mj == pytest.approx(25_500_000, abs=1)
+    gpu.advance_to(150.3)
+    assert gpu.reading().energy_mj == pytest.approx(25_551_000, abs=1)
 
 
 def test_simulated_hbm_follows_the_die_and_geforce_reports_no_memory_temperature() -> None:
