@@ -7,6 +7,10 @@
  * A key that is absent makes its call return NVML_ERROR_NOT_SUPPORTED, the way a GeForce card
  * answers for ECC. Built with -DAIWM_OLD_DRIVER it lacks the newer entry points, as an old
  * driver does, so pynvml raises FUNCTION_NOT_FOUND for them.
+ *
+ * XID events: gpuN.xid_events lists the XID codes that GPU raises ("" for none; absent: the GPU
+ * cannot register for XID events, NOT_SUPPORTED), ready once gpuN.xid_after utilisation reads
+ * have been made (default 0); nvmlEventSetWait_v2 hands out one per call, then answers TIMEOUT.
  */
 #define _POSIX_C_SOURCE 199309L
 #define NVML_NO_UNVERSIONED_FUNC_DEFS
@@ -28,6 +32,12 @@ static int initialised = 0;
 static unsigned long long util_calls[MAX_GPUS];
 static char call_names[MAX_CALLS][64];
 static unsigned long call_counts[MAX_CALLS];
+static int xid_registered[MAX_GPUS];
+static unsigned int xid_delivered[MAX_GPUS];
+static long last_event_wait_ms = -1;
+
+/* Test hook: the timeout (ms) of the last nvmlEventSetWait_v2 call, -1 before the first. */
+long aiwmFakeLastEventWaitMs(void) { return last_event_wait_ms; }
 
 /* Test hook: how often a function was called since the library was loaded. */
 unsigned long aiwmFakeCallCount(const char *name) {
@@ -46,6 +56,9 @@ static void count_call(const char *name) {
 static void load_scenario(void) {
     key_count = 0;
     memset(util_calls, 0, sizeof util_calls);
+    memset(xid_registered, 0, sizeof xid_registered);
+    memset(xid_delivered, 0, sizeof xid_delivered);
+    last_event_wait_ms = -1;
     const char *path = getenv("AIWM_FAKE_NVML_SCENARIO");
     FILE *f = path ? fopen(path, "r") : NULL;
     if (!f) return;
@@ -447,6 +460,20 @@ nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t device, unsigned int *va
     return NVML_SUCCESS;
 }
 
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int *value) {
+    DEVICE_CALL("nvmlDeviceGetPcieReplayCounter");
+    UINT_KEY("pcie_replays", value);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy) {
+    DEVICE_CALL("nvmlDeviceGetTotalEnergyConsumption");
+    const char *v = gpu_get(gpu, "energy_mj");
+    if (!v) return NVML_ERROR_NOT_SUPPORTED;
+    *energy = strtoull(v, NULL, 0);
+    return NVML_SUCCESS;
+}
+
 nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, nvmlPcieUtilCounter_t counter, unsigned int *value) {
     DEVICE_CALL("nvmlDeviceGetPcieThroughput");
     UINT_KEY(counter == NVML_PCIE_UTIL_TX_BYTES ? "pcie_tx_kbs" : "pcie_rx_kbs", value);
@@ -523,11 +550,67 @@ nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count, nvmlFieldV
             values[i].value.ullVal = v ? strtoull(v, NULL, 0) : 0;
             continue;
         }
-        const char *v = values[i].fieldId == NVML_FI_DEV_POWER_INSTANT ? gpu_get(gpu, "power_instant_mw") : NULL;
+        const char *v = values[i].fieldId == NVML_FI_DEV_POWER_INSTANT ? gpu_get(gpu, "power_instant_mw")
+                        : values[i].fieldId == NVML_FI_DEV_MEMORY_TEMP ? gpu_get(gpu, "memory_temp")
+                                                                       : NULL;
         values[i].nvmlReturn = v ? NVML_SUCCESS : NVML_ERROR_NOT_SUPPORTED;
         values[i].valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
         values[i].value.uiVal = v ? (unsigned int)strtoul(v, NULL, 0) : 0;
     }
     return NVML_SUCCESS;
+}
+/* The nth code of a "13,31" list; 0 when the list is shorter. */
+static int nth_code(const char *list, unsigned int n, unsigned long long *code) {
+    for (unsigned int i = 0; i < n && list; i++) {
+        list = strchr(list, ',');
+        if (list) list++;
+    }
+    if (!list || !*list) return 0;
+    *code = strtoull(list, NULL, 0);
+    return 1;
+}
+
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+    count_call("nvmlEventSetCreate");
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    const char *error = get("event_set_error");
+    if (error) return (nvmlReturn_t)strtol(error, NULL, 0);
+    *set = (nvmlEventSet_t)(uintptr_t)0xE5E7;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes, nvmlEventSet_t set) {
+    DEVICE_CALL("nvmlDeviceRegisterEvents");
+    if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!gpu_get(gpu, "xid_events") || !(eventTypes & nvmlEventTypeXidCriticalError)) return NVML_ERROR_NOT_SUPPORTED;
+    xid_registered[gpu] = 1;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+    count_call("nvmlEventSetWait_v2");
+    last_event_wait_ms = (long)timeoutms;
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    if (set == NULL || data == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    for (int gpu = 0; gpu < MAX_GPUS; gpu++) {
+        const char *after = gpu_get(gpu, "xid_after");
+        unsigned long long code = 0;
+        if (!xid_registered[gpu] || (after && util_calls[gpu] < strtoull(after, NULL, 0))) continue;
+        if (!nth_code(gpu_get(gpu, "xid_events"), xid_delivered[gpu], &code)) continue;
+        xid_delivered[gpu]++;
+        memset(data, 0, sizeof *data);
+        data->device = (nvmlDevice_t)(uintptr_t)(gpu + 1);
+        data->eventType = nvmlEventTypeXidCriticalError;
+        data->eventData = code;
+        data->gpuInstanceId = 0xFFFFFFFF;
+        data->computeInstanceId = 0xFFFFFFFF;
+        return NVML_SUCCESS;
+    }
+    return NVML_ERROR_TIMEOUT;
+}
+
+nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    count_call("nvmlEventSetFree");
+    return set == NULL ? NVML_ERROR_INVALID_ARGUMENT : NVML_SUCCESS;
 }
 #endif

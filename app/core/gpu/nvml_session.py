@@ -57,6 +57,10 @@ class GpuLostError(Exception):
     """NVML said the GPU is lost (fell off the bus); it stays lost until the driver is reloaded."""
 
 
+class SessionClosedError(Exception):
+    """The session was closed: no more NVML calls are made."""
+
+
 class NvmlSession:
     """One NVML session for the program's life. `status` says in words why it is not usable.
 
@@ -86,7 +90,7 @@ class NvmlSession:
             pynvml.nvmlInit()
             self.started = True
         except pynvml.NVMLError as error:
-            self.status = _START_FAILURES.get(error.value, f"NVML failed to start: {_describe(error)}")
+            self.status = _START_FAILURES.get(error.value, f"NVML failed to start: {describe(error)}")
             self.cause = START_CAUSES.get(error.value, "failed")
 
     @property
@@ -115,8 +119,18 @@ class NvmlSession:
         try:
             return call()
         except pynvml.NVMLError as error:
-            log.info("NVML %s failed: %s", getattr(call, "__name__", call), _describe(error))
+            log.info("NVML %s failed: %s", getattr(call, "__name__", call), describe(error))
             return None
+        finally:
+            self._leave()
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """One NVML call counted as in flight, its NVMLError raised as is (for callers that act on
+        the error code, such as the XID event set); raises `SessionClosedError` once closed."""
+        if not self._enter():
+            raise SessionClosedError(CLOSED)
+        try:
+            return function(*args)
         finally:
             self._leave()
 
@@ -172,11 +186,18 @@ class NvmlSession:
     def _failed(self, key: tuple[int, str], error: pynvml.NVMLError, also: tuple[str, ...]) -> str:
         why = _PERMANENT.get(error.value)
         if why is None:
-            return f"NVML error: {_describe(error)}"  # transient (timeout, unknown): retried next tick
+            return f"NVML error: {describe(error)}"  # transient (timeout, unknown): retried next tick
         with self._lock:
             self._unsupported[key] = why
             self._never_asked.update((key[0], name) for name in (key[1], *also))
         return why
+
+    def remember_unsupported(self, gpu: int, field: str, why: str) -> None:
+        """Record that `field` of GPU `gpu` is read for good by other means than `query` (the XID
+        event set, registered once) and will not be tried again, so `is_unsupported` answers for it."""
+        with self._lock:
+            self._unsupported[(gpu, field)] = why
+            self._never_asked.add((gpu, field))
 
     def is_unsupported(self, gpu: int, field: str) -> bool:
         """Whether `field` of GPU `gpu` (a query's name or a record field it fills) is never asked again."""
@@ -224,7 +245,14 @@ def _unusable_library(path: str, variable: str | None, error: OSError) -> str:
     return f"{named} cannot be loaded: {error}"
 
 
-def _describe(error: pynvml.NVMLError) -> str:
+def reason_for(error: pynvml.NVMLError) -> str:
+    """Why a call failed, in the words `query` uses for the same error."""
+    if error.value == pynvml.NVML_ERROR_FUNCTION_NOT_FOUND:
+        return "driver too old for this call"
+    return _PERMANENT.get(error.value) or f"NVML error: {describe(error)}"
+
+
+def describe(error: pynvml.NVMLError) -> str:
     try:
         return str(error)
     except Exception:  # nvmlErrorString itself may be missing from a broken library

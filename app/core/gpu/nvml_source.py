@@ -23,6 +23,7 @@ from app.core.gpu.records import (
     PcieThroughput,
     PcieThroughputReading,
 )
+from app.core.gpu.xid_events import XidWatch
 
 LOST = "GPU is lost (fell off the bus or crashed); a reboot or driver reload is needed"
 
@@ -80,13 +81,31 @@ THROTTLE_FIELDS = {
 _FIELD_VALUE_MEMBERS = ("dVal", "uiVal", "ulVal", "ullVal", "sllVal", "siVal", "usVal")  # by nvmlValueType_t
 
 
-def _throttle_counter_s(handle: Any, field_id: int) -> float:
-    """One clocks-event-reason counter in seconds; a field the driver lacks raises its NVML error."""
+def _field_value(handle: Any, field_id: int) -> float:
+    """One NVML field value as a number; a field the driver lacks raises its NVML error."""
     (value,) = pynvml.nvmlDeviceGetFieldValues(handle, [field_id])
     if value.nvmlReturn != pynvml.NVML_SUCCESS:
         raise pynvml.NVMLError(value.nvmlReturn)
     member = _FIELD_VALUE_MEMBERS[value.valueType] if value.valueType < len(_FIELD_VALUE_MEMBERS) else "ullVal"
-    return float(getattr(value.value, member)) / 1e9
+    return float(getattr(value.value, member))
+
+
+def _throttle_counter_s(handle: Any, field_id: int) -> float:
+    """One clocks-event-reason counter in seconds (NVML counts nanoseconds)."""
+    return _field_value(handle, field_id) / 1e9
+
+
+# nvml.h 13: "#define NVML_FI_DEV_MEMORY_TEMP 82 //!< Memory temperature for the device".
+MEMORY_TEMP_FIELD = 82
+
+
+def _memory_temperature_c(handle: Any) -> float:
+    """The memory's own sensor (HBM). A reading of exactly 0 °C is no reading: a running card's
+    memory is never at freezing point, so it is reported as unsupported rather than served as 0."""
+    value = _field_value(handle, MEMORY_TEMP_FIELD)
+    if value == 0:
+        raise pynvml.NVMLError(pynvml.NVML_ERROR_NOT_SUPPORTED)
+    return value
 
 
 class NvidiaBackend:
@@ -108,6 +127,7 @@ class NvidiaBackend:
         if self.session.started:
             count = self.session.system(pynvml.nvmlDeviceGetCount) or 0
             self._handles = [self._open(i) for i in range(count)]
+        self._xid = XidWatch(self.session, self._handles) if self._handles else None
         self._status = self._read_status()
 
     def _open(self, index: int) -> Any | None:
@@ -171,6 +191,8 @@ class NvidiaBackend:
             return GpuInfo.unreadable(index, LOST)
 
     def read(self) -> GpuSetReading:
+        if self._xid is not None:
+            self._xid.poll()
         readings = tuple(self._read_gpu(i) for i in range(self.gpu_count))
         self._names.forget_except(p.pid for g in readings for p in g.processes)
         return GpuSetReading(self._status, readings)
@@ -180,11 +202,19 @@ class NvidiaBackend:
         why = self._not_readable(index)
         if why is not None:
             return _unread(info, why)
+        fields = _Fields(self.session, index)
         try:
-            return _gpu_reading(index, self._handles[index], _Fields(self.session, index), info, self._names)
+            return _gpu_reading(index, self._handles[index], fields, info, self._names, self._last_xid(index, fields))
         except GpuLostError:
             self._mark_lost(index)
             return _unread(info, LOST)
+
+    def _last_xid(self, index: int, fields: _Fields) -> int | None:
+        """The last XID code the event set delivered for GPU `index`, or None with the reason kept."""
+        xid, why = (None, "no GPU to watch") if self._xid is None else self._xid.last_xid(index)
+        if why is not None:
+            fields.missing.append(("last_xid", why))
+        return xid
 
     def read_pcie(self) -> PcieThroughputReading:
         """PCIe TX/RX; each NVML call samples a counter for about 20 ms, so this runs at a slow rate."""
@@ -211,6 +241,8 @@ class NvidiaBackend:
         )
 
     def close(self) -> None:
+        if self._xid is not None:
+            self._xid.close()
         self.session.close()
 
 
@@ -261,7 +293,9 @@ def _gpu_info(index: int, h: Any, f: _Fields) -> GpuInfo:
     )
 
 
-def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNames) -> GpuReading:
+def _gpu_reading(
+    index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNames, last_xid: int | None
+) -> GpuReading:
     util = f.get("utilization", (pynvml.nvmlDeviceGetUtilizationRates, h), fills=("util_percent", "mem_util_percent"))
     memory = f.get(
         "memory",
@@ -328,6 +362,10 @@ def _gpu_reading(index: int, h: Any, f: _Fields, info: GpuInfo, names: ProcessNa
         pcie_width=f.get("pcie_width", (pynvml.nvmlDeviceGetCurrPcieLinkWidth, h)),
         processes=merge_processes(compute, graphics, names) if compute is not None or graphics is not None else (),
         **_throttle_counters(h, f),
+        energy_mj=f.get("energy_mj", (pynvml.nvmlDeviceGetTotalEnergyConsumption, h)),
+        pcie_replay_count=f.get("pcie_replay_count", (pynvml.nvmlDeviceGetPcieReplayCounter, h)),
+        memory_temperature_c=_float(f.get("memory_temperature_c", (_memory_temperature_c, h))),
+        last_xid=last_xid,
         missing=tuple(f.missing),
     )
 

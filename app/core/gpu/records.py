@@ -122,6 +122,19 @@ class GpuReading:
     throttle_sw_thermal_s: float | None = None
     throttle_hw_thermal_s: float | None = None
     throttle_hw_power_brake_s: float | None = None
+    # Energy the board drew since the driver loaded, in millijoules (nvmlDeviceGetTotalEnergyConsumption,
+    # Volta and newer): a counter whose growth over an interval is the energy that interval used.
+    energy_mj: int | None = None
+    # PCIe link retries since the driver loaded (nvmlDeviceGetPcieReplayCounter): a counter that
+    # should stay still; growth means a marginal riser, slot or cable.
+    pcie_replay_count: int | None = None
+    # The memory's own sensor (NVML field NVML_FI_DEV_MEMORY_TEMP, 82): HBM on datacenter cards;
+    # GeForce cards with GDDR memory do not report it.
+    memory_temperature_c: float | None = None
+    # The code of the last XID error NVML's event set delivered for this GPU since aiwm began
+    # watching (0: none seen), as dcgm-exporter's DCGM_FI_DEV_XID_ERRORS "value of the last XID
+    # error encountered". None where the driver delivers no XID events (see `missing`).
+    last_xid: int | None = None
 
     @staticmethod
     def lost_gpu(info: GpuInfo, why: str) -> GpuReading:
@@ -162,6 +175,10 @@ class GpuReading:
             "throttle_hw_power_brake_s": self.throttle_hw_power_brake_s,
             "pcie_gen": self.pcie_gen,
             "pcie_width": self.pcie_width,
+            "energy_mj": self.energy_mj,
+            "pcie_replay_count": self.pcie_replay_count,
+            "memory_temperature_c": self.memory_temperature_c,
+            "last_xid": self.last_xid,
         }
         out = {prefix + k: None if v is None else float(v) for k, v in values.items()}
         for name in CLOCK_EVENT_NAMES:

@@ -40,6 +40,11 @@ SW_THERMAL_BAND_C = 3.0  # without a target temperature the trim begins this far
 MAX_STEP_S = 0.5
 IDLE_SM_CLOCK_MHZ = 210.0
 IDLE_VRAM_BYTES = 300 * 2**20
+# The HBM stacks share the package and the cold plate with the die but dissipate a small part of
+# the board power, so the model lets them rise this share of the die's rise above ambient. A
+# modelling assumption, not a measured figure; a real card reports its own sensor.
+HBM_RISE_SHARE = 0.9
+NO_MEMORY_SENSOR = "GeForce and other GDDR cards do not report a memory temperature through NVML"
 
 
 class SimulatedGpu:
@@ -62,6 +67,7 @@ class SimulatedGpu:
         self.thermal_violation_s = 0.0
         self.sw_thermal_s = 0.0  # the thermal violation time split by reason, as NVML's counters are
         self.hw_thermal_s = 0.0
+        self.energy_j = 0.0  # the integral of the modelled power over the model's clock
         self._hw_slowdown = False
         self._now_s = start_s
         self._rng = np.random.default_rng(seed * 1000 + index)
@@ -97,6 +103,7 @@ class SimulatedGpu:
             power_factor = ((self.power_limit_w - self.profile.idle_power_w) / requested) ** (1 / POWER_EXPONENT)
         self.clock_factor = min(thermal_factor, power_factor)
         self.power_w = self.profile.idle_power_w + requested * self.clock_factor**POWER_EXPONENT
+        self.energy_j += self.power_w * dt
         self.temperature_c = self.profile.thermal.step(self.temperature_c, self.power_w, dt)
         reasons = self._limiting_reasons(requested, thermal_factor, thermal_reason, power_factor)
         self._count(reasons, dt)
@@ -146,6 +153,17 @@ class SimulatedGpu:
             return IDLE_SM_CLOCK_MHZ
         return self.profile.spec.boost_clock_mhz * self.clock_factor
 
+    def memory_temperature_c(self) -> float | None:
+        """The HBM temperature on cards with HBM, None on GDDR cards, which report none.
+
+        The catalog has no memory type; every MIG-capable card (A30, A100, H100, H200, B200) has HBM
+        on its package, and the GeForce cards it models have GDDR, so MIG capability stands in for it.
+        """
+        if not self.profile.spec.mig_capable:
+            return None
+        ambient = self.profile.thermal.ambient_c
+        return ambient + HBM_RISE_SHARE * (self.temperature_c - ambient)
+
     def info(self) -> GpuInfo:
         spec = self.profile.spec
         return GpuInfo(
@@ -182,6 +200,9 @@ class SimulatedGpu:
         fan = self.profile.thermal.fan_percent(self.temperature_c) if spec.fan_count else None
         util = self.load * 100.0 + noise[0] * 0.6 if busy else abs(noise[0])
         missing = [] if spec.fan_count else [("fan_percent", "passively cooled: the chassis fans are not the GPU's")]
+        memory_c = self.memory_temperature_c()
+        if memory_c is None:
+            missing.append(("memory_temperature_c", NO_MEMORY_SENSOR))
         return GpuReading(
             index=self.index,
             uuid=self.uuid,
@@ -210,6 +231,10 @@ class SimulatedGpu:
             throttle_sw_thermal_s=round(self.sw_thermal_s, 3),
             throttle_hw_thermal_s=round(self.hw_thermal_s, 3),
             throttle_hw_power_brake_s=0.0,  # the model has no external power brake
+            energy_mj=round(self.energy_j * 1000.0),
+            pcie_replay_count=0,  # a simulated link never retries
+            memory_temperature_c=None if memory_c is None else round(memory_c + noise[1] * 0.2, 1),
+            last_xid=0,  # a simulated GPU raises no XID errors
             ecc_corrected=0 if spec.ecc else None,
             ecc_uncorrected=0 if spec.ecc else None,
             pcie_gen=spec.pcie_gen_max if busy else 1,

@@ -23,6 +23,7 @@ from app.fleet.exporter.names import PromName, catalog_name
 
 SOURCE_UP = "aiwm_source_up"
 SOURCE_AGE = "aiwm_source_sample_age_seconds"
+XID_FAMILY = "DCGM_FI_DEV_XID_ERRORS"
 
 
 class ReadingsCollector(Collector):
@@ -71,7 +72,10 @@ class ReadingsCollector(Collector):
         if found is None:
             return  # a name outside the catalog; tests/core/test_metric_catalog.py keeps this from happening
         prom, placeholders = found
-        families.add(prom, self._labels(placeholders, prom), value * prom.scale)
+        labels = self._labels(placeholders, prom)
+        if prom.name == XID_FAMILY:
+            labels["err_code"] = str(int(value))  # dcgm-exporter labels the last XID with its code
+        families.add(prom, labels, value * prom.scale)
 
     def _labels(self, placeholders: Mapping[str, str], prom: PromName) -> dict[str, str]:
         labels = dict(placeholders)
