@@ -209,3 +209,38 @@ def test_the_window_draws_without_any_module_the_spec_leaves_out(tmp_path: Path)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _spec_hidden_imports() -> list[str]:
+    """The Analysis(hiddenimports=...) of the spec, with PyInstaller's collect_submodules played by pkgutil."""
+    import pkgutil
+
+    def collect_submodules(package: str) -> list[str]:
+        module = importlib.import_module(package)
+        return [package, *(info.name for info in pkgutil.walk_packages(module.__path__, f"{package}."))]
+
+    for node in ast.walk(_spec_tree()):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Analysis":
+            (hidden,) = [kw.value for kw in node.keywords if kw.arg == "hiddenimports"]
+            value: list[str] = eval(ast.unparse(hidden), {"collect_submodules": collect_submodules})
+            return value
+    raise AssertionError("the spec calls no Analysis")
+
+
+def test_the_spec_takes_every_command_module_the_cli_imports_by_name() -> None:
+    """app.cli imports each command's module by its name (COMMANDS), which PyInstaller cannot follow."""
+    from app.cli import COMMANDS
+
+    hidden = set(_spec_hidden_imports())
+    assert {module for module, _ in COMMANDS.values()} - hidden == set()
+
+
+@pytest.mark.parametrize(("version", "numbers"), [("2.10.3.4", (2, 10, 3, 4)), ("1.2rc1", (1, 2, 0, 0))])
+def test_the_windows_version_resource_follows_the_version_it_is_given(version: str, numbers: tuple[int, ...]) -> None:
+    """Checked at versions other than the current one, which a hard-coded resource would also match."""
+    from windows.version_info import version_info_text
+
+    text = version_info_text(version, "aiwm.exe", "AI Workstation Manager")
+    assert f"filevers={numbers}," in text and f"prodvers={numbers}," in text
+    assert f"StringStruct('FileVersion', {version!r})" in text
+    assert f"StringStruct('ProductVersion', {version!r})" in text
