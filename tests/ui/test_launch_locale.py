@@ -118,3 +118,18 @@ def test_without_lc_all_only_lc_ctype_is_added() -> None:
     env = {"LANG": "de_DE", "LC_TIME": "en_GB"}
     set_ctype_variable(env, "de_DE.UTF-8")
     assert env == {"LANG": "de_DE", "LC_TIME": "en_GB", "LC_CTYPE": "de_DE.UTF-8"}
+
+
+def test_the_pdf_report_command_prints_nothing_about_the_locale_with_lang_unset(tmp_path: Path) -> None:
+    """`aiwm report --format pdf` starts Qt for its fonts (app.ui.report_pdf): the same switch comes first."""
+    out = tmp_path / "report.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "report", "--demo", "--format", "pdf", "--out", str(out)],
+        env=_bare_env(HOME=str(tmp_path), AIWM_HOME=str(tmp_path / "data")),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == f"aiwm: wrote the pdf report (SIMULATED) to {out}\n"
