@@ -6,7 +6,9 @@ a four-line warning ("Detected locale "C" with character encoding "ANSI_X3.4-196
 UTF-8 ...") on every start (qtbase, QCoreApplicationPrivate::initLocale). A user with no LANG at all
 (a fresh container, a CI job, a systemd unit, ssh without AcceptEnv) sees it every time. Python run
 as `python` hides it by coercing the C locale to C.UTF-8 at start-up (PEP 538); the bundle's
-embedded Python does not, so the program makes the same switch itself, in the environment as well
+embedded Python does not (PyInstaller's bootloader pre-initializes it with the isolated
+configuration, whose coerce_c_locale is 0: bootloader/src/pyi_pyconfig.c), so the program makes
+the same switch itself, in the environment as well
 (Qt reads the locale from the environment again), before Qt is imported. A UTF-8 locale the user
 set is never touched; only the character category changes, every other category stays as set.
 """
