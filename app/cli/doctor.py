@@ -63,7 +63,8 @@ def _facts(args: argparse.Namespace) -> Facts:
 
 
 def doctor_text(report: DoctorReport) -> str:
-    """One line per finding (status mark and title), its detail and fix indented, the overall status last."""
+    """One line per finding (status mark and title), its detail and fix indented, a line when no
+    Python environment was checked for frameworks, the overall status last."""
     lines = []
     if report.facts.simulated:
         lines.append("SIMULATED GPUs (--demo): these findings describe simulated hardware")
@@ -74,8 +75,30 @@ def doctor_text(report: DoctorReport) -> str:
             lines.append(f"{_INDENT}fix: {finding.fix}")
         if finding.fix_command:
             lines.append(f"{_INDENT}run: {finding.fix_command}")
+    if (not_checked := frameworks_not_checked(report.facts)) is not None:
+        lines.append(not_checked)
     counts = {status: sum(f.status == status for f in report.findings) for status in _MARKS}
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     simulated = " (SIMULATED)" if report.facts.simulated else ""
     lines.append(f"overall: {report.overall.upper()}{simulated} - {summary or 'no findings'}")
     return "\n".join(lines)
+
+
+# Where the line points the user: an environment of their own (a venv or conda folder, or a python).
+_ENV_EXAMPLE = {"linux": "aiwm doctor --env ~/venvs/train", "windows": "aiwm doctor --env $HOME\\venvs\\train"}
+
+
+def frameworks_not_checked(facts: Facts) -> str | None:
+    """The line for a doctor that asked no Python environment about PyTorch, TensorFlow or JAX (the
+    installed bundle, whose own Python has none, with no conda environment found), or None.
+
+    Without it the text says nothing about frameworks at all; only the JSON's `missing` held why.
+    """
+    if facts.environments or facts.frameworks:
+        return None
+    why = dict(facts.missing).get("environments[own]", "no Python environment was asked")
+    example = _ENV_EXAMPLE.get(facts.os, _ENV_EXAMPLE["linux"])
+    return (
+        f"Frameworks: not checked - {why}; name your environment: {example}"
+        " (a venv or conda environment folder, or its python)"
+    )

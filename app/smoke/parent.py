@@ -24,6 +24,7 @@ from typing import IO, TextIO
 from app.core.errors import UserError
 from app.core.self_command import aiwm_command
 from app.smoke.lines import failed_steps, is_step_line, missing_steps, step_seconds, unexpected_lines
+from app.smoke.stopping import SmokeStopped, StopSignals, killing_its_group, own_group_options, raising_on_stop_signals
 
 CHILD_TIMEOUT_S = 120.0
 READER_JOIN_S = 5.0  # after the child ended: a grandchild still holding its output is not waited for
@@ -77,12 +78,26 @@ class ChildRun:
 def run_smoke_test(
     command: Sequence[str], timings: Path | None = None, timeout_s: float = CHILD_TIMEOUT_S, out: TextIO | None = None
 ) -> int:
-    """Run the child `command`, pass its step lines to `out` as they come, check the rest; 0 or 1."""
+    """Run the child `command`, pass its step lines to `out` as they come, check the rest; 0 or 1.
+
+    SIGTERM or SIGHUP stops it as Ctrl+C does: the child's process group is killed, its folder
+    removed, and the status is 128 + the signal's number (143 for SIGTERM)."""
     out = out or sys.stdout
+    try:
+        with raising_on_stop_signals() as stops:
+            return _run_and_check(command, timings, timeout_s, out, stops)
+    except SmokeStopped as stopped:
+        print(f"aiwm: {stopped.name} received: the smoke test's child was stopped", file=sys.stderr, flush=True)
+        return 128 + stopped.signum
+
+
+def _run_and_check(
+    command: Sequence[str], timings: Path | None, timeout_s: float, out: TextIO, stops: StopSignals
+) -> int:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="aiwm-smoke-") as folder:
         try:
-            run = run_child(command, child_environment(Path(folder)), timeout_s, out)
+            run = run_child(command, child_environment(Path(folder)), timeout_s, out, stops)
         except OSError as error:
             return _failed([f"cannot start {command[0]}: {error.strerror or error}"], out)
     problems = child_problems(run, timeout_s)
@@ -114,28 +129,34 @@ def child_environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def run_child(command: Sequence[str], env: dict[str, str], timeout_s: float, out: TextIO) -> ChildRun:
+def run_child(
+    command: Sequence[str], env: dict[str, str], timeout_s: float, out: TextIO, stops: StopSignals | None = None
+) -> ChildRun:
     """Start the child, collect both streams (step lines also go to `out` at once), wait at most `timeout_s`."""
+    stops = stops or StopSignals()
     run = ChildRun(started_s=time.perf_counter())  # just before the child exists: its total is not short
-    child = subprocess.Popen(
-        list(command),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        encoding="utf-8",
-        errors="replace",
-    )
-    assert child.stdout is not None and child.stderr is not None
-    readers = [
-        _reader("aiwm-smoke-stdout", child.stdout, run.stdout, out),
-        _reader("aiwm-smoke-stderr", child.stderr, run.stderr, None),
-    ]
+    with stops.starting():
+        child = subprocess.Popen(
+            list(command),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            errors="replace",
+            **own_group_options(),  # killed as a group: whatever the child started goes with it
+        )
+        assert child.stdout is not None and child.stderr is not None
+        readers = [
+            _reader("aiwm-smoke-stdout", child.stdout, run.stdout, out),
+            _reader("aiwm-smoke-stderr", child.stderr, run.stderr, None),
+        ]
     try:
+        stops.started()
         run.status = child.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         _stop(child)
-    except BaseException:  # Ctrl+C: the child must not outlive the parent and its temporary folder
+    except BaseException:  # Ctrl+C, SIGTERM, SIGHUP: the child must not outlive the parent and its folder
         _stop(child)
         raise
     finally:
@@ -146,7 +167,7 @@ def run_child(command: Sequence[str], env: dict[str, str], timeout_s: float, out
 
 
 def _stop(child: subprocess.Popen[str]) -> None:
-    child.kill()
+    killing_its_group(child)
     child.wait()
 
 

@@ -20,6 +20,7 @@ from app.core.engine import Engine, EngineOptions
 from app.core.errors import UserError
 from app.core.paths import resources_dir
 from app.core.settings import load_settings
+from app.ui.utf8_locale import use_utf8_locale
 
 ADVICE = (
     "use the command-line commands ('aiwm snapshot', 'aiwm record', 'aiwm export') or set QT_QPA_PLATFORM=offscreen"
@@ -131,6 +132,7 @@ def run_gui(
         print(problem, file=sys.stderr)
         return 2
     started = time.perf_counter()
+    use_utf8_locale()  # before Qt, which would switch a non-UTF-8 locale itself and warn
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

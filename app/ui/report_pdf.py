@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPageSiz
 
 from app.ui.report.pages import A4_PT, Frame, draw_page, draw_pages, paginate
 from app.ui.report.sections import document_blocks
+from app.ui.utf8_locale import use_utf8_locale
 
 POINTS_PER_INCH = 72
 _app: QGuiApplication | None = None  # the application write_pdf made, kept alive for later calls
@@ -32,6 +33,7 @@ def ensure_gui_application() -> None:
     no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     if no_display and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    use_utf8_locale()  # else Qt switches a non-UTF-8 locale itself and prints a warning
     _app = QGuiApplication(["aiwm"])
 
 
