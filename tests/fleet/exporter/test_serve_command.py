@@ -28,6 +28,11 @@ from tests.fleet.exporter.helpers import fetch_metrics, start_serving
         (["--demo", "--time-scale", "10"], "--time-scale: the exporter serves readings in real time"),
         (["--demo", "no-such-gpu"], "no-such-gpu"),
         (["--interval", "0.01"], "below the shortest interval"),
+        (["--interval", "1e300"], "1e300 is longer than the longest interval, 3600 s"),
+        (["--interval", "3600.5"], "longer than the longest interval"),
+        (["--listen", ""], "--listen: give ADDRESS:PORT"),
+        (["--listen", "  "], "--listen: give ADDRESS:PORT"),
+        (["--tls-cert", ".", "--tls-key", "."], "--tls-cert .: that is a folder; give the PEM file itself"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,6 +58,38 @@ def test_a_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
         assert main(["serve", "--demo", "--listen", f"127.0.0.1:{port}"]) == 2
     err = capsys.readouterr().err
     assert err == f"aiwm: error: --listen 127.0.0.1:{port}: cannot listen there: Address already in use\n"
+
+
+def test_the_default_port_in_use_says_so_and_how_to_pick_another(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --listen the user named no address: the message must not blame a --listen they never gave."""
+    import app.fleet.exporter.server as server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(server, "DEFAULT_LISTEN", f"127.0.0.1:{port}")
+        assert main(["serve", "--demo"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"aiwm: error: port {port} is in use (another exporter? dcgm-exporter?): pick another with"
+        " --listen 127.0.0.1:PORT\n"
+    )
+
+
+def test_serve_help_describes_the_command_and_its_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _exit_status(["serve", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "/metrics" in out and "Prometheus" in out and "127.0.0.1:9400" in out
+    assert "Exit status: 0 when stopped by a signal, 2 for bad input" in out
+
+
+def test_stream_interval_has_the_same_upper_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _exit_status(["stream", "--interval", "1e300"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1e300 is longer than the longest interval, 3600 s" in err
 
 
 def test_listening_beyond_this_machine_without_tls_warns(capsys: pytest.CaptureFixture[str]) -> None:
