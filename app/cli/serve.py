@@ -117,7 +117,8 @@ def _serve(args: argparse.Namespace, listen: ListenAddress, tls: TlsFiles | None
     live.subscribe(latest.update)
     try:
         registry = CollectorRegistry()
-        registry.register(ReadingsCollector(latest, engine.inventory().gpus, socket.gethostname()))
+        inventory = engine.inventory()
+        registry.register(ReadingsCollector(latest, inventory.gpus, socket.gethostname(), nvidia=inventory.nvidia))
         server, thread = start_server(listen, registry, tls, listen_given=args.listen is not None)
         try:
             live.start()
