@@ -68,9 +68,9 @@ def test_gpu_readings_carry_dcgm_names_units_and_labels() -> None:
         "DCGM_FI_DEV_FB_FREE": 18432.0,  # (24 - 6) GiB in MiB
         "DCGM_FI_DEV_SM_CLOCK": 2520.0,
         "DCGM_FI_DEV_MEM_CLOCK": 10501.0,
-        "aiwm_gpu_pcie_gen": 1.0,
+        "DCGM_FI_DEV_PCIE_LINK_GEN": 1.0,
         "aiwm_gpu_pcie_gen_max": 4.0,
-        "aiwm_gpu_pcie_width": 16.0,
+        "DCGM_FI_DEV_PCIE_LINK_WIDTH": 16.0,
         "aiwm_gpu_pcie_width_max": 16.0,
         "aiwm_gpu_throttle_sw_power_cap_seconds_total": 12.5,
     }
