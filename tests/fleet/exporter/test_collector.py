@@ -96,7 +96,7 @@ def test_a_missing_reading_is_absent_not_zero() -> None:
     reading = gpu_reading(0, temperature_c=55.0)  # everything else missing, as on a card that reports little
     scraped = scrape(collector_with(gpu_sample(reading), gpus=(gpu_info(0),)))
     assert values_of(scraped, "DCGM_FI_DEV_GPU_TEMP") == [55.0]
-    for name in ("DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", "aiwm_gpu_fan_percent"):
+    for name in ("DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_FAN_SPEED"):
         assert values_of(scraped, name) == [], name
     assert values_of(scraped, "aiwm_gpu_clock_event_active") == []  # reasons unknown: no series, not all 0
 
