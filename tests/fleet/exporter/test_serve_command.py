@@ -162,3 +162,20 @@ def test_other_commands_do_not_load_prometheus_client() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_served_child_finds_sigint_at_its_default_even_when_the_test_run_ignores_it() -> None:
+    """The cause of the flaky SIGINT test: a test run in the background ignores SIGINT, and so did the child."""
+    from tests.fleet.exporter.helpers import sigint_at_default_for_children
+
+    code = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        inherited = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        with sigint_at_default_for_children():
+            started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # put back as it was
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert inherited.stdout.strip() == "True"  # what the child saw before the fix
+    assert started.stdout.strip() == "False"
