@@ -89,6 +89,18 @@ def _interval(text: str) -> float:
     return value
 
 
+# `aiwm stream` and `aiwm serve`: a sample an hour is already far slower than any watcher or
+# Prometheus scrape wants (its staleness window is 5 minutes); longer is a typo (1e300).
+MAX_LIVE_INTERVAL_S = 3600.0
+
+
+def _live_interval(text: str) -> float:
+    value = _interval(text)
+    if value > MAX_LIVE_INTERVAL_S:
+        raise argparse.ArgumentTypeError(f"{text} is longer than the longest interval, {MAX_LIVE_INTERVAL_S:g} s")
+    return value
+
+
 def _time_scale(text: str) -> float:
     try:
         value = float(text)
@@ -284,9 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stream.add_argument(
         "--interval",
-        type=_interval,
+        type=_live_interval,
         default=1.0,
-        help=f"seconds between fast readings (at least {MIN_INTERVAL_S:g}; default 1)",
+        help=f"seconds between fast readings ({MIN_INTERVAL_S:g} to {MAX_LIVE_INTERVAL_S:g}; default 1)",
     )
     _add_demo(stream)
 
@@ -347,10 +359,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(report)
     _add_demo(report)
 
-    from app.cli.serve import add_serve_arguments
+    from app.cli.serve import SERVE_DESCRIPTION, SERVE_EPILOG, add_serve_arguments
 
-    serve = commands.add_parser("serve", help="serve the readings to Prometheus (/metrics, dcgm-exporter's names)")
-    add_serve_arguments(serve, _interval)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the readings to Prometheus (/metrics, dcgm-exporter's names)",
+        description=SERVE_DESCRIPTION,
+        epilog=SERVE_EPILOG,
+    )
+    add_serve_arguments(serve, _live_interval)
     _add_demo(serve, time_scale=False)
 
     gui = commands.add_parser("gui", help="open the desktop window (also: aiwm with no command)")

@@ -21,6 +21,19 @@ if TYPE_CHECKING:
     from app.fleet.exporter.server import ListenAddress, TlsFiles
 
 
+SERVE_DESCRIPTION = (
+    "Sample this machine (or simulated GPUs with --demo) and serve the newest readings on /metrics for"
+    " Prometheus: GPU metrics under dcgm-exporter's names and labels (DCGM_FI_DEV_GPU_TEMP, ...), the rest"
+    " as aiwm_* metrics; aiwm_source_up says which sources read and which failed. It listens on"
+    " 127.0.0.1:9400 (this machine only) unless --listen names another address; --tls-cert and --tls-key"
+    " serve HTTPS, and --tls-client-ca admits only scrapers with a certificate that CA signed."
+)
+SERVE_EPILOG = (
+    "It runs until SIGINT (Ctrl+C), SIGTERM or SIGHUP. Exit status: 0 when stopped by a signal, 2 for"
+    " bad input (an unusable address, a port in use, unusable TLS files)."
+)
+
+
 def add_serve_arguments(serve: argparse.ArgumentParser, interval: Callable[[str], float]) -> None:
     """`--listen`, `--interval` and the TLS files (`--demo` is added by the caller, as for every command)."""
     from app.fleet.exporter.server import DEFAULT_LISTEN
@@ -33,7 +46,7 @@ def add_serve_arguments(serve: argparse.ArgumentParser, interval: Callable[[str]
         " another address only when named here; port 0 picks a free one)",
     )
     serve.add_argument(
-        "--interval", type=interval, default=1.0, metavar="S", help="seconds between readings (default 1)"
+        "--interval", type=interval, default=1.0, metavar="S", help="seconds between readings (0.25 to 3600; default 1)"
     )
     serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--tls-key", type=Path, metavar="FILE", help="the certificate's private key (PEM)")
@@ -51,7 +64,9 @@ def serve_command(args: argparse.Namespace) -> int:
 
     if args.time_scale is not None:
         raise UserError("--time-scale: the exporter serves readings in real time; leave it out")
-    listen = parse_listen(args.listen or DEFAULT_LISTEN)
+    if args.listen is not None and not args.listen.strip():
+        raise UserError(f"--listen: give ADDRESS:PORT, e.g. {DEFAULT_LISTEN}; leave --listen out for that default")
+    listen = parse_listen(DEFAULT_LISTEN if args.listen is None else args.listen)
     tls = _tls_files(args)
     with stop_on_signals() as stop:
         _serve(args, listen, tls, lambda: _wait_for(stop.event))
@@ -78,6 +93,8 @@ def _tls_files(args: argparse.Namespace) -> TlsFiles | None:
         ("--tls-key", args.tls_key),
         ("--tls-client-ca", args.tls_client_ca),
     ):
+        if path is not None and path.is_dir():
+            raise UserError(f"{option} {path}: that is a folder; give the PEM file itself")
         if path is not None and not path.is_file():
             raise UserError(f"{option} {path}: no such file")
     return TlsFiles(args.tls_cert, args.tls_key, args.tls_client_ca)
@@ -100,8 +117,9 @@ def _serve(args: argparse.Namespace, listen: ListenAddress, tls: TlsFiles | None
     live.subscribe(latest.update)
     try:
         registry = CollectorRegistry()
-        registry.register(ReadingsCollector(latest, engine.inventory().gpus, socket.gethostname()))
-        server, thread = start_server(listen, registry, tls)
+        inventory = engine.inventory()
+        registry.register(ReadingsCollector(latest, inventory.gpus, socket.gethostname(), nvidia=inventory.nvidia))
+        server, thread = start_server(listen, registry, tls, listen_given=args.listen is not None)
         try:
             live.start()
             _say_where(listen, server.server_address[1], tls is not None, engine.simulated)

@@ -262,7 +262,7 @@ _GPU = (
         "Power limit",
         "The power limit the driver enforces now.",
         3,
-        "DCGM_FI_DEV_POWER_MGMT_LIMIT",
+        "DCGM_FI_DEV_ENFORCED_POWER_LIMIT",
     ),
     _gpu("sm_clock_mhz", "MHz", "SM clock", "Streaming-multiprocessor clock.", 0, "DCGM_FI_DEV_SM_CLOCK"),
     _gpu("mem_clock_mhz", "MHz", "Memory clock", "VRAM clock.", 0, "DCGM_FI_DEV_MEM_CLOCK"),

@@ -3,6 +3,15 @@
 A scrape reads `LatestSamples.by_source` once and formats those immutable records: it never calls
 NVML or psutil and takes no lock the sampler could wait on. A reading that is missing (`None`, a
 lost GPU, a failed read) is left out, never served as 0; `aiwm_source_up` says which source failed.
+
+Health, so that operators can alert when series vanish:
+- `aiwm_nvml_up{cause}`: 1 while NVML answers (or the GPUs are simulated), else 0 with the
+  NvidiaStatus cause (library_not_found, driver_not_loaded, version_mismatch, no_gpu, ...).
+- `aiwm_source_up{source="gpu"}` is 0 when the engine has no readable GPU at all, so a broken
+  driver update turns a 1 into a 0 instead of making the GPU series silently disappear.
+- `aiwm_source_problem{source,device,problem}` is 1 for each item a source could not read and says
+  why (smartctl not installed, needs root). A source whose every item has a problem read nothing,
+  so its `aiwm_source_up` is 0 as well; with some items read it stays 1 (the rest are served).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
-from app.core.gpu.records import GpuInfo, GpuSetReading
+from app.core.gpu.records import GpuInfo, GpuSetReading, NvidiaStatus
 from app.core.records import Metrics, SmartReading
 from app.core.sampling.sample import Sample
 from app.fleet.exporter.labels import labels_by_index
@@ -23,6 +32,13 @@ from app.fleet.exporter.names import PromName, catalog_name
 
 SOURCE_UP = "aiwm_source_up"
 SOURCE_AGE = "aiwm_source_sample_age_seconds"
+SOURCE_PROBLEM = "aiwm_source_problem"
+NVML_UP = "aiwm_nvml_up"
+GPU_SOURCE = "gpu"
+_UP = PromName(SOURCE_UP, "gauge", "1 when the source's newest read succeeded, 0 when it failed or read nothing.", 1.0)
+_AGE = PromName(SOURCE_AGE, "gauge", "Seconds since the source's newest sample was taken.", 1.0)
+_PROBLEM = PromName(SOURCE_PROBLEM, "gauge", "1 for each item the source could not read; `problem` says why.", 1.0)
+_NVML = PromName(NVML_UP, "gauge", "1 while NVML answers (or the GPUs are simulated), else 0; `cause` says why.", 1.0)
 XID_FAMILY = "DCGM_FI_DEV_XID_ERRORS"
 
 
@@ -35,8 +51,10 @@ class ReadingsCollector(Collector):
         gpus: tuple[GpuInfo, ...],
         hostname: str,
         wall_clock: Callable[[], float] = time.time,
+        nvidia: NvidiaStatus | None = None,
     ) -> None:
         self._latest = latest
+        self._nvidia = nvidia
         self._gpus = {info.index: info for info in gpus}
         self._gpu_labels = labels_by_index(gpus, hostname)
         self._host_labels = {"Hostname": hostname}
@@ -49,7 +67,9 @@ class ReadingsCollector(Collector):
     def collect(self) -> Iterable[Metric]:
         families = _Families()
         now_s = self._wall_clock()
-        for source, sample in sorted(self._latest.by_source.items()):
+        by_source = self._latest.by_source
+        self._add_nvidia_health(families, GPU_SOURCE in by_source)
+        for source, sample in sorted(by_source.items()):
             self._add_health(families, source, sample, now_s)
             for name, value in self._metrics_of(sample).items():
                 self._add_metric(families, name, value)
@@ -85,10 +105,31 @@ class ReadingsCollector(Collector):
 
     def _add_health(self, families: _Families, source: str, sample: Sample, now_s: float) -> None:
         labels = {**self._host_labels, "source": source}
-        up = PromName(SOURCE_UP, "gauge", "1 when the source's newest read succeeded, 0 when it failed.", 1.0)
-        families.add(up, labels, 0.0 if sample.reading is None else 1.0)
-        age = PromName(SOURCE_AGE, "gauge", "Seconds since the source's newest sample was taken.", 1.0)
-        families.add(age, labels, max(0.0, now_s - sample.tick_wall_s))
+        problems = reading_problems(sample.reading)
+        read_nothing = sample.reading is None or (bool(problems) and len(problems) == _item_count(sample.reading))
+        families.add(_UP, labels, 0.0 if read_nothing else 1.0)
+        families.add(_AGE, labels, max(0.0, now_s - sample.tick_wall_s))
+        for device, problem in problems:
+            families.add(_PROBLEM, {**labels, "device": device, "problem": problem}, 1.0)
+
+    def _add_nvidia_health(self, families: _Families, gpu_sampled: bool) -> None:
+        """NVML's state, and `source="gpu"` at 0 when there is no GPU to sample at all."""
+        if self._nvidia is None:
+            return
+        families.add(_NVML, {**self._host_labels, "cause": self._nvidia.cause}, 1.0 if self._nvidia.ok else 0.0)
+        if not gpu_sampled and (not self._nvidia.ok or not self._gpus):
+            families.add(_UP, {**self._host_labels, "source": GPU_SOURCE}, 0.0)
+
+
+def reading_problems(reading: object) -> list[tuple[str, str]]:
+    """(device, why) for each item of a reading that could not be read (today: SMART's drives)."""
+    if isinstance(reading, SmartReading):
+        return [(d.name, d.problem) for d in reading.drives if d.problem]
+    return []
+
+
+def _item_count(reading: object) -> int:
+    return len(reading.drives) if isinstance(reading, SmartReading) else 0
 
 
 def derived_gpu_metrics(reading: GpuSetReading, infos: Mapping[int, GpuInfo]) -> Metrics:

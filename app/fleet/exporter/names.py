@@ -1,10 +1,13 @@
-"""Prometheus names for the metric catalog's metrics: dcgm-exporter's where it has one, `aiwm_` otherwise.
+"""Prometheus names for the metric catalog's metrics: DCGM's field name where it has one, `aiwm_` otherwise.
 
-A catalog metric is served under its DCGM field name when dcgm-exporter serves that field by
-default, so NVIDIA's Grafana dashboard works unchanged; every other metric gets an `aiwm_` name
-made from its catalog pattern, with the unit spelled as Prometheus asks (base units: `_celsius`,
+The catalog's `dcgm` column is the one table of names: a catalog metric that names a DCGM field is
+served under that exact field name, scaled to DCGM's unit by `dcgm_scale`, so NVIDIA's Grafana
+dashboards and any query written for dcgm-exporter work unchanged (the catalog names a field only
+where our value has the field's meaning and unit). Every other metric gets an `aiwm_` name made
+from its catalog pattern, with the unit spelled as Prometheus asks (base units: `_celsius`,
 `_seconds`, `_watts`, `_hertz`) and the pattern's placeholders as labels named like
-node_exporter's (`cpu`, `device`). No second table of names: the catalog is the one.
+node_exporter's (`cpu`, `device`). The clock-event flags, one bit each of DCGM's reasons mask, are
+one `aiwm_` family with a `reason` label.
 """
 
 from __future__ import annotations
@@ -17,9 +20,8 @@ from typing import Literal
 from app.core.metric_catalog import Kind, MetricSpec, lookup
 
 # The fields dcgm-exporter collects by default, from its etc/default-counters.csv
-# (github.com/NVIDIA/dcgm-exporter at d5e5f51, 2026-05-12). Only these keep their DCGM name: a
-# field the default file comments out (the violation counters) or leaves out (fan, P-state, PCIe
-# link) is one a dcgm-exporter user does not see either, so it is served as an aiwm_ metric.
+# (github.com/NVIDIA/dcgm-exporter at d5e5f51, 2026-05-12). Every catalog field keeps its DCGM name;
+# this list only tells, in the help text, which ones a stock dcgm-exporter also serves.
 DCGM_DEFAULT_FIELDS: dict[str, Kind] = {
     "DCGM_FI_DEV_SM_CLOCK": "gauge",
     "DCGM_FI_DEV_MEM_CLOCK": "gauge",
@@ -76,12 +78,17 @@ class PromName:
         return self.name.startswith("DCGM_")
 
 
+# A DCGM field name; the catalog's clock-event rows name one bit of a mask in words instead.
+_DCGM_FIELD = re.compile(r"DCGM_FI_[A-Z0-9_]+")
+
+
 @cache
 def prom_name(spec: MetricSpec) -> PromName:
     """The Prometheus name of a catalog family (cached: the catalog is fixed)."""
-    if spec.dcgm is not None and spec.dcgm in DCGM_DEFAULT_FIELDS:
-        kind: ExpositionKind = "gauge" if DCGM_DEFAULT_FIELDS[spec.dcgm] == "gauge" else "unknown"
-        return PromName(spec.dcgm, kind, f"{spec.description} ({_dcgm_unit(spec)})", spec.dcgm_scale)
+    if spec.dcgm is not None and _DCGM_FIELD.fullmatch(spec.dcgm):
+        kind: ExpositionKind = "gauge" if spec.kind == "gauge" else "unknown"
+        default = "" if spec.dcgm in DCGM_DEFAULT_FIELDS else "; not in dcgm-exporter's default counters"
+        return PromName(spec.dcgm, kind, f"{spec.description} ({_dcgm_unit(spec)}{default})", spec.dcgm_scale)
     if spec.pattern.startswith(_CLOCK_EVENT_PREFIX):
         reason = spec.pattern.removeprefix(_CLOCK_EVENT_PREFIX)
         help_text = "1 while this clock-event reason is active, else 0 (NVML clock-event reasons)."
@@ -91,8 +98,8 @@ def prom_name(spec: MetricSpec) -> PromName:
 
 
 def _dcgm_unit(spec: MetricSpec) -> str:
-    """The unit dcgm-exporter uses for a field (MiB where we count bytes)."""
-    return "MiB" if spec.unit == "B" else spec.unit
+    """The unit DCGM uses for a field: MiB where we count bytes, ns where we count seconds."""
+    return {"B": "MiB", "s": "ns"}.get(spec.unit, spec.unit)
 
 
 def _pattern_words(pattern: str) -> str:

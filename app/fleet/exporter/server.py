@@ -7,6 +7,7 @@ must present a certificate that CA signed.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import ssl
 from dataclasses import dataclass
@@ -58,8 +59,9 @@ def parse_listen(text: str) -> ListenAddress:
         host = host[1:-1]
         if ":" not in host:
             raise UserError(f"--listen {text!r}: brackets are for IPv6 addresses, e.g. [::1]:{DEFAULT_PORT}")
-    elif ":" in host:
-        raise UserError(f"--listen {text!r}: put an IPv6 address in brackets, e.g. [{host}]:{port_text}")
+    elif ":" in host:  # an IPv6 address without brackets, or with one bracket left open
+        bare = host.strip("[]")
+        raise UserError(f"--listen {text!r}: put an IPv6 address in brackets, e.g. [{bare}]:{port_text}")
     return ListenAddress(_checked_host(host, text), _checked_port(port_text, text))
 
 
@@ -79,40 +81,43 @@ def _checked_port(port_text: str, text: str) -> int:
 
 
 def start_server(
-    listen: ListenAddress, registry: CollectorRegistry, tls: TlsFiles | None = None
+    listen: ListenAddress, registry: CollectorRegistry, tls: TlsFiles | None = None, *, listen_given: bool = True
 ) -> tuple[WSGIServer, Thread]:
-    """Serve /metrics on its own thread; a port in use or unusable TLS files is a one-line `UserError`."""
-    from prometheus_client import start_http_server  # here: the parser reads this module's defaults
+    """Serve /metrics on its own thread; a port in use or unusable TLS files is a one-line `UserError`.
 
-    if tls is not None:
-        check_tls_files(tls)  # before binding: prometheus_client binds first and would leave the socket open
-    where = f"--listen {listen.host}:{listen.port}"
+    `listen_given` says whether the user named the address with --listen; a port in use then gets
+    advice to name another one."""
+    from app.fleet.exporter.tls_server import serve_in_thread  # here: the parser reads this module's defaults
+
+    context = None if tls is None else tls_context(tls)  # before binding: a bad file leaves no socket open
     try:
-        if tls is None:
-            return start_http_server(listen.port, listen.host, registry)
-        return start_http_server(
-            listen.port,
-            listen.host,
-            registry,
-            certfile=str(tls.cert),
-            keyfile=str(tls.key),
-            client_cafile=None if tls.client_ca is None else str(tls.client_ca),
-            client_auth_required=tls.client_ca is not None,
-        )
+        return serve_in_thread(listen.host, listen.port, registry, context)
     except OSError as error:
-        raise UserError(f"{where}: cannot listen there: {error.strerror or error}") from None
+        raise UserError(_cannot_listen(listen, error, listen_given)) from None
 
 
-def check_tls_files(tls: TlsFiles) -> None:
-    """Load the certificate, its key and the client CA as the server will; a problem is a `UserError`."""
+def _cannot_listen(listen: ListenAddress, error: OSError, listen_given: bool) -> str:
+    if error.errno == errno.EADDRINUSE and not listen_given:
+        return (
+            f"port {listen.port} is in use (another exporter? dcgm-exporter?): pick another with"
+            f" --listen {listen.host}:PORT"
+        )
+    return f"--listen {listen.host}:{listen.port}: cannot listen there: {error.strerror or error}"
+
+
+def tls_context(tls: TlsFiles) -> ssl.SSLContext:
+    """The server's TLS context: its certificate and key, and with a client CA, client certificates
+    required (CERT_REQUIRED) and checked against that CA; a problem is a `UserError`."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         context.load_cert_chain(str(tls.cert), str(tls.key))
         if tls.client_ca is not None:
             context.load_verify_locations(cafile=str(tls.client_ca))
+            context.verify_mode = ssl.CERT_REQUIRED
     except (ssl.SSLError, OSError) as error:
         why = getattr(error, "reason", None) or error.strerror or str(error)
         raise UserError(
             f"--tls-cert/--tls-key/--tls-client-ca: cannot use them: {why} (give PEM files: a certificate, its own"
             " key, and a CA certificate)"
         ) from None
+    return context

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -83,14 +86,20 @@ def collector_with(*samples: Sample, gpus: tuple[GpuInfo, ...] = (), now_s: floa
 def start_serving(
     *args: str, demo: bool = True, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[str], str]:
-    """`aiwm serve --demo` on a free loopback port; returns the process and its /metrics URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", *(["--demo"] if demo else []), "--listen", "127.0.0.1:0", *args],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parents[3],
-    )
+    """`aiwm serve --demo` on a free loopback port; returns the process and its /metrics URL.
+
+    The child starts with SIGINT at its default even when the test run does not: a test run started
+    as a background job of a script (`make test &`) ignores SIGINT, the child would inherit that,
+    and `aiwm serve` rightly keeps an ignored SIGINT ignored (as `nohup` asks), so a test sending
+    SIGINT waited 15 s and failed. That was the "flaky under load" SIGINT test."""
+    with sigint_at_default_for_children():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", *(["--demo"] if demo else []), "--listen", "127.0.0.1:0", *args],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parents[3],
+        )
     assert process.stderr is not None
     line = process.stderr.readline()  # the one line that says where it listens
     found = re.search(r"(http://127\.0\.0\.1:\d+/metrics)", line)
@@ -99,6 +108,22 @@ def start_serving(
         process.wait(10)
         raise AssertionError(f"no listening line: {line!r}")
     return process, found.group(1)
+
+
+@contextlib.contextmanager
+def sigint_at_default_for_children() -> Iterator[None]:
+    """While the block runs, a child started here finds SIGINT at its default, not ignored.
+
+    A signal this process catches is reset to its default in a child at exec; an ignored one stays
+    ignored. So an ignored SIGINT is caught (by Python's own handler) for the moment of the start."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def fetch_metrics(url: str, wait_for: str, within_s: float = 10) -> str:

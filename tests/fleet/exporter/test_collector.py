@@ -68,9 +68,9 @@ def test_gpu_readings_carry_dcgm_names_units_and_labels() -> None:
         "DCGM_FI_DEV_FB_FREE": 18432.0,  # (24 - 6) GiB in MiB
         "DCGM_FI_DEV_SM_CLOCK": 2520.0,
         "DCGM_FI_DEV_MEM_CLOCK": 10501.0,
-        "aiwm_gpu_pcie_gen": 1.0,
+        "DCGM_FI_DEV_PCIE_LINK_GEN": 1.0,
         "aiwm_gpu_pcie_gen_max": 4.0,
-        "aiwm_gpu_pcie_width": 16.0,
+        "DCGM_FI_DEV_PCIE_LINK_WIDTH": 16.0,
         "aiwm_gpu_pcie_width_max": 16.0,
         "aiwm_gpu_throttle_sw_power_cap_seconds_total": 12.5,
     }
@@ -96,7 +96,7 @@ def test_a_missing_reading_is_absent_not_zero() -> None:
     reading = gpu_reading(0, temperature_c=55.0)  # everything else missing, as on a card that reports little
     scraped = scrape(collector_with(gpu_sample(reading), gpus=(gpu_info(0),)))
     assert values_of(scraped, "DCGM_FI_DEV_GPU_TEMP") == [55.0]
-    for name in ("DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", "aiwm_gpu_fan_percent"):
+    for name in ("DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_FAN_SPEED"):
         assert values_of(scraped, name) == [], name
     assert values_of(scraped, "aiwm_gpu_clock_event_active") == []  # reasons unknown: no series, not all 0
 

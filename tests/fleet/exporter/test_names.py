@@ -56,11 +56,14 @@ def test_gpu_metrics_take_dcgm_exporters_name_and_unit(ours: str, value: float, 
     assert labels == {"gpu": "0"}
 
 
-def test_every_dcgm_name_served_is_one_dcgm_exporter_serves_by_default_with_its_type() -> None:
+def test_every_dcgm_name_dcgm_exporter_serves_by_default_has_its_type() -> None:
     served = {prom_name(spec) for spec in CATALOG if prom_name(spec).is_dcgm}
-    assert served  # the GPU families above at least
-    for prom in served:
-        assert prom.name in DCGM_DEFAULT_COUNTERS, prom.name
+    defaults = {prom for prom in served if prom.name in DCGM_DEFAULT_COUNTERS}
+    assert {prom.name for prom in defaults} == set(DCGM_DEFAULT_COUNTERS) - {
+        "DCGM_FI_DEV_ENC_UTIL",
+        "DCGM_FI_DEV_DEC_UTIL",
+    }
+    for prom in defaults:
         expected = "gauge" if DCGM_DEFAULT_COUNTERS[prom.name][0] == "gauge" else "unknown"
         assert prom.kind == expected, prom.name
 
@@ -90,19 +93,64 @@ class _Fixed(Collector):
         return self.families
 
 
-def test_fields_dcgm_exporter_leaves_out_by_default_get_aiwm_names() -> None:
-    # Fan, P-state, the power limit, PCIe link and the violation counters are not in the default CSV.
+# DCGM fields outside dcgm-exporter's default CSV, with their unit, as DCGM's dcgmlib/dcgm_fields.h
+# (github.com/NVIDIA/DCGM, 2023 header) documents them: 164 DCGM_FI_DEV_ENFORCED_POWER_LIMIT
+# "Effective power limit that the driver enforces after taking into account all limiters" (W;
+# NVML's nvmlDeviceGetEnforcedPowerLimit, which is what aiwm reads; 160 DCGM_FI_DEV_POWER_MGMT_LIMIT
+# is the management limit, a different value), 191 DCGM_FI_DEV_FAN_SPEED "Fan speed for the device
+# in percent 0-100", 190 DCGM_FI_DEV_PSTATE "Performance state (P-State) 0-15. 0=highest",
+# 237/238 DCGM_FI_DEV_PCIE_LINK_GEN / _WIDTH "PCIe Current Link Generation / Width", 240/241
+# DCGM_FI_DEV_POWER_VIOLATION / _THERMAL_VIOLATION "Power (Thermal) Violation time in ns" (NVML's
+# nvmlViolationTime_t.violationTime is in ns too; DCGM 2.x headers said usec).
+DCGM_BEYOND_DEFAULTS = (
+    # ours, value in our unit, DCGM name, value in DCGM's unit (hand-computed)
+    ("gpu0.power_limit_w", 450.0, "DCGM_FI_DEV_ENFORCED_POWER_LIMIT", 450.0),
+    ("gpu0.fan_percent", 37.5, "DCGM_FI_DEV_FAN_SPEED", 37.5),
+    ("gpu0.pstate", 2.0, "DCGM_FI_DEV_PSTATE", 2.0),
+    ("gpu0.pcie_gen", 4.0, "DCGM_FI_DEV_PCIE_LINK_GEN", 4.0),
+    ("gpu0.pcie_width", 16.0, "DCGM_FI_DEV_PCIE_LINK_WIDTH", 16.0),
+    ("gpu0.power_violation_s", 1.5, "DCGM_FI_DEV_POWER_VIOLATION", 1_500_000_000.0),  # 1.5 s = 1.5e9 ns
+    ("gpu0.thermal_violation_s", 0.002, "DCGM_FI_DEV_THERMAL_VIOLATION", 2_000_000.0),  # 2 ms = 2e6 ns
+)
+
+
+@pytest.mark.parametrize(("ours", "value", "dcgm", "served"), DCGM_BEYOND_DEFAULTS)
+def test_fields_beyond_dcgm_exporters_defaults_keep_their_dcgm_name_in_dcgms_unit(
+    ours: str, value: float, dcgm: str, served: float
+) -> None:
+    found = catalog_name(ours)
+    assert found is not None
+    prom, _ = found
+    assert prom.name == dcgm
+    assert value * prom.scale == pytest.approx(served, rel=1e-12)
+
+
+def test_the_violation_counters_are_served_without_a_total_suffix_as_dcgm_names_them() -> None:
+    for ours in ("gpu0.power_violation_s", "gpu0.thermal_violation_s"):
+        found = catalog_name(ours)
+        assert found is not None and found[0].kind == "unknown", ours
+
+
+def test_what_dcgm_has_no_field_for_keeps_an_aiwm_name() -> None:
+    # The per-reason throttle times and the clock-event flags are NVML's, not DCGM fields; the
+    # catalog names no DCGM field for the PCIe maxima either, so they stay aiwm_ and the two agree.
     for ours, expected in (
-        ("gpu0.fan_percent", "aiwm_gpu_fan_percent"),
-        ("gpu0.pstate", "aiwm_gpu_pstate"),
-        ("gpu0.power_limit_w", "aiwm_gpu_power_limit_watts"),
-        ("gpu0.pcie_gen", "aiwm_gpu_pcie_gen"),
         ("gpu0.pcie_width_max", "aiwm_gpu_pcie_width_max"),
-        ("gpu0.power_violation_s", "aiwm_gpu_power_violation_seconds"),
+        ("gpu0.pcie_gen_max", "aiwm_gpu_pcie_gen_max"),
         ("gpu0.throttle_hw_thermal_s", "aiwm_gpu_throttle_hw_thermal_seconds"),
+        ("gpu0.clock_event.sw_power_cap", CLOCK_EVENT_FAMILY),
     ):
         found = catalog_name(ours)
         assert found is not None and found[0].name == expected, ours
+
+
+def test_every_catalog_dcgm_field_is_the_served_name() -> None:
+    """Names come from the catalog: a row naming a DCGM field is served under exactly that name."""
+    for spec in CATALOG:
+        if spec.dcgm is not None and spec.dcgm.startswith("DCGM_FI_") and " " not in spec.dcgm:
+            assert prom_name(spec).name == spec.dcgm, spec.pattern
+        else:
+            assert prom_name(spec).name.startswith("aiwm_"), spec.pattern
 
 
 def test_host_names_use_base_units_and_node_exporter_label_names() -> None:
@@ -123,8 +171,8 @@ def test_host_names_use_base_units_and_node_exporter_label_names() -> None:
 def test_throttle_times_are_counters_and_levels_are_gauges() -> None:
     kinds = {prom_name(spec).name: prom_name(spec).kind for spec in CATALOG}
     assert kinds["aiwm_gpu_throttle_sw_power_cap_seconds"] == "counter"
-    assert kinds["aiwm_gpu_thermal_violation_seconds"] == "counter"
-    assert kinds["aiwm_gpu_pcie_gen"] == "gauge"
+    assert kinds["DCGM_FI_DEV_THERMAL_VIOLATION"] == "unknown"
+    assert kinds["DCGM_FI_DEV_PCIE_LINK_GEN"] == "gauge"
     assert kinds["aiwm_mem_available_bytes"] == "gauge"
 
 
@@ -132,7 +180,7 @@ def test_every_family_has_a_valid_prometheus_name_and_only_clock_events_share_on
     names = [prom_name(spec).name for spec in CATALOG]
     for name in names:
         assert re.fullmatch(r"[a-zA-Z_:][a-zA-Z0-9_:]*", name), name
-        assert name.startswith(("DCGM_FI_DEV_", "aiwm_")), name
+        assert name.startswith(("DCGM_FI_DEV_", "DCGM_FI_PROF_", "aiwm_")), name
     shared = {name for name in names if names.count(name) > 1}
     assert shared == {CLOCK_EVENT_FAMILY}
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.core.metric_catalog import CATALOG
-from app.fleet.exporter.collector import SOURCE_AGE, SOURCE_UP
+from app.core.records import CpuReading
+from app.core.sampling.sample import Sample
+from app.fleet.exporter.collector import NVML_UP, SOURCE_AGE, SOURCE_PROBLEM, SOURCE_UP
 from app.fleet.exporter.names import prom_name
 from tests.fleet.exporter.helpers import collector_with, gpu_info, gpu_reading, gpu_sample, scrape
 
@@ -35,7 +37,7 @@ NOT_SERVABLE = {"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE"}
 
 
 def _servable_names() -> set[str]:
-    names = {SOURCE_UP, SOURCE_AGE}
+    names = {SOURCE_UP, SOURCE_AGE, SOURCE_PROBLEM, NVML_UP}
     for spec in CATALOG:
         prom = prom_name(spec)
         names.add(prom.name + "_total" if prom.kind == "counter" else prom.name)
@@ -77,7 +79,7 @@ def test_our_dashboard_groups_gpu_panels_by_labels_the_exporter_serves() -> None
     scraped_labels = {key for (name, labels) in _full_gpu_scrape() for key, _ in labels}
     legends = [target["legendFormat"] for panel in _dashboard_queries_with_legends() for target in panel]
     used = {match for legend in legends for match in re.findall(r"\{\{(\w+)\}\}", legend)}
-    host_labels = {"device", "source", "reason"}  # served on host, source and clock-event series
+    host_labels = {"device", "source", "reason", "cause"}  # on host, source, clock-event and NVML series
     assert used - host_labels <= scraped_labels, used - scraped_labels
 
 
@@ -139,3 +141,32 @@ def test_systemd_accepts_the_units_without_a_warning(user: bool, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "" and done.stdout.strip() == "", done.stderr + done.stdout
+
+
+def _legends() -> list[str]:
+    return [target["legendFormat"] for targets in _dashboard_queries_with_legends() for target in targets]
+
+
+def test_every_legend_names_the_host_so_two_servers_never_look_the_same() -> None:
+    """Two servers with an RTX 4090 each showed "GPU 0 NVIDIA GeForce RTX 4090" twice."""
+    legends = _legends()
+    assert len(legends) >= 20
+    for legend in legends:
+        assert "{{Hostname}}" in legend or "{{instance}}" in legend, legend
+
+
+def _variable(name: str) -> str:
+    document = json.loads((PACKAGING / "grafana" / "aiwm-dashboard.json").read_text())
+    (variable,) = [v for v in document["templating"]["list"] if v["name"] == name]
+    query: str = variable["query"]
+    return query
+
+
+def test_the_instance_list_comes_from_a_metric_a_machine_without_a_gpu_serves_too() -> None:
+    """The list came from DCGM_FI_DEV_GPU_TEMP, so a host without a GPU never appeared in the host panels."""
+    query = _variable("instance")
+    (metric,) = METRIC_IN_QUERY.findall(query)
+    assert query.startswith("label_values(") and query.endswith(", instance)")
+    cpu = Sample("cpu", 1.0, 1000.0, 0.001, 0.001, CpuReading(12.0, (), None, None, None))
+    no_gpu = {name for (name, _) in scrape(collector_with(cpu))}
+    assert metric in no_gpu

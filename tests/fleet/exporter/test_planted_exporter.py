@@ -13,11 +13,11 @@ from tests.fleet.exporter.helpers import collector_with, gpu_info, gpu_reading, 
 from tests.fleet.exporter.test_collector import GPU0_LABELS
 
 
-def test_an_aiwm_watts_metric_is_served_in_watts() -> None:
-    # The power limit has no dcgm-exporter default field: it is served as aiwm_gpu_power_limit_watts,
-    # in watts as read (Prometheus's base unit), not scaled to milliwatts or kilowatts.
+def test_the_power_limit_is_served_in_watts() -> None:
+    # The enforced power limit is DCGM field 164, DCGM_FI_DEV_ENFORCED_POWER_LIMIT, in W (DCGM's
+    # dcgm_fields.h): served in watts as read, not scaled to milliwatts or kilowatts.
     scraped = scrape(collector_with(gpu_sample(gpu_reading(0, power_limit_w=450.0)), gpus=(gpu_info(0),)))
-    assert scraped[("aiwm_gpu_power_limit_watts", frozenset(GPU0_LABELS.items()))] == 450.0
+    assert scraped[("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", frozenset(GPU0_LABELS.items()))] == 450.0
 
 
 @dataclass(frozen=True)

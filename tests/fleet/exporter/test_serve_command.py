@@ -28,6 +28,11 @@ from tests.fleet.exporter.helpers import fetch_metrics, start_serving
         (["--demo", "--time-scale", "10"], "--time-scale: the exporter serves readings in real time"),
         (["--demo", "no-such-gpu"], "no-such-gpu"),
         (["--interval", "0.01"], "below the shortest interval"),
+        (["--interval", "1e300"], "1e300 is longer than the longest interval, 3600 s"),
+        (["--interval", "3600.5"], "longer than the longest interval"),
+        (["--listen", ""], "--listen: give ADDRESS:PORT"),
+        (["--listen", "  "], "--listen: give ADDRESS:PORT"),
+        (["--tls-cert", ".", "--tls-key", "."], "--tls-cert .: that is a folder; give the PEM file itself"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,6 +58,38 @@ def test_a_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
         assert main(["serve", "--demo", "--listen", f"127.0.0.1:{port}"]) == 2
     err = capsys.readouterr().err
     assert err == f"aiwm: error: --listen 127.0.0.1:{port}: cannot listen there: Address already in use\n"
+
+
+def test_the_default_port_in_use_says_so_and_how_to_pick_another(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --listen the user named no address: the message must not blame a --listen they never gave."""
+    import app.fleet.exporter.server as server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(server, "DEFAULT_LISTEN", f"127.0.0.1:{port}")
+        assert main(["serve", "--demo"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"aiwm: error: port {port} is in use (another exporter? dcgm-exporter?): pick another with"
+        " --listen 127.0.0.1:PORT\n"
+    )
+
+
+def test_serve_help_describes_the_command_and_its_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _exit_status(["serve", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "/metrics" in out and "Prometheus" in out and "127.0.0.1:9400" in out
+    assert "Exit status: 0 when stopped by a signal, 2 for bad input" in out
+
+
+def test_stream_interval_has_the_same_upper_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _exit_status(["stream", "--interval", "1e300"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1e300 is longer than the longest interval, 3600 s" in err
 
 
 def test_listening_beyond_this_machine_without_tls_warns(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,3 +162,20 @@ def test_other_commands_do_not_load_prometheus_client() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_served_child_finds_sigint_at_its_default_even_when_the_test_run_ignores_it() -> None:
+    """The cause of the flaky SIGINT test: a test run in the background ignores SIGINT, and so did the child."""
+    from tests.fleet.exporter.helpers import sigint_at_default_for_children
+
+    code = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        inherited = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        with sigint_at_default_for_children():
+            started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # put back as it was
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert inherited.stdout.strip() == "True"  # what the child saw before the fix
+    assert started.stdout.strip() == "False"

@@ -6,6 +6,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from prometheus_client import CollectorRegistry
 
 from app.core.errors import UserError
 from app.fleet.exporter.server import ListenAddress, TlsFiles, parse_listen, start_server
+from app.fleet.exporter.tls_server import CONNECTION_TIMEOUT_S
 from tests.fleet.exporter.helpers import collector_with, gpu_info, gpu_reading, gpu_sample
 
 
@@ -169,3 +171,81 @@ def test_a_key_that_does_not_match_the_certificate_is_one_clear_user_error(certi
     tls = TlsFiles(certificates / "server.pem", certificates / "client.key", None)
     with pytest.raises(UserError, match="--tls-cert/--tls-key/--tls-client-ca: cannot use them"):
         start_server(ListenAddress("127.0.0.1", 0), _registry(), tls)
+
+
+def _idle_connection(port: int) -> socket.socket:
+    """A plain TCP connection that sends nothing, as a port scanner or a stuck client leaves one."""
+    return socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def test_an_idle_tcp_connection_never_blocks_a_tls_scrape_with_a_client_certificate(
+    certificates: Path, tls_server: int
+) -> None:
+    """prometheus_client's own server did the handshake in its accept loop: one idle connection held
+    every scrape until it closed. The answer must come within 2 s while the idle one stays open."""
+    with _idle_connection(tls_server), _idle_connection(tls_server):
+        started = time.monotonic()
+        with urllib.request.urlopen(
+            f"https://127.0.0.1:{tls_server}/metrics", context=_client(certificates, True), timeout=2
+        ) as response:
+            text = response.read().decode()
+        assert time.monotonic() - started < 2
+    assert "DCGM_FI_DEV_GPU_TEMP{" in text
+
+
+def test_a_half_open_tls_handshake_is_dropped_after_the_connection_timeout(certificates: Path) -> None:
+    tls = TlsFiles(certificates / "server.pem", certificates / "server.key", certificates / "ca.pem")
+    server, thread = start_server(ListenAddress("127.0.0.1", 0), _registry(), tls)
+    server.connection_timeout_s = 0.5  # type: ignore[attr-defined]
+    try:
+        with _idle_connection(server.server_address[1]) as half_open:
+            half_open.sendall(b"\x16\x03\x01")  # the first bytes of a TLS record, then nothing more
+            started = time.monotonic()
+            assert half_open.recv(1024) == b""  # the server closed it
+            assert 0.3 < time.monotonic() - started < 4
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_the_tls_connection_timeout_is_bounded_and_not_zero() -> None:
+    assert 1 <= CONNECTION_TIMEOUT_S <= 30
+
+
+def test_an_idle_plain_http_connection_never_blocks_a_scrape() -> None:
+    server, thread = start_server(ListenAddress("127.0.0.1", 0), _registry())
+    port = server.server_address[1]
+    try:
+        with _idle_connection(port), _idle_connection(port):
+            started = time.monotonic()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+                assert b"DCGM_FI_DEV_GPU_TEMP{" in response.read()
+            assert time.monotonic() - started < 2
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("[::1:9400", "e.g. [::1]:9400"), ("::1:9400", "e.g. [::1]:9400"), ("fe80::1]:80", "e.g. [fe80::1]:80")],
+)
+def test_an_ipv6_address_without_its_brackets_gets_a_suggestion_with_one_pair(text: str, suggestion: str) -> None:
+    with pytest.raises(UserError) as error:
+        parse_listen(text)
+    assert str(error.value).endswith(suggestion)
+    assert "[[" not in str(error.value) and "]]" not in str(error.value)
+
+
+def test_a_port_in_use_without_listen_says_which_port_and_how_to_pick_another() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError) as error:
+            start_server(ListenAddress("127.0.0.1", port), _registry(), listen_given=False)
+    assert str(error.value) == (
+        f"port {port} is in use (another exporter? dcgm-exporter?): pick another with --listen 127.0.0.1:PORT"
+    )
