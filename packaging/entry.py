@@ -23,6 +23,7 @@ from collections.abc import Mapping
 # The dynamic loader reads LD_LIBRARY_PATH once, when a process starts, and the same hook registers an
 # embedded qt.conf whose prefix is the bundle's Qt, so taking them out of os.environ here changes
 # nothing for this process; only the programs it starts see the user's own values again.
+# The hook overwrites a QT_PLUGIN_PATH the user had set without saving it: that one cannot come back.
 # Not undone: the Windows bootloader's SetDllDirectory(bundle), which that page also names; it is
 # left for the Windows build to check (it cannot be run on the Linux machines).
 _SAVED_LIBRARY_PATH = "LD_LIBRARY_PATH_ORIG"
