@@ -23,7 +23,9 @@ find "$stage/$top/aiwm" -depth -type d -name __pycache__ -exec rm -rf {} +
 aiwm_install_share "$stage/$top/share"
 install -m 0755 "$AIWM_ROOT/packaging/linux/install-user.sh" "$stage/$top/install-user.sh"
 # The system packages the bundle leaves to the system: the .deb's Depends (packaging/linux/deb/depends).
-system_packages=$(sed -e 's/#.*//' "$AIWM_ROOT/packaging/linux/deb/depends" | xargs | fold -s -w 96)
+system_packages=$(sed -e 's/#.*//' "$AIWM_ROOT/packaging/linux/deb/depends" | xargs | fold -s -w 96 | sed 's/ *$//')
+# The oldest glibc the bundle runs with (the build machine's glibc sets it), as the .deb's libc6 (>= ...).
+libc_floor=$(python3 "$AIWM_ROOT/packaging/linux/deb_libs.py" libc-floor "$bundle")
 cat > "$stage/$top/README.txt" <<README
 AI Workstation Manager $version, portable build for Linux x86-64.
 
@@ -33,7 +35,8 @@ Uninstall:              ./install-user.sh --remove, then delete this folder.
 
 It uses these system packages (Debian/Ubuntu names; the .deb package installs them for you):
 $system_packages
-Install them with: sudo apt-get install <the names above>
+Install them with: sudo apt-get install <the names above>${libc_floor:+
+It needs glibc $libc_floor or newer (ldd --version shows yours).}
 README
 chmod -R u+rwX,go+rX,go-w "$stage/$top"
 

@@ -190,17 +190,39 @@ def test_the_bundle_filters_library_table_matches_what_the_packages_install() ->
         pytest.skip(f"only {checked} of the Depends packages are installed here; .ci/run installs them")
 
 
-def test_the_tarballs_readme_names_every_depends_package(tmp_path: Path) -> None:
+def _tarball_readme(tmp_path: Path, elf_program: Path | None = None) -> str:
+    """README.txt of a tarball built from a stand-in bundle (holding a copy of `elf_program` if given)."""
     from tests.packaging.stand_in import packaging_tree, run_recipe, stand_in_bundle
 
     tree = packaging_tree(tmp_path, "5.0.1")
-    done = run_recipe(tree / "packaging" / "linux" / "build_tarball.sh", stand_in_bundle(tmp_path), tmp_path / "out")
+    bundle = stand_in_bundle(tmp_path)
+    if elf_program is not None:
+        shutil.copy(elf_program, bundle / "_internal" / elf_program.name)
+    done = run_recipe(tree / "packaging" / "linux" / "build_tarball.sh", bundle, tmp_path / "out")
     assert done.returncode == 0, done.stderr
     with tarfile.open(tmp_path / "out" / "aiwm-5.0.1-linux-x86_64.tar.gz") as archive:
         member = archive.extractfile("aiwm-5.0.1/README.txt")
         assert member is not None
-        readme = member.read().decode()
+        return member.read().decode()
+
+
+def test_the_tarballs_readme_names_every_depends_package(tmp_path: Path) -> None:
+    readme = _tarball_readme(tmp_path)
     named = set(re.findall(r"[a-z0-9][a-z0-9.+-]+", readme))
     missing = deb_libs.read_depends(LINUX / "deb" / "depends") - named
     assert missing == set()
     assert "libstdc++6" in readme and "libxcb-cursor0" in readme
+    assert "glibc" not in readme  # no ELF file in this stand-in: no floor to state
+
+
+@needs_binutils
+def test_the_tarballs_readme_states_the_glibc_floor_of_the_bundle(tmp_path: Path) -> None:
+    readme = _tarball_readme(tmp_path, Path("/usr/bin/true"))
+    # The floor of /usr/bin/true, as the recorded objdump output above says (Debian 12: 2.34).
+    headers = subprocess.run(["objdump", "-p", "/usr/bin/true"], capture_output=True, text=True).stdout
+    newest = re.findall(r"GLIBC_(\d+\.\d+(?:\.\d+)?)", headers)
+    assert newest
+    assert re.search(r"It needs glibc (2\.\d+) or newer", readme)
+    floor = re.search(r"It needs glibc (2\.\d+(?:\.\d+)?) or newer", readme).group(1)  # type: ignore[union-attr]
+    assert floor in newest
+    assert all(tuple(map(int, floor.split("."))) >= tuple(map(int, version.split("."))) for version in newest)
