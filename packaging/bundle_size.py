@@ -30,7 +30,7 @@ COMPONENTS = {
     "cuda_bindings": "cuda-bindings",
     "pyqtgraph": "pyqtgraph",
     "aiwm": "aiwm code + resources",
-    "system_libraries": "system libraries (X11/xcb, glib, ...)",
+    "system_libraries": "libraries Python needs (ssl, sqlite...)",
     "other": "other (psutil, nvidia-ml-py, ...)",
 }
 # A package folder (first part of a path inside _internal/) or top-level module name -> component.

@@ -22,6 +22,10 @@ cp -a "$bundle" "$stage/$top/aiwm"
 find "$stage/$top/aiwm" -depth -type d -name __pycache__ -exec rm -rf {} +
 aiwm_install_share "$stage/$top/share"
 install -m 0755 "$AIWM_ROOT/packaging/linux/install-user.sh" "$stage/$top/install-user.sh"
+# The system packages the bundle leaves to the system: the .deb's Depends (packaging/linux/deb/depends).
+system_packages=$(sed -e 's/#.*//' "$AIWM_ROOT/packaging/linux/deb/depends" | xargs | fold -s -w 96 | sed 's/ *$//')
+# The oldest glibc the bundle runs with (the build machine's glibc sets it), as the .deb's libc6 (>= ...).
+libc_floor=$(python3 "$AIWM_ROOT/packaging/linux/deb_libs.py" libc-floor "$bundle")
 cat > "$stage/$top/README.txt" <<README
 AI Workstation Manager $version, portable build for Linux x86-64.
 
@@ -29,9 +33,10 @@ Run:                    ./aiwm/aiwm            (the window; ./aiwm/aiwm --help f
 Add to your app menu:   ./install-user.sh      (for you alone, no root; --remove takes it away)
 Uninstall:              ./install-user.sh --remove, then delete this folder.
 
-The window needs Qt's X11 libraries (Debian/Ubuntu: libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1
-libgl1); the .deb package installs them for you.
+It uses these system packages (Debian/Ubuntu names; the .deb package installs them for you):
+$system_packages
+Install them with: sudo apt-get install <the names above>${libc_floor:+
+It needs glibc $libc_floor or newer (ldd --version shows yours).}
 README
 chmod -R u+rwX,go+rX,go-w "$stage/$top"
 

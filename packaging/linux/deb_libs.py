@@ -63,19 +63,32 @@ def system_libraries(bundle: Path) -> set[str]:
     return {name for name in needed - carried if not GLIBC_LIBRARIES.match(name)}
 
 
+# The package this recipe builds: when it is installed on the build machine, `dpkg -S` names it for the
+# copies under /opt/aiwm, which say nothing about what the system must provide.
+OWN_PACKAGE = "aiwm"
+
+
 def owning_packages(sonames: set[str]) -> dict[str, str | None]:
     """The installed Debian package that holds a file named like each soname, per one `dpkg -S` call
-    (it lists "package: /path" for each match; a name nothing holds maps to None)."""
+    (a name nothing holds maps to None)."""
     if not sonames:
         return {}
     patterns = [f"*/{soname}" for soname in sorted(sonames)]
     result = subprocess.run(["dpkg", "-S", *patterns], capture_output=True, text=True, timeout=120)
+    return owners_in_dpkg_search(result.stdout, sonames)
+
+
+def owners_in_dpkg_search(output: str, sonames: set[str]) -> dict[str, str | None]:
+    """Each soname's package in `dpkg -S` output ("package[:arch][, package...]: /path" a line), leaving
+    out diversions and the aiwm package itself (OWN_PACKAGE)."""
     owners: dict[str, str | None] = dict.fromkeys(sonames)
-    for line in result.stdout.splitlines():
-        package, _, path = line.partition(": ")
+    for line in output.splitlines():
+        listed, _, path = line.partition(": ")
         name = Path(path.strip()).name
-        if name in owners and owners[name] is None and "diversion" not in package:
-            owners[name] = package.split(":")[0].split(",")[0].strip()
+        if name not in owners or owners[name] is not None or "diversion" in listed:
+            continue
+        packages = [package.split(":")[0].strip() for package in listed.split(",")]
+        owners[name] = next((package for package in packages if package != OWN_PACKAGE), None)
     return owners
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import re
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -131,3 +134,95 @@ def test_a_system_library_the_bundle_links_and_depends_omits_is_reported(tmp_pat
         "libxcb.so.1 (libxcb1)",
     ]
     assert deb_libs.undeclared(bundle, {"libxcb1", "libxcb-render0", "libxcb-render-util0"}) == []
+
+
+# What `dpkg -S '*/libxcb.so.1' '*/libX11.so.6' '*/libfoo.so.1'` prints on a machine where the aiwm .deb is
+# installed (dpkg names every package that holds a matching path; aiwm's copies in /opt/aiwm among them),
+# shaped like the output seen on Debian 12, with a multi-arch line and a diversion.
+DPKG_SEARCH_WITH_AIWM_INSTALLED = """\
+aiwm: /opt/aiwm/_internal/libxcb.so.1
+libxcb1:amd64: /usr/lib/x86_64-linux-gnu/libxcb.so.1
+diversion by libfoo-shim from: /usr/lib/x86_64-linux-gnu/libfoo.so.1
+aiwm, libx11-6:amd64: /usr/lib/x86_64-linux-gnu/libX11.so.6
+aiwm: /opt/aiwm/_internal/libfoo.so.1
+"""
+
+
+def test_the_aiwm_package_itself_is_never_taken_for_a_librarys_owner() -> None:
+    owners = deb_libs.owners_in_dpkg_search(
+        DPKG_SEARCH_WITH_AIWM_INSTALLED, {"libxcb.so.1", "libX11.so.6", "libfoo.so.1", "libnone.so.2"}
+    )
+    assert owners == {
+        "libxcb.so.1": "libxcb1",
+        "libX11.so.6": "libx11-6",
+        "libfoo.so.1": None,  # only aiwm's copy and a diversion: no system package to depend on
+        "libnone.so.2": None,
+    }
+
+
+def test_owning_packages_reads_dpkg_through_the_same_filter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "dpkg"
+    fake.write_text(f"#!/bin/sh\ncat <<'EOF'\n{DPKG_SEARCH_WITH_AIWM_INSTALLED}EOF\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert deb_libs.owning_packages({"libxcb.so.1", "libfoo.so.1"}) == {"libxcb.so.1": "libxcb1", "libfoo.so.1": None}
+
+
+@needs_binutils
+def test_the_bundle_filters_library_table_matches_what_the_packages_install() -> None:
+    """packaging/bundle_filter.py leaves out of the bundle the sonames it lists for each Depends package:
+    they must be what `dpkg -L` shows that package installs here (for the packages installed here)."""
+    from bundle_filter import SYSTEM_PACKAGE_LIBRARIES
+
+    checked = 0
+    for package, sonames in SYSTEM_PACKAGE_LIBRARIES.items():
+        listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=False)
+        if listed.returncode != 0:
+            continue
+        installed = {
+            Path(line).name
+            for line in listed.stdout.splitlines()
+            if re.fullmatch(r"/(usr/)?lib/x86_64-linux-gnu/[^/]+\.so\.\d+", line)
+        }
+        assert installed == set(sonames), package
+        checked += 1
+    if checked < 10:
+        pytest.skip(f"only {checked} of the Depends packages are installed here; .ci/run installs them")
+
+
+def _tarball_readme(tmp_path: Path, elf_program: Path | None = None) -> str:
+    """README.txt of a tarball built from a stand-in bundle (holding a copy of `elf_program` if given)."""
+    from tests.packaging.stand_in import packaging_tree, run_recipe, stand_in_bundle
+
+    tree = packaging_tree(tmp_path, "5.0.1")
+    bundle = stand_in_bundle(tmp_path)
+    if elf_program is not None:
+        shutil.copy(elf_program, bundle / "_internal" / elf_program.name)
+    done = run_recipe(tree / "packaging" / "linux" / "build_tarball.sh", bundle, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    with tarfile.open(tmp_path / "out" / "aiwm-5.0.1-linux-x86_64.tar.gz") as archive:
+        member = archive.extractfile("aiwm-5.0.1/README.txt")
+        assert member is not None
+        return member.read().decode()
+
+
+def test_the_tarballs_readme_names_every_depends_package(tmp_path: Path) -> None:
+    readme = _tarball_readme(tmp_path)
+    named = set(re.findall(r"[a-z0-9][a-z0-9.+-]+", readme))
+    missing = deb_libs.read_depends(LINUX / "deb" / "depends") - named
+    assert missing == set()
+    assert "libstdc++6" in readme and "libxcb-cursor0" in readme
+    assert "glibc" not in readme  # no ELF file in this stand-in: no floor to state
+
+
+@needs_binutils
+def test_the_tarballs_readme_states_the_glibc_floor_of_the_bundle(tmp_path: Path) -> None:
+    readme = _tarball_readme(tmp_path, Path("/usr/bin/true"))
+    # The floor of /usr/bin/true, as the recorded objdump output above says (Debian 12: 2.34).
+    headers = subprocess.run(["objdump", "-p", "/usr/bin/true"], capture_output=True, text=True).stdout
+    newest = re.findall(r"GLIBC_(\d+\.\d+(?:\.\d+)?)", headers)
+    assert newest
+    assert re.search(r"It needs glibc (2\.\d+) or newer", readme)
+    floor = re.search(r"It needs glibc (2\.\d+(?:\.\d+)?) or newer", readme).group(1)  # type: ignore[union-attr]
+    assert floor in newest
+    assert all(tuple(map(int, floor.split("."))) >= tuple(map(int, version.split("."))) for version in newest)
