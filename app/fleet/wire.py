@@ -24,6 +24,7 @@ from app.core.sessions.decode import decode, decode_reading
 from app.fleet.records import STREAM_SCHEMA, StreamAlert, StreamDropped, StreamHeader
 
 StreamItem = Sample | StreamAlert | StreamDropped
+UNKNOWN_VERSION = "unknown version"  # a header without "program_version"
 
 
 class StreamFormatError(ValueError):
@@ -36,7 +37,14 @@ class StreamSchemaError(StreamFormatError):
     def __init__(self, schema: str, program_version: str) -> None:
         self.schema = schema
         self.program_version = program_version
-        super().__init__(f"the remote aiwm {program_version} speaks {schema}, this aiwm speaks {STREAM_SCHEMA}")
+        super().__init__(f"{self.speaker} speaks {schema}, this aiwm speaks {STREAM_SCHEMA}")
+
+    @property
+    def speaker(self) -> str:
+        """Who sent the header: "the remote aiwm 0.1.0", or one that does not give its version."""
+        if self.program_version == UNKNOWN_VERSION:
+            return "an aiwm that does not give its version"
+        return f"the remote aiwm {self.program_version}"
 
 
 def _dumps(value: dict[str, Any]) -> str:
@@ -105,7 +113,7 @@ def parse_header(line: str | bytes) -> StreamHeader:
     schema = value.get("schema")
     if not isinstance(schema, str):
         raise StreamFormatError("the first line has no stream schema: not `aiwm stream` output")
-    version = str(value.get("program_version", "unknown version"))
+    version = str(value.get("program_version", UNKNOWN_VERSION))
     if schema != STREAM_SCHEMA:
         raise StreamSchemaError(schema, version)
     inventory_json = value.get("inventory")
