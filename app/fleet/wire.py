@@ -2,6 +2,8 @@
 
 Line 1: {"schema": "aiwm.stream/1", "program_version", "host", "simulated", "interval_s",
          "started_at", "inventory"}  (the inventory as a session file's metadata holds it)
+        optional: "sources": "all" | "simulated only" (what is sampled, as a session's metadata says;
+         "simulated only" at a --time-scale leaves the host's readings out); absent from older writers
 Then, in any order, one per line:
   {"type": "sample", "source", "interval_s", "tick_wall_s", "error", "detail"}
       (the same fields and `detail` JSON as a session file's samples table)
@@ -52,20 +54,27 @@ def _dumps(value: dict[str, Any]) -> str:
 
 
 def header_line(
-    host: str, simulated: bool, interval_s: float, started_at: float, inventory: Inventory, program_version: str
+    host: str,
+    simulated: bool,
+    interval_s: float,
+    started_at: float,
+    inventory: Inventory,
+    program_version: str,
+    sources: str | None = None,
 ) -> str:
-    """The first line (no newline at the end)."""
-    return _dumps(
-        {
-            "schema": STREAM_SCHEMA,
-            "program_version": program_version,
-            "host": host,
-            "simulated": simulated,
-            "interval_s": interval_s,
-            "started_at": started_at,
-            "inventory": to_json_value(inventory),
-        }
-    )
+    """The first line (no newline at the end); `sources` ("all" / "simulated only") only when given."""
+    header = {
+        "schema": STREAM_SCHEMA,
+        "program_version": program_version,
+        "host": host,
+        "simulated": simulated,
+        "interval_s": interval_s,
+        "started_at": started_at,
+        "inventory": to_json_value(inventory),
+    }
+    if sources is not None:
+        header["sources"] = sources
+    return _dumps(header)
 
 
 def sample_line(sample: Sample) -> str:
@@ -132,6 +141,7 @@ def parse_header(line: str | bytes) -> StreamHeader:
         started_at=_number(value.get("started_at"), "start time"),
         inventory=inventory,
         inventory_json=inventory_json,
+        sources=sources if isinstance(sources := value.get("sources"), str) else None,
     )
 
 

@@ -1,13 +1,18 @@
-"""A watched host's messages from a new-user trial (issue 13): an older aiwm that does not give its
-version, and advice lines that quote the host for a shell."""
+"""A watched host from a new-user trial (issue 13): an older aiwm that does not give its version, and
+the stream header's optional "sources" (what the remote samples; "simulated only" at a --time-scale)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from app.fleet.remote import RemoteHost
-from app.fleet.wire import StreamSchemaError, parse_header
-from tests.fleet.local_sshd import LocalSshd
+from app.fleet.wire import StreamSchemaError, header_line, parse_header
+from tests.fleet.fake_remote import EXAMPLE_STREAM
+from tests.fleet.local_sshd import REPO, LocalSshd
 from tests.fleet.test_remote_failures import watch_until
 
 # An aiwm from before program_version was sent: a header with a schema and nothing else.
@@ -32,3 +37,26 @@ def test_a_schema_error_with_a_version_still_names_it() -> None:
         assert str(error) == "the remote aiwm 0.0.9 speaks aiwm.stream/0, this aiwm speaks aiwm.stream/1"
     else:
         raise AssertionError("another schema must be refused")
+
+
+@pytest.mark.parametrize(("options", "sources"), [([], "all"), (["--time-scale", "10"], "simulated only")])
+def test_the_stream_header_says_what_the_remote_samples(options: list[str], sources: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "stream", "--demo", "rtx4090", *options],
+        stdin=subprocess.DEVNULL,  # `aiwm stream < /dev/null` prints its header and ends
+        capture_output=True,
+        timeout=60,
+        check=False,
+        cwd=REPO,
+    )
+    header = parse_header(done.stdout.splitlines()[0])
+    assert header.sources == sources and header.simulated
+
+
+def test_a_header_without_sources_reads_as_not_said() -> None:
+    lines = EXAMPLE_STREAM.read_text(encoding="utf-8").splitlines()
+    assert '"sources"' not in lines[0], "the recorded stream is from before the field"
+    header = parse_header(lines[0])
+    assert header.sources is None
+    again = parse_header(header_line("h", True, 1.0, 0.0, header.inventory, "0.1.0", sources="simulated only"))
+    assert again.sources == "simulated only" and again.inventory == header.inventory
