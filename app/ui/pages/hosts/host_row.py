@@ -97,6 +97,7 @@ class HostRow(QFrame):
         self.simulated.hide()
         self.state = QLabel()
         self.open_button = QPushButton("Open dashboard")
+        self.open_button.setStyleSheet(f"QPushButton:disabled {{ color: {theme.muted}; }}")  # visibly greyed
         self.open_button.clicked.connect(lambda: self.open_requested.emit(self.host, -1))
         self._show_openable(view)
         self.retry_button = QPushButton("Retry now")
