@@ -55,7 +55,10 @@ def stream_command(args: argparse.Namespace) -> int:
                 "memory, disks and network run in real time and are left out"
             )
         writer = StreamWriter(
-            fd_writer(STDOUT_FD), _header(engine, args.interval), _wall_clock(engine), on_end=stop.event.set
+            fd_writer(STDOUT_FD),
+            _header(engine, args.interval, live.sources_label),
+            _wall_clock(engine),
+            on_end=stop.event.set,
         )
         writer.start()
         live.subscribe(writer.offer_sample, writer.offer_alert)
@@ -70,12 +73,13 @@ def stream_command(args: argparse.Namespace) -> int:
     return _report_end(live, writer)
 
 
-def _header(engine: Engine, interval_s: float) -> str:
+def _header(engine: Engine, interval_s: float, sources: str) -> str:
     from app import __version__
     from app.fleet.wire import header_line
 
     inventory = engine.inventory()
-    return header_line(inventory.host.host.hostname, engine.simulated, interval_s, time.time(), inventory, __version__)
+    hostname = inventory.host.host.hostname
+    return header_line(hostname, engine.simulated, interval_s, time.time(), inventory, __version__, sources)
 
 
 def _wall_clock(engine: Engine) -> Callable[[], float]:

@@ -2,8 +2,9 @@
 
 Names are kept as the user typed them: `user@server`, `server` or an alias from `~/.ssh/config`.
 They go to `ssh` as one argument, so a name that `ssh` would read as an option (a leading '-') or
-that hides characters is refused before it is ever saved. A file that cannot be read is moved
-aside with a one-line warning and the list starts empty: the user's file is never lost.
+that hides characters or holds a shell metacharacter is refused before it is ever saved. A file that
+cannot be read is moved aside with a one-line warning and the list starts empty; a file with some bad
+entries keeps the good ones (the original moved aside): the user's file is never lost.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.atomic import atomic_text_writer
+from app.core.errors import UserError
 from app.core.paths import data_dir
 from app.core.settings import move_aside
+from app.fleet.ssh import host_problem
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,8 @@ def host_name_problem(name: str) -> str | None:
         return f"The host is {len(name)} characters long; a host name has at most {MAX_NAME_CHARS}."
     if name.startswith("@") or name.endswith("@"):
         return f"{name!r} has an empty user or server around '@'."
-    return None
+    problem = host_problem(name)  # what ssh takes as a destination; no shell metacharacters
+    return None if problem is None else problem[0].upper() + problem[1:] + "."
 
 
 @dataclass(frozen=True)
@@ -60,29 +64,68 @@ class LoadedHosts:
 
 
 def load_hosts(path: Path | None = None) -> LoadedHosts:
-    """The saved hosts in the order they were added; none when there is no file yet."""
+    """The saved hosts in the order they were added; none when there is no file yet.
+
+    A file with a UTF-8 byte-order mark (a Windows editor) reads as any other. Entries that are not
+    a host ssh takes are dropped and the good ones kept: the original file is moved aside once
+    (named in the warning) and the good list written in its place, so nothing is lost.
+    """
     path = path or hosts_path()
     if not path.exists():
         return LoadedHosts(())
     try:
-        return LoadedHosts(_parse(path.read_text(encoding="utf-8")))
+        hosts, dropped = _parse(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         warning, moved = _set_aside(path, why)
         return LoadedHosts((), warning, may_save=moved)
+    if not dropped:
+        return LoadedHosts(hosts)
+    return _keep_the_good(path, hosts, dropped)
 
 
-def _parse(text: str) -> tuple[str, ...]:
+def _parse(text: str) -> tuple[tuple[str, ...], list[str]]:
+    """(the good hosts without repeats, why each bad entry was dropped); `ValueError` for a file
+    that is not a host list at all."""
     doc = json.loads(text)
     if not isinstance(doc, dict) or doc.get("schema") != HOSTS_SCHEMA:
         raise ValueError(f"not an {HOSTS_SCHEMA} document")
-    hosts = doc.get("hosts")
-    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+    entries = doc.get("hosts")
+    if not isinstance(entries, list):
         raise ValueError("'hosts' is not a list of names")
-    for host in hosts:
-        if (problem := host_name_problem(host)) is not None:
-            raise ValueError(problem)
-    return tuple(dict.fromkeys(hosts))
+    hosts, dropped = [], []
+    for entry in entries:
+        problem = host_name_problem(entry) if isinstance(entry, str) else f"{entry!r} is not a name"
+        if problem is None:
+            hosts.append(entry)
+        else:
+            dropped.append(problem)
+    return tuple(dict.fromkeys(hosts)), dropped
+
+
+def _keep_the_good(path: Path, hosts: tuple[str, ...], dropped: list[str]) -> LoadedHosts:
+    """Move the file with bad entries aside and write the good ones back; the warning says both."""
+    skipped = f"{len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} dropped ({dropped[0]}"
+    skipped += f" and {len(dropped) - 1} more)" if len(dropped) > 1 else ")"
+    try:
+        aside = move_aside(path)
+    except OSError as error:
+        warning = (
+            f"hosts file {path}: {skipped}; it could not be moved aside ({error.strerror}):"
+            " hosts added now are not saved"
+        )
+        log.warning("%s", warning)
+        return LoadedHosts(hosts, warning, may_save=False)
+    try:
+        save_hosts(hosts, path)
+    except (OSError, UserError) as error:
+        warning = (
+            f"hosts file {path}: {skipped}; kept as {aside.name}; the good entries could not be written back ({error})"
+        )
+    else:
+        warning = f"hosts file {path}: {skipped}; the original is kept as {aside.name}"
+    log.warning("%s", warning)
+    return LoadedHosts(hosts, warning)
 
 
 def _set_aside(path: Path, why: str) -> tuple[str, bool]:

@@ -55,6 +55,9 @@ class StreamHeader:
     started_at: float  # UNIX seconds, remote clock
     inventory: Inventory
     inventory_json: dict[str, Any]  # the inventory as sent, for snapshot-like views
+    # What the remote samples, as a session file's metadata says it: "all", or "simulated only" at a
+    # --time-scale (the host's CPU, memory, disks and network are left out). None: not said (older aiwm).
+    sources: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import shlex
 import signal
 import subprocess
 import threading
@@ -353,8 +354,8 @@ def _old_schema(host: str, error: StreamSchemaError) -> HostProblem:
     return HostProblem(
         "old_schema",
         one_line(host, str(error)),
-        f"install the same aiwm version on both machines: the remote has {error.program_version} ({error.schema}), "
-        f"this one needs {STREAM_SCHEMA}",
+        f"install the same aiwm version on both machines: {host} runs {error.speaker.removeprefix('the remote ')}"
+        f" ({error.schema}), this one needs {STREAM_SCHEMA}",
     )
 
 
@@ -362,5 +363,5 @@ def _bad_stream(host: str, what: str) -> HostProblem:
     return HostProblem(
         "bad_stream",
         one_line(host, what),
-        f"something on {host} prints into the stream (a login script?): try `ssh {host} aiwm stream`",
+        f"something on {host} prints into the stream (a login script?): try `ssh {shlex.quote(host)} aiwm stream`",
     )

@@ -32,19 +32,50 @@ INSTALL_ADVICE = (
     "from a copy of the aiwm source, so that `aiwm` is on the PATH of a non-interactive ssh command"
 )
 
-_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f]")
+# What a destination may hold. ssh(1), DESCRIPTION: the destination is "[user@]hostname or a URI of
+# the form ssh://[user@]hostname[:port]"; `[user@]host:port` is NOT ssh syntax (the port is `-p` or the
+# URI). A hostname is letters, digits, '-' and '.' (RFC 1123 section 2.1); an ssh_config alias or a
+# login name adds '_' and '+'; an IPv6 literal adds ':' and '[ ]' (RFC 3986 section 3.2.2) and a
+# scoped one '%' (RFC 6874). Nothing a shell treats specially (; $ ` | & < > ( ) quotes, spaces) is
+# allowed: a name is pasted into advice lines a user may run in a terminal.
+_HOST_CHARS = re.compile(r"[A-Za-z0-9._\-@:\[\]%+]+")
+SSH_URI_PREFIX = "ssh://"
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host` is not a destination ssh takes as one argument (one line), or None when it is."""
+    if not host:
+        return "the host is empty: give user@server or an alias from ~/.ssh/config"
+    if host.startswith("-"):
+        return f"host {host!r} starts with '-': ssh would read it as an option"
+    if _SPACE_OR_CONTROL.search(host):
+        return f"host {host!r} holds a space or a control character: not a host name or alias"
+    name = host[len(SSH_URI_PREFIX) :] if host.startswith(SSH_URI_PREFIX) else host
+    if _HOST_CHARS.fullmatch(name) is None:
+        bad = "".join(dict.fromkeys(ch for ch in name if _HOST_CHARS.fullmatch(ch) is None))
+        return (
+            f"host {host!r} holds {bad!r}: a host is user@server, an ~/.ssh/config alias, an IP address "
+            "or ssh://user@server:port (letters, digits and . _ - @ : [ ] % + only)"
+        )
+    user, at, server = name.rpartition("@")
+    if at and (not user or not server):
+        return f"host {host!r} has an empty user or server around '@'"
+    return None
 
 
 def check_host(host: str) -> str:
-    """The host as typed (`user@server` or an ssh_config alias), refused when ssh would read it as
-    an option (leading `-`) or it holds whitespace or control characters: `ValueError`, one line."""
-    if not host:
-        raise ValueError("the host is empty: give user@server or an alias from ~/.ssh/config")
-    if host.startswith("-"):
-        raise ValueError(f"host {host!r} starts with '-': ssh would read it as an option")
-    if _BAD_HOST.search(host):
-        raise ValueError(f"host {host!r} holds a space or a control character: not a host name or alias")
+    """The host as typed (`user@server`, an ssh_config alias, an IP address or an ssh:// URI),
+    refused with `ValueError` (one line) when ssh would not take it as one destination."""
+    problem = host_problem(host)
+    if problem is not None:
+        raise ValueError(problem)
     return host
+
+
+def problem_line(message: str, advice: str) -> str:
+    """`message; advice` as one line, without doubled punctuation ("(publickey).;")."""
+    return f"{message.rstrip(' .;:')}; {advice}" if advice else message
 
 
 def ssh_options_from_env(environ: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -142,21 +173,43 @@ def classify_ssh_exit(
     dropped connection rather than an unreachable host. A one-shot command never streams.
     """
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if returncode == SSH_FAILED and (refused := _refused_options(lines)) is not None:
+        return refused
     if returncode == SSH_FAILED:
         for kind, patterns, advice in _SSH_FAILURES:
             line = _first_match(lines, patterns)
             if line is not None:
                 if streamed and kind == "unreachable":
                     break
-                return HostProblem(kind, one_line(host, line), advice.format(host=host))
+                return HostProblem(kind, one_line(host, line), advice.format(host=shlex.quote(host)))
         if streamed:
             return _dropped(host, lines)
         return HostProblem(
             "unreachable",
             one_line(host, lines[-1] if lines else "ssh failed (exit 255) without saying why"),
-            f"try `ssh -v {host} true` in a terminal to see where it stops",
+            f"try `ssh -v {shlex.quote(host)} true` in a terminal to see where it stops",
         )
     return classify_remote_exit(host, returncode, lines, streamed, command)
+
+
+def _refused_options(lines: list[str]) -> HostProblem | None:
+    """ssh printed its usage text or refused a `-o` option: the options aiwm passed on are wrong.
+
+    aiwm's own options are fixed and the host is checked first, so they come from `AIWM_SSH_OPTIONS`.
+    """
+    usage = any(line.startswith("usage: ssh") for line in lines)
+    bad_option = next((line for line in lines if line.startswith("command-line")), None)
+    if not usage and bad_option is None:
+        return None
+    said = bad_option or next((line for line in lines if not line.startswith("usage:") and "[-" not in line), "")
+    said = said or "ssh printed its usage text"
+    text = os.environ.get(SSH_OPTIONS_ENV, "")
+    return HostProblem(
+        "unreachable",
+        f"ssh refused the options in {SSH_OPTIONS_ENV}: {' '.join(said.split())[:MAX_MESSAGE_CHARS]}",
+        f"fix {SSH_OPTIONS_ENV} (now {text!r}): ssh options as on its command line, "
+        "e.g. '-F ~/.ssh/lab_config -o Port=2222'",
+    )
 
 
 def classify_remote_exit(
@@ -175,7 +228,7 @@ def classify_remote_exit(
         return HostProblem(
             "old_schema",
             one_line(host, f"the remote aiwm is older than this command: {unknown_command}"),
-            f"update aiwm on {host} to the version this machine runs (it speaks {STREAM_SCHEMA})",
+            f"update aiwm on {shlex.quote(host)} to the version this machine runs (it speaks {STREAM_SCHEMA})",
         )
     if streamed:
         return _dropped(host, lines or [f"the remote aiwm ended (exit {returncode})"])
@@ -183,7 +236,7 @@ def classify_remote_exit(
     return HostProblem(
         "bad_stream",
         one_line(host, f"the remote `{command}` ended (exit {returncode}) before any output: {said}"),
-        f"run `ssh {host} {command}` in a terminal to see what it says",
+        f"run `ssh {shlex.quote(host)} {command}` in a terminal to see what it says",
     )
 
 

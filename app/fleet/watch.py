@@ -57,6 +57,10 @@ class WatchedHost(Protocol):
 
     def stop(self) -> None: ...
 
+    def retry_now(self) -> None:
+        """Connect again at once: a "failed" host after the user acted, or skip a back-off wait."""
+        ...
+
 
 HostFactory = Callable[[str], WatchedHost]
 
@@ -207,6 +211,12 @@ class Fleet:
         remote.subscribe(on_sample=inbox.put_sample, on_status=inbox.put_status, on_alert=inbox.put_alert)
         remote.start()
         return view
+
+    def retry(self, host: str) -> None:
+        """Try `host` again now (the user fixed what it failed on, or will not wait for the back-off)."""
+        entry = self._hosts.get(host)
+        if entry is not None:
+            entry[0].retry_now()
 
     def remove(self, host: str) -> None:
         """Stop watching `host`: its ssh process and thread end, its records are forgotten."""

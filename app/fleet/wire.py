@@ -2,6 +2,8 @@
 
 Line 1: {"schema": "aiwm.stream/1", "program_version", "host", "simulated", "interval_s",
          "started_at", "inventory"}  (the inventory as a session file's metadata holds it)
+        optional: "sources": "all" | "simulated only" (what is sampled, as a session's metadata says;
+         "simulated only" at a --time-scale leaves the host's readings out); absent from older writers
 Then, in any order, one per line:
   {"type": "sample", "source", "interval_s", "tick_wall_s", "error", "detail"}
       (the same fields and `detail` JSON as a session file's samples table)
@@ -24,6 +26,7 @@ from app.core.sessions.decode import decode, decode_reading
 from app.fleet.records import STREAM_SCHEMA, StreamAlert, StreamDropped, StreamHeader
 
 StreamItem = Sample | StreamAlert | StreamDropped
+UNKNOWN_VERSION = "unknown version"  # a header without "program_version"
 
 
 class StreamFormatError(ValueError):
@@ -36,7 +39,14 @@ class StreamSchemaError(StreamFormatError):
     def __init__(self, schema: str, program_version: str) -> None:
         self.schema = schema
         self.program_version = program_version
-        super().__init__(f"the remote aiwm {program_version} speaks {schema}, this aiwm speaks {STREAM_SCHEMA}")
+        super().__init__(f"{self.speaker} speaks {schema}, this aiwm speaks {STREAM_SCHEMA}")
+
+    @property
+    def speaker(self) -> str:
+        """Who sent the header: "the remote aiwm 0.1.0", or one that does not give its version."""
+        if self.program_version == UNKNOWN_VERSION:
+            return "an aiwm that does not give its version"
+        return f"the remote aiwm {self.program_version}"
 
 
 def _dumps(value: dict[str, Any]) -> str:
@@ -44,20 +54,27 @@ def _dumps(value: dict[str, Any]) -> str:
 
 
 def header_line(
-    host: str, simulated: bool, interval_s: float, started_at: float, inventory: Inventory, program_version: str
+    host: str,
+    simulated: bool,
+    interval_s: float,
+    started_at: float,
+    inventory: Inventory,
+    program_version: str,
+    sources: str | None = None,
 ) -> str:
-    """The first line (no newline at the end)."""
-    return _dumps(
-        {
-            "schema": STREAM_SCHEMA,
-            "program_version": program_version,
-            "host": host,
-            "simulated": simulated,
-            "interval_s": interval_s,
-            "started_at": started_at,
-            "inventory": to_json_value(inventory),
-        }
-    )
+    """The first line (no newline at the end); `sources` ("all" / "simulated only") only when given."""
+    header = {
+        "schema": STREAM_SCHEMA,
+        "program_version": program_version,
+        "host": host,
+        "simulated": simulated,
+        "interval_s": interval_s,
+        "started_at": started_at,
+        "inventory": to_json_value(inventory),
+    }
+    if sources is not None:
+        header["sources"] = sources
+    return _dumps(header)
 
 
 def sample_line(sample: Sample) -> str:
@@ -105,7 +122,7 @@ def parse_header(line: str | bytes) -> StreamHeader:
     schema = value.get("schema")
     if not isinstance(schema, str):
         raise StreamFormatError("the first line has no stream schema: not `aiwm stream` output")
-    version = str(value.get("program_version", "unknown version"))
+    version = str(value.get("program_version", UNKNOWN_VERSION))
     if schema != STREAM_SCHEMA:
         raise StreamSchemaError(schema, version)
     inventory_json = value.get("inventory")
@@ -124,6 +141,7 @@ def parse_header(line: str | bytes) -> StreamHeader:
         started_at=_number(value.get("started_at"), "start time"),
         inventory=inventory,
         inventory_json=inventory_json,
+        sources=sources if isinstance(sources := value.get("sources"), str) else None,
     )
 
 

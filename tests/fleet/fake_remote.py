@@ -1,4 +1,4 @@
-"""A stand-in for `RemoteHost` (same contract: host, status, subscribe, start, stop) driven by the test.
+"""A stand-in for `RemoteHost` (same contract: host, status, subscribe, start, stop, retry_now) driven by the test.
 
 Its records come from `tests/data/fleet/example_stream.jsonl`, a recorded 2-GPU `aiwm stream --demo`,
 decoded by the real wire-format reader; the test decides when each status, sample or alert arrives.
@@ -44,6 +44,7 @@ class FakeRemoteHost:
         self._host = host
         self._status = status or HostStatus(host, "connecting")
         self.started = self.stopped = False
+        self.retries = 0  # retry_now() calls
         self._on_sample: list[SampleListener] = []
         self._on_status: list[StatusListener] = []
         self._on_alert: list[AlertListener] = []
@@ -73,6 +74,9 @@ class FakeRemoteHost:
 
     def stop(self) -> None:
         self.stopped = True
+
+    def retry_now(self) -> None:
+        self.retries += 1
 
     def send_status(self, status: HostStatus) -> None:
         self._status = status

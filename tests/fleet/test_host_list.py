@@ -36,7 +36,6 @@ def test_no_file_yet_is_an_empty_list_without_a_warning(tmp_path: Path) -> None:
         ("{not json", "Expecting property name"),
         (json.dumps({"schema": "aiwm.hosts/2", "hosts": ["gpu1"]}), "not an aiwm.hosts/1 document"),
         (json.dumps({"schema": HOSTS_SCHEMA, "hosts": "gpu1"}), "'hosts' is not a list of names"),
-        (json.dumps({"schema": HOSTS_SCHEMA, "hosts": ["gpu1", "-oProxyCommand=sh"]}), "starts with '-'"),
     ],
 )
 def test_an_unreadable_file_is_moved_aside_whole_with_a_one_line_warning(

@@ -6,7 +6,7 @@ import html
 import warnings
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.gpu.clock_reasons import REASONS
@@ -20,6 +20,7 @@ from app.ui.widgets.tiles import ReasonChips
 
 # The throttle chips of a row say how much of the last minute each clock-event reason was active.
 CHIP_WINDOW_S = 60.0
+FLASH_MS = 1500  # how long a row stays highlighted after "Add" named a host already listed
 
 
 def state_text(view: HostView, now_s: float) -> str:
@@ -45,12 +46,31 @@ def reason_shares(state: MonitorState, gpu_index: int, end_s: float, window_s: f
     return shares
 
 
+SPARKLINE_LABEL = f"use, last {CHIP_WINDOW_S:.0f} s:"
+SPARKLINE_TIP = (
+    f"GPU use (utilisation) over the last {CHIP_WINDOW_S:.0f} s of this host's samples, 0-100 %, newest on the"
+    " right; a break is a time the host was not connected."
+)
+OPEN_TIP = "Show this host's graphs in the same Dashboard as the local machine."
+NOT_OPENABLE_TIP = (
+    "Not connected yet: the dashboard opens once {host} has sent the first line of its stream (its GPU list)."
+)
+RETRY_TIP = "Connect again now: after you fixed what it failed on, or instead of waiting for the next try."
+
+
 class HostGpuLine(QWidget):
     """One GPU of a host: the dashboard's overview row (name, temperature, use, power, VRAM) and its chips."""
 
     def __init__(self, row: GpuRow, theme: Theme) -> None:
         super().__init__()
         self.row = row
+        self.sparkline_label = QLabel(SPARKLINE_LABEL)
+        self.sparkline_label.setStyleSheet(f"color: {theme.muted}")
+        self.sparkline_label.setToolTip(SPARKLINE_TIP)
+        row.sparkline.setToolTip(SPARKLINE_TIP)
+        row_layout = row.layout()
+        if isinstance(row_layout, QHBoxLayout):  # the label goes just before the sparkline it names
+            row_layout.insertWidget(row_layout.indexOf(row.sparkline), self.sparkline_label)
         self.chips = ReasonChips(theme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 0, 0, 0)
@@ -64,6 +84,7 @@ class HostRow(QFrame):
 
     open_requested = Signal(str, int)
     remove_requested = Signal(str)
+    retry_requested = Signal(str)
 
     def __init__(self, view: HostView, theme: Theme) -> None:
         super().__init__()
@@ -76,10 +97,13 @@ class HostRow(QFrame):
         self.simulated.hide()
         self.state = QLabel()
         self.open_button = QPushButton("Open dashboard")
-        self.open_button.setToolTip(
-            "Show this host's graphs in the same Dashboard as the local machine (once it has sent its GPU list)."
-        )
+        self.open_button.setStyleSheet(f"QPushButton:disabled {{ color: {theme.muted}; }}")  # visibly greyed
         self.open_button.clicked.connect(lambda: self.open_requested.emit(self.host, -1))
+        self._show_openable(view)
+        self.retry_button = QPushButton("Retry now")
+        self.retry_button.setToolTip(RETRY_TIP)
+        self.retry_button.clicked.connect(lambda: self.retry_requested.emit(self.host))
+        self.retry_button.hide()
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Stop watching this host and take it off the saved list.")
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.host))
@@ -95,6 +119,9 @@ class HostRow(QFrame):
         self._gpu_box = QVBoxLayout()
         self._gpu_box.setContentsMargins(0, 0, 0, 0)
         self._gpu_box.addWidget(self.no_gpus)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._end_flash)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addLayout(self._title_row())
@@ -102,11 +129,24 @@ class HostRow(QFrame):
         layout.addWidget(self.alerts)
         layout.addLayout(self._gpu_box)
 
+    @property
+    def flashing(self) -> bool:
+        return self._flash_timer.isActive()
+
+    def flash(self) -> None:
+        """Highlight the row for `FLASH_MS` (it is the host the user just tried to add again)."""
+        self.setStyleSheet(f"HostRow {{ border: 2px solid {self._theme.curves[0]}; }}")
+        self._flash_timer.start(FLASH_MS)
+
+    def _end_flash(self) -> None:
+        self.setStyleSheet("")
+
     def _title_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         for widget in (self.title, self.simulated, self.state):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.retry_button)
         row.addWidget(self.open_button)
         row.addWidget(self.remove_button)
         return row
@@ -115,6 +155,8 @@ class HostRow(QFrame):
         """Redraw the row from the host's view as the last drain left it."""
         self.simulated.setVisible(view.simulated)
         self._show_state(view, now_s)
+        self.retry_button.setVisible(view.status.state in ("failed", "retrying"))
+        self._show_openable(view)
         self._show_problem(view)
         active = list(view.active_alerts)
         self.alerts.setText(
@@ -128,6 +170,12 @@ class HostRow(QFrame):
         if view.generation != self._generation:
             self._build_gpu_lines(view)
         self._show_gpus(view)
+
+    def _show_openable(self, view: HostView) -> None:
+        """Open only a host whose stream header arrived (the dashboard is built from its GPU list)."""
+        openable = view.header is not None and view.state is not None
+        self.open_button.setEnabled(openable)
+        self.open_button.setToolTip(OPEN_TIP if openable else NOT_OPENABLE_TIP.format(host=view.host))
 
     def _show_state(self, view: HostView, now_s: float) -> None:
         color = {"streaming": self._theme.ok, "failed": self._theme.critical, "retrying": self._theme.warning}
@@ -170,7 +218,6 @@ class HostRow(QFrame):
 
     def _show_gpus(self, view: HostView) -> None:
         state, end_s = view.state, newest_time(view)
-        self.open_button.setEnabled(state is not None)
         if state is None:
             self.no_gpus.setText(f"GPUs: {NA} (not connected yet: the GPU list comes with the stream)")
             self.no_gpus.show()

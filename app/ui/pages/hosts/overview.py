@@ -16,10 +16,11 @@ NO_HOSTS = (
 
 
 class FleetOverview(QScrollArea):
-    """The hosts' rows; their `open_requested` and `remove_requested` pass through."""
+    """The hosts' rows; their `open_requested`, `remove_requested` and `retry_requested` pass through."""
 
     open_requested = Signal(str, int)
     remove_requested = Signal(str)
+    retry_requested = Signal(str)
 
     def __init__(self, theme: Theme) -> None:
         super().__init__()
@@ -36,9 +37,15 @@ class FleetOverview(QScrollArea):
         self.setWidget(body)
 
     def add(self, view: HostView) -> HostRow:
+        """A row for `view`'s host; the existing row, selected, when the host has one already."""
+        existing = self.rows.get(view.host)
+        if existing is not None:
+            self.select(view.host)
+            return existing
         row = HostRow(view, self._theme)
         row.open_requested.connect(self.open_requested)
         row.remove_requested.connect(self.remove_requested)
+        row.retry_requested.connect(self.retry_requested)
         self.rows[view.host] = row
         self._layout.insertWidget(self._layout.count() - 1, row)  # above the stretch
         row.show()  # at once, not at the next event-loop turn (Qt shows a widget added to a layout later)
@@ -51,3 +58,9 @@ class FleetOverview(QScrollArea):
             self._layout.removeWidget(row)
             row.deleteLater()
         self.empty.setVisible(not self.rows)
+
+    def select(self, host: str) -> None:
+        """Scroll to `host`'s row and flash it (the user added a host that is already listed)."""
+        row = self.rows[host]
+        self.ensureWidgetVisible(row)
+        row.flash()

@@ -51,6 +51,7 @@ class HostsPage(QWidget):
         self.overview = FleetOverview(theme)
         self.overview.open_requested.connect(self.open_host)
         self.overview.remove_requested.connect(self.remove_host)
+        self.overview.retry_requested.connect(self.retry_host)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.overview)
         self._build_layout()
@@ -122,8 +123,19 @@ class HostsPage(QWidget):
         self.redraw_all()
 
     def add_host(self, host: str) -> None:
+        """Watch `host` and save the list; a host already listed is only shown (its row flashes)."""
+        if host in self.fleet.names():
+            if self.opened is not None:
+                self.back_to_overview()
+            self.overview.select(host)
+            return
         if self._watch(host):
             self._save()
+
+    @Slot(str)
+    def retry_host(self, host: str) -> None:
+        """The row's "Retry now": connect again at once (its state shows on the next redraw)."""
+        self.fleet.retry(host)
 
     def _watch(self, host: str) -> bool:
         """Start watching `host` and give it a row; False (and the reason on the page) if ssh refuses the name."""
