@@ -70,8 +70,13 @@ class LocalSshd:
     `workdir`, `host_key_line` (the known_hosts line), `client_key` (the private key's path).
     """
 
-    def __init__(self, workdir: Path, remote_aiwm: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, workdir: Path, remote_aiwm: Sequence[str] | None = None, system_path: str = "/usr/local/bin:/usr/bin:/bin"
+    ) -> None:
         self.workdir = Path(workdir)
+        # The remote PATH after the shim folder; "" leaves only the shim folder, so a test of a host
+        # without aiwm is not fooled by an aiwm installed on this machine (/usr/bin/aiwm from the .deb).
+        self.system_path = system_path
         self.remote_aiwm = tuple(remote_aiwm) if remote_aiwm is not None else tuple(aiwm_command())
         self.alias = "aiwm-test-host"
         self.user = getpass.getuser()
@@ -157,7 +162,7 @@ class LocalSshd:
             "PrintMotd no\n"
             "PrintLastLog no\n"
             "X11Forwarding no\n"
-            f"SetEnv PATH={self.workdir / 'bin'}:/usr/local/bin:/usr/bin:/bin SHLVL=5\n"
+            f"SetEnv PATH={':'.join(filter(None, [str(self.workdir / 'bin'), self.system_path]))} SHLVL=5\n"
             "LogLevel VERBOSE\n"
         )
 

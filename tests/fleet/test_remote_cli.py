@@ -93,9 +93,14 @@ def test_a_refused_login_is_one_line_and_exit_2(
         assert "Permission denied (publickey)" in err and "ssh-copy-id aiwm-test-host" in err
 
 
-def test_aiwm_missing_on_the_host_says_how_to_install_it(sshd: LocalSshd, capsys: pytest.CaptureFixture[str]) -> None:
-    (sshd.workdir / "bin" / "aiwm").unlink()
-    status, out, err = run(["snapshot", "--host", sshd.alias, "--json"], capsys)
+def test_aiwm_missing_on_the_host_says_how_to_install_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the shim folder on the remote PATH: an aiwm installed on this machine must not answer.
+    with LocalSshd(tmp_path / "sshd", LOGGING_AIWM, system_path="") as server:
+        (server.workdir / "bin" / "aiwm").unlink()
+        monkeypatch.setenv("AIWM_SSH_OPTIONS", " ".join(server.ssh_options))
+        status, out, err = run(["snapshot", "--host", server.alias, "--json"], capsys)
     assert (status, out) == (2, "")
     assert "aiwm: command not found" in err and "pip install" in err and err.count("\n") == 1
 
