@@ -32,7 +32,8 @@ except ImportError:  # under pytest the name `packaging` is this checkout's test
     from pip._vendor.packaging.requirements import Requirement
 
 STANDARD_TEXTS = Path(__file__).resolve().parent / "license_texts"
-# Not a requirement of the program, but its bootloader is part of every executable it builds.
+# Not a requirement of the program, but its bootloader is part of every executable it builds; what it requires
+# (altgraph, setuptools...) runs at build time only and is not listed.
 BUNDLER = "pyinstaller"
 _LICENSE_NAME = re.compile(r"(LICEN[CS]E|COPYING|NOTICE)", re.IGNORECASE)
 _SPDX_ID = re.compile(r"[A-Za-z0-9.+-]+")
@@ -99,7 +100,7 @@ def license_expression(distribution: metadata.Distribution) -> str:
     if fields.get("License-Expression"):
         return str(fields["License-Expression"]).strip()
     license_field = str(fields.get("License") or "").strip()
-    if license_field and "\n" not in license_field and len(license_field) <= 100:
+    if license_field and "\n" not in license_field and len(license_field) <= 200:
         return license_field
     classified = [c.split(" :: ")[-1] for c in fields.get_all("Classifier") or [] if c.startswith("License ::")]
     return " AND ".join(classified) or "unknown"
@@ -187,8 +188,8 @@ def collect(folder: Path, pyproject: Path, search_path: list[str] | None = None)
     if own is not None:
         version = ".".join(map(str, sys.version_info[:3]))
         parts.append(_write_part(folder, "Python", version, "PSF-2.0", {"LICENSE.txt": own.read_text("utf-8")}))
-    roots = [*program_requirements(pyproject), Requirement(BUNDLER)]
-    for distribution in required_distributions(roots, search_path):
+    bundler = list(metadata.distributions(name=BUNDLER, path=search_path or sys.path))[:1]  # not what it requires
+    for distribution in [*required_distributions(program_requirements(pyproject), search_path), *bundler]:
         name, version = distribution.metadata["Name"], distribution.version
         expression = license_expression(distribution)
         parts.append(_write_part(folder, name, version, expression, license_texts(distribution)))
