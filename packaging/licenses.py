@@ -5,6 +5,8 @@ GCC runtime), cuda-bindings (NVIDIA's licence) and more. This collects, from the
 (importlib.metadata), the program's requirements in pyproject.toml (runtime and `gui` extra) and everything
 they require, plus PyInstaller (its bootloader is in every executable) and Python's own LICENSE.txt, into
 OUT_FOLDER/<name>-<version>/ with an index (INDEX.txt, index.json: name, version, licence expression, files).
+Given the built bundle (--bundle; the spec does), the shared libraries PyInstaller copied from a Debian system
+(libssl, libffi, libreadline...) are credited with their package's /usr/share/doc/<package>/copyright.
 
 Where the texts come from, in order: the distribution's License-File entries (PEP 639: in .dist-info/licenses/;
 older tools put them in .dist-info/ itself); else files named LICENSE/COPYING/NOTICE in its .dist-info; else
@@ -16,9 +18,12 @@ pynvml.py). A distribution left without any text is named on stderr and in the i
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -171,6 +176,44 @@ def python_license() -> Path | None:
     return None
 
 
+def system_library_packages(bundle: Path) -> dict[str, list[str]]:
+    """Debian package -> the libraries of the bundle's _internal/ folder it installed on the build machine
+    (`dpkg -S`, same bytes), for the shared libraries PyInstaller copied from the system (libssl, libffi...).
+    Empty where dpkg is missing (Windows, other distributions) or nothing matches."""
+    internal = bundle / "_internal"
+    names = sorted(p.name for p in internal.glob("*.so*") if p.is_file() and not p.is_symlink())
+    if not names or shutil.which("dpkg") is None:
+        return {}
+    answer = subprocess.run(
+        ["dpkg", "-S", *(f"*/{name}" for name in names)], capture_output=True, text=True, timeout=60, check=False
+    )
+    packages: dict[str, list[str]] = {}
+    for line in answer.stdout.splitlines():  # "libssl3:amd64: /usr/lib/x86_64-linux-gnu/libssl.so.3"
+        owner, _, path = line.partition(": ")
+        name = Path(path.strip()).name
+        # the same bytes as the package's file: a library of the same name from elsewhere (pyenv's libpython)
+        # or changed on the way (stripped) is not that package's
+        if name in names and Path(path.strip()).is_file() and filecmp.cmp(internal / name, path.strip(), shallow=False):
+            package = owner.split(":")[0]
+            if name not in packages.setdefault(package, []):
+                packages[package].append(name)
+    return packages
+
+
+def system_library_parts(folder: Path, bundle: Path, doc_root: Path = Path("/usr/share/doc")) -> list[LicensedPart]:
+    """One part per Debian package the bundle took libraries from, with that package's copyright file."""
+    parts = []
+    for package, libraries in sorted(system_library_packages(bundle).items()):
+        copyright_file = doc_root / package / "copyright"
+        texts = {"copyright": copyright_file.read_text(encoding="utf-8")} if copyright_file.is_file() else {}
+        version = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, timeout=30, check=False
+        ).stdout.strip()
+        expression = f"see the Debian copyright file ({', '.join(libraries)})"
+        parts.append(_write_part(folder, package, version or "unknown", expression, texts))
+    return parts
+
+
 def _write_part(folder: Path, name: str, version: str, expression: str, texts: dict[str, str]) -> LicensedPart:
     part = f"{name}-{version}"
     for relative, text in texts.items():
@@ -180,8 +223,11 @@ def _write_part(folder: Path, name: str, version: str, expression: str, texts: d
     return LicensedPart(name, version, expression, tuple(f"{part}/{relative}" for relative in texts))
 
 
-def collect(folder: Path, pyproject: Path, search_path: list[str] | None = None) -> list[LicensedPart]:
-    """Write every part's texts under `folder` (which must not exist yet) and the index; the parts, sorted."""
+def collect(
+    folder: Path, pyproject: Path, search_path: list[str] | None = None, bundle: Path | None = None
+) -> list[LicensedPart]:
+    """Write every part's texts under `folder` (which must not exist yet) and the index; the parts, sorted.
+    With `bundle` (the built one-folder bundle), the system libraries it carries are credited too."""
     folder.mkdir(parents=True)
     parts = []
     own = python_license()
@@ -193,6 +239,8 @@ def collect(folder: Path, pyproject: Path, search_path: list[str] | None = None)
         name, version = distribution.metadata["Name"], distribution.version
         expression = license_expression(distribution)
         parts.append(_write_part(folder, name, version, expression, license_texts(distribution)))
+    if bundle is not None:
+        parts += system_library_parts(folder, bundle)
     parts.sort(key=lambda part: normalized(part.name))
     write_index(folder, parts)
     return parts
@@ -217,11 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="where to write the texts (must not exist)")
     root = Path(__file__).resolve().parents[1]
     parser.add_argument("--pyproject", type=Path, default=root / "pyproject.toml", help="the program's pyproject")
+    parser.add_argument("--bundle", type=Path, help="the built bundle, to credit the system libraries it carries")
     args = parser.parse_args(argv)
     if args.folder.exists():
         print(f"licenses: {args.folder} exists; name a new folder (nothing is overwritten)", file=sys.stderr)
         return 2
-    parts = collect(args.folder, args.pyproject)
+    parts = collect(args.folder, args.pyproject, bundle=args.bundle)
     for part in parts:
         if not part.text_files:
             print(f"licenses: warning: {part.name} {part.version} ships no licence text", file=sys.stderr)

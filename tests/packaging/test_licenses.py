@@ -7,6 +7,7 @@ distributions laid out as pip installs them, to pin down which texts are taken f
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -204,7 +205,8 @@ def test_our_own_licence_is_the_same_in_pyproject_and_the_appstream_metainfo() -
 
 def test_the_bundle_spec_writes_the_licence_folder_beside_the_executable() -> None:
     spec = (ROOT / "packaging" / "aiwm.spec").read_text()
-    assert 'collect_licenses(Path(DISTPATH) / "aiwm" / "licenses", ROOT / "pyproject.toml")' in spec
+    assert 'BUNDLE_FOLDER = Path(DISTPATH) / "aiwm"\n' in spec
+    assert 'collect_licenses(BUNDLE_FOLDER / "licenses", ROOT / "pyproject.toml", bundle=BUNDLE_FOLDER)' in spec
     assert spec.index("collect_licenses(") > spec.index("COLLECT(")  # after COLLECT, which empties dist/aiwm
 
 
@@ -215,5 +217,30 @@ def test_the_built_bundle_carries_the_licence_folder_with_pyside6_and_pyinstalle
     names = {licenses.normalized(name) for name in index}
     assert "pyinstaller" in names  # its bootloader is in the executable; what it needs to build is not
     assert not names & {"altgraph", "setuptools", "pyinstaller-hooks-contrib", "pip"}
+    if shutil.which("dpkg"):  # built on Debian/Ubuntu: Python's ctypes brought the system's libffi (Debian libffi8)
+        assert "libffi8" in names and "libffi.so.8" in str(index["libffi8"]["license"])
     for entry in index.values():
         assert entry["files"] and all((bundle / "licenses" / f).is_file() for f in entry["files"])
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="dpkg is not installed: no Debian package database to ask")
+def test_system_libraries_in_the_bundle_are_credited_with_their_debian_copyright_file(tmp_path: Path) -> None:
+    bundle = tmp_path / "aiwm"
+    (bundle / "_internal").mkdir(parents=True)
+    zlib = next(
+        path
+        for path in (Path("/lib/x86_64-linux-gnu/libz.so.1"), Path("/usr/lib/x86_64-linux-gnu/libz.so.1"))
+        if path.exists()
+    )
+    shutil.copyfile(zlib, bundle / "_internal" / "libz.so.1")  # zlib1g's, on every Debian and Ubuntu system
+    (bundle / "_internal" / "libexpat.so.1").write_bytes(b"\0")  # libexpat1's name, but not its bytes
+    (bundle / "_internal" / "libnot-from-any-package.so.1").write_bytes(b"\0")
+    (bundle / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/Qt/lib/libQt6Core.so.6")  # a link: not a copy
+    parts = licenses.system_library_parts(tmp_path / "out", bundle)
+    assert [part.name for part in parts] == ["zlib1g"]
+    (part,) = parts
+    assert part.license_expression == "see the Debian copyright file (libz.so.1)"
+    installed = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "zlib1g"], capture_output=True, text=True)
+    assert part.version == installed.stdout
+    text = (tmp_path / "out" / part.text_files[0]).read_text()
+    assert text == Path("/usr/share/doc/zlib1g/copyright").read_text() and "Jean-loup Gailly" in text
