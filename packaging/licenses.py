@@ -215,7 +215,7 @@ def system_library_parts(folder: Path, bundle: Path, doc_root: Path = Path("/usr
 
 
 def _write_part(folder: Path, name: str, version: str, expression: str, texts: dict[str, str]) -> LicensedPart:
-    part = f"{name}-{version}"
+    part = re.sub(r"[^\w.+~-]", "_", f"{name}-{version}")  # a Debian epoch's ":" is no file-name character on Windows
     for relative, text in texts.items():
         target = folder / part / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -250,7 +250,7 @@ def write_index(folder: Path, parts: list[LicensedPart]) -> None:
     """INDEX.txt for people (one line a part) and index.json for programs."""
     lines = ["Third-party software in AI Workstation Manager, and its licences (texts in the folders named).", ""]
     for part in parts:
-        where = f"{part.name}-{part.version}/" if part.text_files else "NO LICENCE TEXT FOUND"
+        where = part.text_files[0].split("/")[0] + "/" if part.text_files else "NO LICENCE TEXT FOUND"
         lines.append(f"{part.name} {part.version}: {part.license_expression} ({where})")
     (folder / "INDEX.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     document = [
