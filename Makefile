@@ -133,6 +133,7 @@ $(BUILD_STAMP): requirements/build.txt requirements/runtime.txt requirements/gui
 BUNDLE_SOURCES := $(shell find app resources requirements -not -path '*/__pycache__*') \
 	packaging/aiwm.spec packaging/entry.py packaging/bundle_filter.py packaging/windows/version_info.py \
 	packaging/linux/deb/depends
+BUNDLE_SOURCES += packaging/licenses.py $(wildcard packaging/license_texts/*)
 dist/aiwm/aiwm: $(BUILD_STAMP) $(BUNDLE_SOURCES)
 	rm -rf dist/aiwm build/pyinstaller
 	$(BUILD_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/aiwm.spec

@@ -4,8 +4,10 @@
 #   packaging/linux/build_deb.sh [BUNDLE_DIR [OUT_DIR]]      defaults: dist/aiwm and dist
 #
 # Layout: the bundle in /opt/aiwm, the command /usr/bin/aiwm (a link to /opt/aiwm/aiwm), the menu entry,
-# AppStream metainfo and hicolor icons under /usr/share. Files are owned by root (--root-owner-group),
-# folders 0755, files 0644 except the executable ones (0755). Installed-Size is measured, and Depends is
+# AppStream metainfo and hicolor icons under /usr/share, the copyright file and changelog in /usr/share/doc/aiwm
+# (the third-party licence texts are in the bundle's licenses/ folder, /opt/aiwm/licenses). Maintainer:
+# "AIWM maintainers <aiwm@users.noreply.github.com>", or $DEBFULLNAME <$DEBEMAIL> when set.
+# Files are owned by root (--root-owner-group), folders 0755, files 0644 except the executable ones (0755). Installed-Size is measured, and Depends is
 # packaging/linux/deb/depends plus libc6 (>= the newest glibc symbol version the bundle needs).
 #
 # AIWM_DEB_COMPRESSION: xz (the default: smallest download, read by every dpkg), gzip, or zstd (needs dpkg
@@ -31,6 +33,21 @@ version=$(sed -E 's/([0-9])(a|b|rc)([0-9]+)/\1~\2\3/; s/\.dev([0-9]+)/~dev\1/' <
 architecture=amd64
 deb="$out/aiwm_${version}_${architecture}.deb"
 
+# Debian Policy 12.5 and 12.7: the copyright file (DEP-5, packaging/linux/deb/copyright filled in: our part, and
+# where the bundled third-party licence texts are) and the changelog, compressed with gzip -9n. aiwm is a native
+# package (no Debian revision), so its changelog is changelog.gz; its one entry is this build's version and date.
+install_doc() {
+    local doc="$1" version="$2" maintainer="$3" epoch="${SOURCE_DATE_EPOCH:-$(date +%s)}" escaped
+    escaped=$(sed -e 's/[|&\\]/\\&/g' <<< "$maintainer")  # as sed's replacement: |, & and \ taken literally
+    install -d -m 0755 "$doc"
+    sed -e "s|@MAINTAINER@|$escaped|" -e "s|@YEAR@|$(date -u -d "@$epoch" +%Y)|" \
+        "$AIWM_ROOT/packaging/linux/deb/copyright" > "$doc/copyright"
+    printf '%s\n' "aiwm ($version) unstable; urgency=medium" "" \
+        "  * AI Workstation Manager $version, built from the one-folder bundle." "" \
+        " -- $maintainer  $(date -u -R -d "@$epoch")" | gzip -9n > "$doc/changelog.gz"
+    chmod 0644 "$doc/copyright" "$doc/changelog.gz"
+}
+
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/root"
@@ -53,10 +70,11 @@ if [ -n "$undeclared" ]; then
     echo "build_deb: note: libraries the bundle links that it does not carry and Depends does not name" \
          "(a plugin that needs them will not load without them):" $undeclared
 fi
+maintainer="${DEBFULLNAME:-AIWM maintainers} <${DEBEMAIL:-aiwm@users.noreply.github.com}>"
+install_doc "$root/usr/share/doc/aiwm" "$version" "$maintainer"
 # As dpkg-gencontrol counts it: each file's size in KiB rounded up, 1 KiB for each folder or link.
 installed_kib=$(find "$root/opt" "$root/usr" -printf '%y %s\n' \
     | awk '{ sum += ($1 == "f") ? int(($2 + 1023) / 1024) : 1 } END { print sum }')
-maintainer="${DEBFULLNAME:-AI Workstation Manager developers} <${DEBEMAIL:-aiwm@localhost}>"
 
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: aiwm

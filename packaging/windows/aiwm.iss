@@ -5,6 +5,8 @@
 ;
 ;   iscc /DAppVersion=0.1.0 /DAppNumericVersion=0.1.0 packaging\windows\aiwm.iss
 ;
+; It needs Inno Setup 6.3 or later: the architecture identifier x64compatible below is new in 6.3
+; (https://jrsoftware.org/ishelp/topic_archidentifiers.htm); the workflow checks ISCC's version first.
 ; writes dist\aiwm-<version>-windows-x64-setup.exe. It installs for the current user only, without
 ; administrator rights, into %LOCALAPPDATA%\Programs\AIWM, with a Start-menu entry, an optional desktop
 ; icon and an uninstaller (Settings > Apps, or the Start menu). Relative paths are from this file's folder.
@@ -60,6 +62,8 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExeName}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExeName}"; Tasks: desktopicon
+; The uninstaller in the Start menu too ("Uninstall AI Workstation Manager"), besides Settings > Apps.
+Name: "{autoprograms}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
 
 [Run]
 Filename: "{app}\{#AppExeName}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

@@ -111,11 +111,13 @@ def test_the_icon_the_bundle_and_the_output_folder_it_names_are_the_checkouts() 
     assert set(files["Flags"].split()) >= {"recursesubdirs", "createallsubdirs"}
 
 
-def test_a_start_menu_entry_an_optional_desktop_icon_and_an_uninstall_icon() -> None:
+def test_a_start_menu_entry_an_optional_desktop_icon_and_the_uninstaller_in_the_start_menu() -> None:
     icons = _entries("Icons")
-    assert [entry["Name"].split("\\")[0] for entry in icons] == ["{autoprograms}", "{autodesktop}"]
-    assert all(entry["Filename"] == r"{app}\{#AppExeName}" for entry in icons)
+    assert [entry["Name"].split("\\")[0] for entry in icons] == ["{autoprograms}", "{autodesktop}", "{autoprograms}"]
+    assert all(entry["Filename"] == r"{app}\{#AppExeName}" for entry in icons[:2])
     assert "Tasks" not in icons[0] and icons[1]["Tasks"] == "desktopicon"
+    # Inno Setup's own constant for the uninstaller it writes, and its standard "Uninstall %1" caption
+    assert icons[2] == {"Name": r"{autoprograms}\{cm:UninstallProgram,{#AppName}}", "Filename": "{uninstallexe}"}
     (task,) = _entries("Tasks")
     assert task["Name"] == "desktopicon" and "unchecked" in task["Flags"]
     assert _setup()["UninstallDisplayIcon"] == r"{app}\{#AppExeName}"
@@ -154,6 +156,7 @@ def test_the_workflow_builds_smoke_tests_packs_installs_and_uploads_in_that_orde
         "pip install -r requirements/runtime.txt -r requirements/gui.txt -r requirements/build.txt",
         "installer_version.py >> $env:GITHUB_OUTPUT",
         "PyInstaller --noconfirm packaging/aiwm.spec",
+        "python packaging/bundle_size.py dist/aiwm",
         r".\dist\aiwm\aiwm.exe --smoke-test",
         "choco install innosetup",
         r"/DAppVersion=${{ steps.version.outputs.version }}",
@@ -187,3 +190,39 @@ def test_every_file_the_workflow_names_exists() -> None:
     assert set(missing) <= FROM_THE_BUNDLE_WORK, missing
     if missing:
         pytest.skip(f"{missing} come from the bundle work of issue 12 (another branch); checked once merged")
+
+
+def _step(name_start: str) -> str:
+    (step,) = [step for step in _steps() if str(step.get("name", "")).startswith(name_start)]
+    return str(step["run"])
+
+
+def test_the_workflow_fails_when_setup_or_the_uninstaller_exits_non_zero() -> None:
+    """Start-Process -Wait alone never fails on the program's exit status; -PassThru gives the process to check."""
+    script = _step("Install for this user")
+    starts = [line for line in script.splitlines() if "Start-Process" in line and not line.lstrip().startswith("#")]
+    assert len(starts) == 2 and all(re.search(r"^\s*\$run = Start-Process -Wait -PassThru ", line) for line in starts)
+    lines = script.splitlines()
+    for start in starts:
+        following = lines[lines.index(start) + 1]
+        assert re.fullmatch(r"\s*if \(\$run\.ExitCode -ne 0\) \{ Write-Error .+; exit 1 \}", following), following
+    assert "-FilePath $setup " in starts[0] and "unins000.exe" in starts[1]
+
+
+def test_the_workflow_checks_that_iscc_is_6_3_or_later_and_builds_with_that_iscc() -> None:
+    # x64compatible is new in Inno Setup 6.3: "Before Inno Setup 6.3, x64os was named x64"
+    # (https://jrsoftware.org/ishelp/topic_archidentifiers.htm).
+    assert "x64compatible" in _setup()["ArchitecturesAllowed"]
+    check = _step("Inno Setup 6.3 or later")
+    assert check.count('-lt [version]"6.3"') == 2  # upgrade when older; then fail when still older
+    assert "choco install innosetup" in check and "choco upgrade innosetup" in check
+    assert re.search(r'Write-Error "ISCC \$found is older than 6\.3[^"]*"; exit 1', check)
+    assert '"ISCC=$iscc" >> $env:GITHUB_ENV' in check
+    assert _step("Build the installer").lstrip().startswith("& $env:ISCC ")
+
+
+def test_the_workflow_prints_the_windows_bundle_size_and_fails_above_the_limit() -> None:
+    script = _step("Size of the bundle")
+    assert "python packaging/bundle_size.py dist/aiwm" in script
+    assert "--limit-mb" not in script  # bundle_size.py's own 250 MB default, as `make bundle` uses
+    assert "if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }" in script
