@@ -94,7 +94,7 @@ def probe_environment(
     document = _last_json_line(result.stdout)
     if document is None or document.get("schema") != PROBE_SCHEMA:
         said = (result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["no output"])[-1]
-        why = f"the probe gave no answer (exit {result.returncode}): {said[:200]}"
+        why = f"exit {result.returncode}: {said[:200]}"  # the finding says "the probe gave no answer (…)"
         return ProbeAnswer(where, missing=((f"environments[{where}]", why),))
     return parse_probe(where, document)
 

@@ -165,9 +165,9 @@ def test_a_fake_interpreter_answering_fixed_json_is_parsed(tmp_path: Path) -> No
     ("body", "reason"),
     [
         ("echo 'Segmentation fault'; exit 139\n", "exit 139"),
-        ('echo \'{"schema": "aiwm.probe/1", "frameworks": [\' \n', "no answer"),
-        ("echo '[1, 2, 3]'\n", "no answer"),
-        ('echo \'{"schema": "other/1"}\'\n', "no answer"),
+        ('echo \'{"schema": "aiwm.probe/1", "frameworks": [\' \n', "exit 0: "),
+        ("echo '[1, 2, 3]'\n", "exit 0: [1, 2, 3]"),
+        ('echo \'{"schema": "other/1"}\'\n', "exit 0: "),
         ("echo 'Traceback' >&2; echo 'SyntaxError: invalid syntax' >&2; exit 1\n", "SyntaxError: invalid syntax"),
     ],
 )
@@ -226,3 +226,17 @@ def test_entries_of_the_wrong_shape_are_skipped_with_the_reason() -> None:
     )
     (jax,) = answer.frameworks
     assert jax.cudnn is None and jax.arch_list is None and len(answer.missing) == 1
+
+
+def test_a_probe_that_printed_nothing_is_said_once_not_twice(tmp_path: Path) -> None:
+    """The finding wraps the reason in "the probe gave no answer (…)"; the reason must not say it again."""
+    from app.doctor.checks.environments import environment_findings
+
+    from ..helpers import facts
+
+    python = fake_python(tmp_path, "exit 0\n")
+    ((_, why),) = probe_environment(python, timeout_s=10).missing
+    assert why == "exit 0: no output"
+    environment = EnvironmentFact(str(python), "failed", problem=why)
+    detail = environment_findings(facts(environments=(environment,)))[0].detail
+    assert detail.count("gave no answer") == 1 and "(exit 0: no output)" in detail
