@@ -6,7 +6,11 @@ GCC runtime), cuda-bindings (NVIDIA's licence) and more. This collects, from the
 they require, plus PyInstaller (its bootloader is in every executable) and Python's own LICENSE.txt, into
 OUT_FOLDER/<name>-<version>/ with an index (INDEX.txt, index.json: name, version, licence expression, files).
 Given the built bundle (--bundle; the spec does), the shared libraries PyInstaller copied from a Debian system
-(libssl, libffi, libreadline...) are credited with their package's /usr/share/doc/<package>/copyright.
+(libssl, libffi, libreadline...) are credited with their package's /usr/share/doc/<package>/copyright, and
+the parts inside the PySide6 wheel that no metadata names get their own: ICU (libicu*.so.<version> in
+_internal/PySide6/Qt/lib, Unicode licence text kept in packaging/license_texts/icu/) and Qt (its version, where
+its source and third-party notices are, the LGPL-3 note that its libraries may be replaced). When Python's
+LICENSE.txt lacks the notices of the software built into it (expat, libmpdec...), a part points to them.
 
 Where the texts come from, in order: the distribution's License-File entries (PEP 639: in .dist-info/licenses/;
 older tools put them in .dist-info/ itself); else files named LICENSE/COPYING/NOTICE in its .dist-info; else
@@ -233,17 +237,98 @@ def collect(
     own = python_license()
     if own is not None:
         version = ".".join(map(str, sys.version_info[:3]))
-        parts.append(_write_part(folder, "Python", version, "PSF-2.0", {"LICENSE.txt": own.read_text("utf-8")}))
+        own_text = own.read_text("utf-8")
+        parts.append(_write_part(folder, "Python", version, "PSF-2.0", {"LICENSE.txt": own_text}))
+        parts += [part for part in [python_incorporated_part(folder, own_text)] if part is not None]
     bundler = list(metadata.distributions(name=BUNDLER, path=search_path or sys.path))[:1]  # not what it requires
     for distribution in [*required_distributions(program_requirements(pyproject), search_path), *bundler]:
         name, version = distribution.metadata["Name"], distribution.version
         expression = license_expression(distribution)
         parts.append(_write_part(folder, name, version, expression, license_texts(distribution)))
     if bundle is not None:
-        parts += system_library_parts(folder, bundle)
+        parts += bundle_parts(folder, bundle)
     parts.sort(key=lambda part: normalized(part.name))
     write_index(folder, parts)
     return parts
+
+
+ICU_TEXTS = STANDARD_TEXTS / "icu"
+QT_LIBRARIES = Path("_internal") / "PySide6" / "Qt" / "lib"
+PYTHON_INCORPORATED = "Licenses and Acknowledgements for Incorporated Software"
+
+
+def icu_version(bundle: Path) -> str | None:
+    """The ICU major version of the libicuuc the bundle carries (libicuuc.so.73 -> "73"); None without one
+    (the Windows wheels of PySide6 use the system's ICU)."""
+    found = sorted(p.name for p in (bundle / QT_LIBRARIES).glob("libicuuc.so.*"))
+    match = re.fullmatch(r"libicuuc\.so\.(\d+)(\..*)?", found[0]) if found else None
+    return match.group(1) if match else None
+
+
+def icu_part(folder: Path, bundle: Path) -> LicensedPart | None:
+    """ICU (PySide6-Essentials' libicu*.so, Unicode licence): its notice must go with every copy."""
+    version = icu_version(bundle)
+    if version is None:
+        return None
+    texts = {name: (ICU_TEXTS / name).read_text(encoding="utf-8") for name in ("LICENSE", "SOURCE.txt")}
+    libraries = ", ".join(sorted(p.name for p in (bundle / QT_LIBRARIES).glob("libicu*.so*")))
+    expression = f"Unicode-DFS-2016 AND ICU (the ICU licence; {libraries} in {QT_LIBRARIES.as_posix()})"
+    return _write_part(folder, "ICU", version, expression, texts)
+
+
+def qt_version() -> str:
+    """The version of the Qt libraries PySide6 runs on (QtCore.qVersion())."""
+    from PySide6 import QtCore  # the build's PySide6, whose Qt libraries the bundle copies
+
+    return str(QtCore.qVersion())
+
+
+def qt_notice(version: str) -> str:
+    """Where Qt's source and its third-party notices are, and the LGPL-3 relinking note."""
+    return f"""Qt {version} (The Qt Company Ltd. and other contributors), used through PySide6 (PySide6_Essentials).
+Licence: LGPL-3.0-only (texts in the PySide6_Essentials folder beside this one: LGPL-3.0-only.txt, GPL-3.0-only.txt).
+
+Source of this Qt version and of PySide6/shiboken6:
+  https://download.qt.io/official_releases/qt/{".".join(version.split(".")[:2])}/{version}/
+  https://download.qt.io/official_releases/QtForPython/pyside6/
+Third-party software inside Qt and its licences: the Qt documentation's page "Licenses Used in Qt",
+  https://doc.qt.io/qt-6/licenses-used-in-qt.html
+
+Replacing the Qt libraries (LGPL-3.0, section 4): Qt is not linked into this program. Its libraries are separate
+shared objects in _internal/PySide6/Qt/lib/ (libQt6*.so.6, on Windows _internal/PySide6/Qt6*.dll) and its plugins in
+_internal/PySide6/Qt/plugins/; the program loads them at run time. You may replace them with a modified build of
+the same Qt version with a compatible interface.
+"""
+
+
+def qt_part(folder: Path, bundle: Path) -> LicensedPart | None:
+    """Qt itself (the libraries in the PySide6 wheel): version, source, third-party notices, relinking note."""
+    if not (bundle / "_internal" / "PySide6").is_dir():
+        return None
+    version = qt_version()
+    return _write_part(folder, "Qt", version, "LGPL-3.0-only", {"NOTICE.txt": qt_notice(version)})
+
+
+def python_incorporated_part(folder: Path, own_license: str) -> LicensedPart | None:
+    """Where the notices of the software built into libpython and its modules (expat, libmpdec...) are: in
+    Python's LICENSE.txt when it has that section, else a part pointing to the documentation's list."""
+    if PYTHON_INCORPORATED in own_license:
+        return None
+    major_minor = ".".join(map(str, sys.version_info[:2]))
+    text = f"""This Python's LICENSE.txt has no section "{PYTHON_INCORPORATED}".
+The software built into libpython and the standard library's extension modules (among them expat in pyexpat,
+libmpdec in _decimal, the Mersenne Twister in _random, David Gay's dtoa, SipHash, BLAKE2 and SHA-3 in hashlib,
+the WIDE getaddrinfo code in _socket) and their licences and notices are listed in the Python documentation:
+  https://docs.python.org/{major_minor}/license.html#licenses-and-acknowledgements-for-incorporated-software
+"""
+    version = ".".join(map(str, sys.version_info[:3]))
+    return _write_part(folder, "Python-incorporated-software", version, "see NOTICE.txt", {"NOTICE.txt": text})
+
+
+def bundle_parts(folder: Path, bundle: Path) -> list[LicensedPart]:
+    """The parts only the built bundle shows: ICU and Qt (inside the PySide6 wheel), the Debian libraries."""
+    found = [icu_part(folder, bundle), qt_part(folder, bundle)]
+    return [part for part in found if part is not None] + system_library_parts(folder, bundle)
 
 
 def write_index(folder: Path, parts: list[LicensedPart]) -> None:

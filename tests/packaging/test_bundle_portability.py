@@ -6,6 +6,7 @@ Marked `bundle` (built and run like tests/packaging/test_bundle_run.py).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -86,3 +87,31 @@ def test_unused_qt_parts_are_not_in_the_bundle(bundle: Path) -> None:
     qt = bundle / "_internal" / "PySide6" / "Qt"
     assert not list(bundle.rglob("libQt6Network.so*"))
     assert [path.name for path in (qt / "plugins" / "imageformats").iterdir()] == ["libqsvg.so"]
+
+
+def _library_search_paths(elf: Path) -> list[str]:
+    """The folders of the ELF file's RUNPATH and RPATH entries (readelf -d)."""
+    dynamic = subprocess.run(["readelf", "-d", str(elf)], capture_output=True, text=True, timeout=60, check=False)
+    folders = []
+    for line in dynamic.stdout.splitlines():
+        if "(RUNPATH)" in line or "(RPATH)" in line:
+            folders += line.partition("[")[2].rstrip("]").split(":")
+    return folders
+
+
+def _is_elf(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(4) == b"\x7fELF"
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="readelf (binutils) is not installed")
+def test_no_file_of_the_bundle_makes_the_loader_search_a_folder_outside_the_bundle(bundle: Path) -> None:
+    # pyenv's Python carries RUNPATH /root/.pyenv/versions/3.11.7/lib in libpython and each lib-dynload module
+    elves = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink() and _is_elf(p)]
+    assert len(elves) > 50  # the executable, libpython, the stdlib's modules, Qt, numpy...
+    outside = {
+        str(elf.relative_to(bundle)): folders
+        for elf in elves
+        if (folders := [f for f in _library_search_paths(elf) if not f.startswith(("$ORIGIN", "${ORIGIN}"))])
+    }
+    assert outside == {}

@@ -168,7 +168,11 @@ def test_texts_come_from_pep639_folders_old_dist_info_files_and_module_notices_a
     parts = {part.name: part for part in licenses.collect(tmp_path / "out", pyproject, [str(site)])}
 
     # PyInstaller for its bootloader in the executable, but not what it needs at build time (altgraph)
-    assert set(parts) == {"Python", "alpha", "beta", "gamma", "pyinstaller"}
+    own = licenses.python_license()
+    assert own is not None
+    # pyenv 3.11.7's LICENSE.txt (CPython's LICENSE) lacks that section; the part points to the documentation
+    pointer = set() if licenses.PYTHON_INCORPORATED in own.read_text() else {"Python-incorporated-software"}
+    assert set(parts) == {"Python", "alpha", "beta", "gamma", "pyinstaller"} | pointer
     assert parts["alpha"] == licenses.LicensedPart("alpha", "1.0", "MIT", ("alpha-1.0/LICENSE",))
     assert (tmp_path / "out" / "alpha-1.0" / "LICENSE").read_text() == "alpha's MIT text\n"
     assert parts["beta"].license_expression == "BSD-3-Clause"
@@ -246,3 +250,77 @@ def test_system_libraries_in_the_bundle_are_credited_with_their_debian_copyright
         assert part.text_files[0] == f"zlib1g-{part.version.replace(':', '_')}/copyright"
     text = (tmp_path / "out" / part.text_files[0]).read_text()
     assert text == Path("/usr/share/doc/zlib1g/copyright").read_text() and "Jean-loup Gailly" in text
+
+
+def _made_up_bundle(folder: Path, *libraries: str) -> Path:
+    lib = folder / "_internal" / "PySide6" / "Qt" / "lib"
+    lib.mkdir(parents=True)
+    for name in libraries:
+        (lib / name).write_bytes(b"\0")
+    return folder
+
+
+def test_the_icu_version_is_read_from_the_bundled_library_name(tmp_path: Path) -> None:
+    bundle = _made_up_bundle(tmp_path / "a", "libicudata.so.73", "libicui18n.so.73", "libicuuc.so.73")
+    assert licenses.icu_version(bundle) == "73"
+    assert licenses.icu_version(_made_up_bundle(tmp_path / "b", "libicuuc.so.74.2")) == "74"
+    assert licenses.icu_version(_made_up_bundle(tmp_path / "c", "libQt6Core.so.6")) is None  # Windows: no ICU
+
+
+def test_icu_gets_the_unicode_licence_with_its_third_party_notices_and_names_its_libraries(tmp_path: Path) -> None:
+    bundle = _made_up_bundle(tmp_path / "aiwm", "libicudata.so.73", "libicuuc.so.73")
+    part = licenses.icu_part(tmp_path / "out", bundle)
+    assert part is not None and (part.name, part.version) == ("ICU", "73")
+    assert "libicudata.so.73, libicuuc.so.73" in part.license_expression
+    text = (tmp_path / "out" / "ICU-73" / "LICENSE").read_text()
+    # ICU's licence file: the Unicode terms, then the older ICU licence among its third-party notices
+    assert text.startswith("UNICODE, INC. LICENSE AGREEMENT - DATA FILES AND SOFTWARE")
+    assert "ICU License - ICU 1.8.1 to ICU 57.1" in text
+    assert "/usr/share/icu/72.1/LICENSE" in (tmp_path / "out" / "ICU-73" / "SOURCE.txt").read_text()
+    assert licenses.icu_part(tmp_path / "none", _made_up_bundle(tmp_path / "w", "Qt6Core.dll")) is None
+
+
+def test_qt_is_credited_with_its_version_source_third_party_notices_and_relinking_note(tmp_path: Path) -> None:
+    bundle = _made_up_bundle(tmp_path / "aiwm", "libQt6Core.so.6")
+    part = licenses.qt_part(tmp_path / "out", bundle)
+    assert part is not None and part.name == "Qt" and part.license_expression == "LGPL-3.0-only"
+    # PySide6 6.x runs on the Qt of the same version: the wheel's version, from its metadata
+    wheel = metadata.version("PySide6_Essentials")
+    assert part.version == wheel
+    notice = (tmp_path / "out" / part.text_files[0]).read_text()
+    major_minor = ".".join(wheel.split(".")[:2])
+    assert f"https://download.qt.io/official_releases/qt/{major_minor}/{wheel}/" in notice
+    assert "https://download.qt.io/official_releases/QtForPython/pyside6/" in notice
+    assert "https://doc.qt.io/qt-6/licenses-used-in-qt.html" in notice
+    assert "_internal/PySide6/Qt/lib/" in notice and "replace" in notice
+
+
+def test_python_s_incorporated_software_gets_a_pointer_only_when_its_licence_file_lacks_that_section(
+    tmp_path: Path,
+) -> None:
+    with_section = "A. HISTORY\n...\nLicenses and Acknowledgements for Incorporated Software\nexpat ...\n"
+    assert licenses.python_incorporated_part(tmp_path / "a", with_section) is None
+    part = licenses.python_incorporated_part(tmp_path / "b", "A. HISTORY OF THE SOFTWARE\n")
+    assert part is not None
+    notice = (tmp_path / "b" / part.text_files[0]).read_text()
+    minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert f"https://docs.python.org/{minor}/license.html#licenses-and-acknowledgements-for-incorporated-software" in (
+        notice
+    )
+    assert "expat" in notice and "libmpdec" in notice
+
+
+@pytest.mark.bundle
+def test_the_built_bundle_credits_icu_with_the_version_of_its_libraries_and_qt(bundle: Path) -> None:
+    index = {entry["name"]: entry for entry in json.loads((bundle / "licenses" / "index.json").read_text())}
+    qt_lib = bundle / "_internal" / "PySide6" / "Qt" / "lib"
+    if LINUX:  # the Linux wheel ships ICU: libicudata.so.73 beside libQt6Core.so.6 in PySide6-Essentials 6.11.3
+        icu_files = sorted(p.name for p in qt_lib.glob("libicudata.so.*"))
+        assert icu_files, "no ICU in the bundle"
+        assert index["ICU"]["version"] == icu_files[0].split(".so.")[1].split(".")[0]
+        if metadata.version("PySide6_Essentials") == "6.11.3":
+            assert index["ICU"]["version"] == "73"
+        assert "UNICODE, INC. LICENSE AGREEMENT" in _text(bundle / "licenses", index["ICU"], "/LICENSE")
+    assert index["Qt"]["version"] == metadata.version("PySide6_Essentials")
+    text = (bundle / "licenses" / "INDEX.txt").read_text()
+    assert f"Qt {metadata.version('PySide6_Essentials')}: LGPL-3.0-only" in text
