@@ -12,7 +12,7 @@ import pytest
 from app.fleet import host_list
 from app.fleet.host_list import HOSTS_SCHEMA, host_name_problem, load_hosts
 
-GOOD = ["gpu1", "alice@rack-a", "bob@[2001:db8::1]"]
+GOOD = ["gpu1", "alice@rack-a", "bob@2001:db8::1"]
 
 
 def test_a_file_with_a_utf8_byte_order_mark_loads_as_written(tmp_path: Path) -> None:
