@@ -98,6 +98,7 @@ class RemoteHost:
         self._wake = threading.Event()
         self._stopping = False
         self._retry_asked = False
+        self._cut_by_retry = False  # retry_now() ended a connection still waiting for its header
         self._process: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
         self._on_sample: list[SampleListener] = []
@@ -162,10 +163,16 @@ class RemoteHost:
         return True
 
     def retry_now(self) -> None:
-        """Connect again at once: after the user fixed a "failed" host, or to skip a back-off wait."""
+        """Connect again at once: after the user fixed a "failed" host, to skip a back-off wait, or
+        to give up a connection still waiting for its header (a slow login). Never blocks."""
         with self._lock:
             self._retry_asked = True
+            process = self._process if self._status.state == "connecting" else None
+            self._cut_by_retry = process is not None
         self._wake.set()
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGTERM)  # the reader sees the end and connects again
 
     # The reader thread.
 
@@ -175,6 +182,8 @@ class RemoteHost:
                 problem, streamed_s = self._connect_once()
                 if problem is None or self._stopped():
                     break
+                if self._take_retry_cut():
+                    continue
                 self._backoff.connection_ended(streamed_s)
                 if problem.kind in NEEDS_THE_USER:
                     self._set(state="failed", problem=problem, retry_in_s=None)
@@ -189,6 +198,17 @@ class RemoteHost:
     def _stopped(self) -> bool:
         with self._lock:
             return self._stopping
+
+    def _take_retry_cut(self) -> bool:
+        """Whether `retry_now()` ended the last connection: connect again at once, no back-off."""
+        with self._lock:
+            cut, self._cut_by_retry = self._cut_by_retry, False
+            if cut:
+                self._retry_asked = False
+                self._wake.clear()
+        if cut:
+            self._backoff.reset()
+        return cut
 
     def _wait(self, timeout_s: float | None) -> None:
         """Sleep until the back-off ends, `retry_now()` or `stop()`."""

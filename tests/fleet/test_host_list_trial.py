@@ -4,8 +4,8 @@ entry among good ones, and names with shell metacharacters."""
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 from pathlib import Path
 
 import pytest

@@ -168,3 +168,24 @@ def test_a_remote_that_connects_but_sends_no_header_is_given_up_and_retried(tmp_
     assert "no stream header within 1 s" in status.problem.message
     assert "slow, or waits for input" in status.problem.advice and "prints into the stream" not in status.problem.advice
     assert 1.0 <= took_s < 5.0
+
+
+def test_retry_now_while_waiting_for_a_slow_header_connects_again_at_once(tmp_path: Path) -> None:
+    with LocalSshd(tmp_path, replay_aiwm("silent")) as sshd:
+        host = RemoteHost(sshd.alias, ssh_options=sshd.ssh_options, backoff=Backoff(first_s=30), header_timeout_s=30.0)
+        got = Collected(host)
+        runs = tmp_path / "argv.log"
+        host.start()
+        try:
+            wait_for(lambda: runs.exists() and len(runs.read_text().splitlines()) == 1, what="the first run")
+            started = time.monotonic()
+            host.retry_now()
+            wait_for(lambda: len(runs.read_text().splitlines()) == 2, what="a second run after retry_now")
+            took_s = time.monotonic() - started
+            assert host.status.state == "connecting"
+        finally:
+            host.stop()
+            assert host.wait_stopped()
+    assert took_s < 10.0  # not the 30 s header time-out, nor the 30 s back-off
+    assert "retrying" not in got.states() and "failed" not in got.states()
+    assert ssh_children() == []
