@@ -75,13 +75,13 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
 
 
-def move_aside(path: Path) -> Path:
-    """Rename `path` to `<name>.unreadable-<unix time>` (then `-2`, `-3` … if taken) and return the new name.
+def move_aside(path: Path, why: str = "unreadable") -> Path:
+    """Rename `path` to `<name>.<why>-<unix time>` (then `-2`, `-3` … if taken) and return the new name.
 
     No existing file is ever replaced: a hard link cannot be made over one, so two unreadable files
     in the same second both stay, and so does any file the user gave such a name.
     """
-    stem = f"{path.name}.unreadable-{int(time.time())}"
+    stem = f"{path.name}.{why}-{int(time.time())}"
     for attempt in range(1, 10_000):
         aside = path.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
         try:

@@ -108,7 +108,7 @@ def _keep_the_good(path: Path, hosts: tuple[str, ...], dropped: list[str]) -> Lo
     skipped = f"{len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} dropped ({dropped[0]}"
     skipped += f" and {len(dropped) - 1} more)" if len(dropped) > 1 else ")"
     try:
-        aside = move_aside(path)
+        aside = move_aside(path, "bad-entries")  # the file reads, only some entries are bad
     except OSError as error:
         warning = (
             f"hosts file {path}: {skipped}; it could not be moved aside ({error.strerror}):"

@@ -57,6 +57,8 @@ STDERR_LINES_KEPT = 20
 # ssh's ConnectTimeout and ServerAliveInterval catch a dead network; this catches a remote that is
 # connected but says nothing (a login script waiting for input, a hung program).
 HEADER_TIMEOUT_S = 30.0
+MAX_STRAY_LINES = 100  # lines a login script may print before the header (conda, motd, ...)
+MAX_STRAY_BYTES = 64 * 1024
 
 
 class RemoteHost:
@@ -96,6 +98,7 @@ class RemoteHost:
         self._wake = threading.Event()
         self._stopping = False
         self._retry_asked = False
+        self._cut_by_retry = False  # retry_now() ended a connection still waiting for its header
         self._process: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
         self._on_sample: list[SampleListener] = []
@@ -160,10 +163,16 @@ class RemoteHost:
         return True
 
     def retry_now(self) -> None:
-        """Connect again at once: after the user fixed a "failed" host, or to skip a back-off wait."""
+        """Connect again at once: after the user fixed a "failed" host, to skip a back-off wait, or
+        to give up a connection still waiting for its header (a slow login). Never blocks."""
         with self._lock:
             self._retry_asked = True
+            process = self._process if self._status.state == "connecting" else None
+            self._cut_by_retry = process is not None
         self._wake.set()
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGTERM)  # the reader sees the end and connects again
 
     # The reader thread.
 
@@ -173,6 +182,8 @@ class RemoteHost:
                 problem, streamed_s = self._connect_once()
                 if problem is None or self._stopped():
                     break
+                if self._take_retry_cut():
+                    continue
                 self._backoff.connection_ended(streamed_s)
                 if problem.kind in NEEDS_THE_USER:
                     self._set(state="failed", problem=problem, retry_in_s=None)
@@ -187,6 +198,17 @@ class RemoteHost:
     def _stopped(self) -> bool:
         with self._lock:
             return self._stopping
+
+    def _take_retry_cut(self) -> bool:
+        """Whether `retry_now()` ended the last connection: connect again at once, no back-off."""
+        with self._lock:
+            cut, self._cut_by_retry = self._cut_by_retry, False
+            if cut:
+                self._retry_asked = False
+                self._wake.clear()
+        if cut:
+            self._backoff.reset()
+        return cut
 
     def _wait(self, timeout_s: float | None) -> None:
         """Sleep until the back-off ends, `retry_now()` or `stop()`."""
@@ -246,13 +268,20 @@ class RemoteHost:
         watchdog.name, watchdog.daemon = f"aiwm-remote-header-{self._host}", True
         watchdog.start()
         try:
-            line = stdout.readline(MAX_LINE_BYTES)
+            line, stray, flooded = _header_line(stdout)
         finally:
             watchdog.cancel()
+        instead = f"the remote printed {stray!r} instead of a stream header"
+        if flooded:
+            return _bad_stream(
+                self._host, f"{instead} (and more than {MAX_STRAY_LINES} lines or {MAX_STRAY_BYTES:,} bytes)"
+            ), None
         if timed_out.is_set():
-            return _bad_stream(self._host, f"no stream header within {self._header_timeout_s:g} s"), None
-        if not line:
-            return None, None
+            if stray is not None:
+                return _bad_stream(self._host, f"no stream header within {self._header_timeout_s:g} s; {instead}"), None
+            return _slow_host(self._host, self._header_timeout_s), None
+        if line is None:
+            return None, None  # ended before a header: ssh's exit status says why (127: not installed)
         try:
             header = parse_header(line)
         except StreamSchemaError as error:
@@ -350,12 +379,41 @@ def _close_pipes(process: subprocess.Popen[bytes]) -> None:
                 stream.close()
 
 
+def _header_line(stdout: IO[bytes]) -> tuple[bytes | None, str | None, bool]:
+    """The first line that begins with "{" (the header), skipping what a login script printed
+    before it, as `aiwm snapshot --host` does; at most `MAX_STRAY_LINES` lines / `MAX_STRAY_BYTES`.
+    Returns (the header line or None at the end, the first stray line or None, whether the
+    stray lines went over the bound)."""
+    first: str | None = None
+    lines = size = 0
+    while True:
+        line = stdout.readline(MAX_LINE_BYTES)
+        if not line:
+            return None, first, False
+        if line.lstrip().startswith(b"{"):
+            return line, first, False
+        if first is None and line.strip():
+            first = line.decode("utf-8", "replace").strip()[:80]
+        lines, size = lines + 1, size + len(line)
+        if lines > MAX_STRAY_LINES or size > MAX_STRAY_BYTES:
+            return None, first or "", True
+
+
 def _old_schema(host: str, error: StreamSchemaError) -> HostProblem:
     return HostProblem(
         "old_schema",
         one_line(host, str(error)),
         f"install the same aiwm version on both machines: {host} runs {error.speaker.removeprefix('the remote ')}"
         f" ({error.schema}), this one needs {STREAM_SCHEMA}",
+    )
+
+
+def _slow_host(host: str, timeout_s: float) -> HostProblem:
+    """Connected, but nothing came within `timeout_s`: slow, or something waits for input."""
+    return HostProblem(
+        "bad_stream",
+        one_line(host, f"no stream header within {timeout_s:g} s"),
+        f"the host or a login script is slow, or waits for input: try `ssh {shlex.quote(host)} aiwm stream` by hand",
     )
 
 

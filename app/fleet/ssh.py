@@ -23,6 +23,7 @@ SSH_OPTIONS_ENV = "AIWM_SSH_OPTIONS"  # extra ssh options for every connection, 
 SSH_FAILED = 255  # ssh's own failure; any other status is the remote command's
 COMMAND_NOT_FOUND = 127
 MAX_MESSAGE_CHARS = 200
+MAX_PORT = 65535
 
 DEFAULT_CONNECT_TIMEOUT_S = 10
 DEFAULT_SERVER_ALIVE_INTERVAL_S = 15  # with ssh's ServerAliveCountMax of 3: a dead link shows within ~45 s
@@ -61,6 +62,21 @@ def host_problem(host: str) -> str | None:
     user, at, server = name.rpartition("@")
     if at and (not user or not server):
         return f"host {host!r} has an empty user or server around '@'"
+    if "[" in name or "]" in name:
+        # OpenSSH (9.2) resolves neither "[::1]" nor "ssh://[::1]:22": it prints its usage text.
+        return (
+            f"host {host!r}: write an IPv6 address without brackets (e.g. ::1) and give a port "
+            f"with '-p PORT' in {SSH_OPTIONS_ENV}"
+        )
+    if host.startswith(SSH_URI_PREFIX) and ":" in server:
+        return _port_problem(host, server.rpartition(":")[2])
+    return None
+
+
+def _port_problem(host: str, port: str) -> str | None:
+    """Why the port of an ssh:// URI is not one ssh connects to (a TCP port is 1-65535, RFC 793)."""
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= MAX_PORT:
+        return f"host {host!r} has port {port!r}: a port is a number from 1 to {MAX_PORT}"
     return None
 
 
@@ -173,7 +189,7 @@ def classify_ssh_exit(
     dropped connection rather than an unreachable host. A one-shot command never streams.
     """
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    if returncode == SSH_FAILED and (refused := _refused_options(lines)) is not None:
+    if returncode == SSH_FAILED and (refused := _refused_options(host, lines)) is not None:
         return refused
     if returncode == SSH_FAILED:
         for kind, patterns, advice in _SSH_FAILURES:
@@ -192,10 +208,11 @@ def classify_ssh_exit(
     return classify_remote_exit(host, returncode, lines, streamed, command)
 
 
-def _refused_options(lines: list[str]) -> HostProblem | None:
+def _refused_options(host: str, lines: list[str]) -> HostProblem | None:
     """ssh printed its usage text or refused a `-o` option: the options aiwm passed on are wrong.
 
-    aiwm's own options are fixed and the host is checked first, so they come from `AIWM_SSH_OPTIONS`.
+    aiwm's own options are fixed and the host is checked first, so they come from `AIWM_SSH_OPTIONS`;
+    when that is empty, it is not blamed: the line names the host and what ssh said.
     """
     usage = any(line.startswith("usage: ssh") for line in lines)
     bad_option = next((line for line in lines if line.startswith("command-line")), None)
@@ -204,6 +221,12 @@ def _refused_options(lines: list[str]) -> HostProblem | None:
     said = bad_option or next((line for line in lines if not line.startswith("usage:") and "[-" not in line), "")
     said = said or "ssh printed its usage text"
     text = os.environ.get(SSH_OPTIONS_ENV, "")
+    if not text.strip():
+        return HostProblem(
+            "unreachable",
+            one_line(host, f"ssh refused the command line: {said}"),
+            f"try `ssh {shlex.quote(host)} true` in a terminal to see what ssh says",
+        )
     return HostProblem(
         "unreachable",
         f"ssh refused the options in {SSH_OPTIONS_ENV}: {' '.join(said.split())[:MAX_MESSAGE_CHARS]}",

@@ -9,7 +9,9 @@ Modes:
               session after --drop-after ticks: the connection drops as a network cut would.
   deaf        as replay, but ignores stdin closing (stop() must kill it).
   old-schema  a header of schema aiwm.stream/0 from aiwm 0.0.9.
+  banner      as replay, but first prints the line a conda init in ~/.bashrc prints on login.
   garbage     a login banner instead of a header, then waits for stdin to close.
+  flood       more stray lines than a login script prints (200), then waits for stdin to close.
   silent      prints nothing and waits for stdin to close (a hung remote).
 Each run appends its arguments to `argv.log` in the working folder, and writes `stdin-closed`
 there when its stdin closes.
@@ -44,6 +46,13 @@ def main(argv: list[str]) -> int:
         emit("Welcome to gpu-box! Last login: yesterday")
         sys.stdin.read()
         return 0
+    if mode == "flood":
+        for number in range(200):
+            emit(f"motd line {number}")
+        sys.stdin.read()
+        return 0
+    if mode == "banner":
+        emit("conda: base environment activated")
     if mode != "deaf":
         threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     drop_after = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from app.fleet import host_list
 from app.fleet.host_list import HOSTS_SCHEMA, host_name_problem, load_hosts
 
-GOOD = ["gpu1", "alice@rack-a", "bob@[2001:db8::1]"]
+GOOD = ["gpu1", "alice@rack-a", "bob@2001:db8::1"]
 
 
 def test_a_file_with_a_utf8_byte_order_mark_loads_as_written(tmp_path: Path) -> None:
@@ -36,6 +37,7 @@ def test_one_bad_entry_drops_only_itself_and_keeps_the_original_aside_once(
     assert loaded.hosts == tuple(GOOD) and loaded.may_save
     [aside] = [p for p in tmp_path.iterdir() if p.name != "hosts.json"]
     assert aside.read_text(encoding="utf-8") == text, "the original is kept as it was"
+    assert re.fullmatch(r"hosts\.json\.bad-entries-\d+", aside.name), "it reads: not called unreadable"
     assert json.loads(path.read_text(encoding="utf-8"))["hosts"] == GOOD, "the good entries are written back"
     assert loaded.warning is not None and "\n" not in loaded.warning
     assert aside.name in loaded.warning and "1 entry dropped" in loaded.warning
@@ -52,7 +54,7 @@ def test_bad_entries_that_cannot_be_moved_aside_leave_the_file_alone(
     text = json.dumps({"schema": HOSTS_SCHEMA, "hosts": ["gpu1", "a;b", "c|d"]})
     path.write_text(text, encoding="utf-8")
 
-    def refuse(_: Path) -> Path:
+    def refuse(_: Path, why: str = "") -> Path:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(host_list, "move_aside", refuse)

@@ -141,7 +141,9 @@ def _wait_for_child(pid: int, name: str) -> psutil.Process:
     return found[0]
 
 
-@pytest.mark.parametrize("host", ["@", "host;id", "x$(id)", "a|b", "a`id`", "a'b", "user@", "a/b", "a&b"])
+@pytest.mark.parametrize(
+    "host", ["@", "host;id", "x$(id)", "a|b", "a`id`", "a'b", "user@", "a/b", "a&b", "ssh://h:0", "ssh://[::1]:22"]
+)
 def test_a_host_ssh_does_not_take_is_one_clear_line_before_ssh_runs(
     host: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

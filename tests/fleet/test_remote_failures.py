@@ -99,12 +99,40 @@ def test_an_older_aiwm_with_another_stream_schema_fails_naming_both_versions(tmp
     assert got.samples == []
 
 
-def test_a_login_banner_instead_of_the_stream_is_a_bad_stream_and_retried(tmp_path: Path) -> None:
+def test_a_login_line_before_the_header_is_skipped_and_the_host_streams(tmp_path: Path) -> None:
+    with LocalSshd(tmp_path, replay_aiwm("banner")) as sshd:
+        host = RemoteHost(sshd.alias, interval_s=0.1, ssh_options=sshd.ssh_options)
+        got = Collected(host)
+        host.start()
+        try:
+            wait_for(lambda: host.status.samples >= 3, what="samples after a banner line")
+            assert host.status.state == "streaming" and host.status.problem is None
+            header = host.status.header
+        finally:
+            host.stop()
+            assert host.wait_stopped()
+    assert got.states()[:2] == ["connecting", "streaming"] and "retrying" not in got.states()
+    assert header is not None and header.host == "demo-host"  # the recorded stream's header, not the banner
+
+
+def test_a_login_banner_and_no_header_is_a_bad_stream_naming_the_banner(tmp_path: Path) -> None:
     with LocalSshd(tmp_path, replay_aiwm("garbage")) as sshd:
-        host = RemoteHost(sshd.alias, ssh_options=sshd.ssh_options, backoff=Backoff(first_s=30))
+        host = RemoteHost(sshd.alias, ssh_options=sshd.ssh_options, backoff=Backoff(first_s=30), header_timeout_s=1.0)
         status, _ = watch_until(host, "retrying")
     assert status.problem is not None and status.problem.kind == "bad_stream"
     assert "Welcome to gpu-box" in status.problem.message and status.retry_in_s == 30
+    assert "login script" in status.problem.advice
+
+
+def test_more_stray_lines_than_a_login_script_prints_is_a_bad_stream_at_once(tmp_path: Path) -> None:
+    with LocalSshd(tmp_path, replay_aiwm("flood")) as sshd:
+        host = RemoteHost(sshd.alias, ssh_options=sshd.ssh_options, backoff=Backoff(first_s=30))
+        started = time.monotonic()
+        status, _ = watch_until(host, "retrying")
+        took_s = time.monotonic() - started
+    assert status.problem is not None and status.problem.kind == "bad_stream"
+    assert "'motd line 0'" in status.problem.message and "more than 100 lines" in status.problem.message
+    assert took_s < 10.0  # not the 30 s header time-out
 
 
 def test_no_ssh_program_fails_with_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,4 +166,26 @@ def test_a_remote_that_connects_but_sends_no_header_is_given_up_and_retried(tmp_
         took_s = time.monotonic() - started
     assert status.problem is not None and status.problem.kind == "bad_stream"
     assert "no stream header within 1 s" in status.problem.message
+    assert "slow, or waits for input" in status.problem.advice and "prints into the stream" not in status.problem.advice
     assert 1.0 <= took_s < 5.0
+
+
+def test_retry_now_while_waiting_for_a_slow_header_connects_again_at_once(tmp_path: Path) -> None:
+    with LocalSshd(tmp_path, replay_aiwm("silent")) as sshd:
+        host = RemoteHost(sshd.alias, ssh_options=sshd.ssh_options, backoff=Backoff(first_s=30), header_timeout_s=30.0)
+        got = Collected(host)
+        runs = tmp_path / "argv.log"
+        host.start()
+        try:
+            wait_for(lambda: runs.exists() and len(runs.read_text().splitlines()) == 1, what="the first run")
+            started = time.monotonic()
+            host.retry_now()
+            wait_for(lambda: len(runs.read_text().splitlines()) == 2, what="a second run after retry_now")
+            took_s = time.monotonic() - started
+            assert host.status.state == "connecting"
+        finally:
+            host.stop()
+            assert host.wait_stopped()
+    assert took_s < 10.0  # not the 30 s header time-out, nor the 30 s back-off
+    assert "retrying" not in got.states() and "failed" not in got.states()
+    assert ssh_children() == []

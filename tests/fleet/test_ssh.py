@@ -51,7 +51,7 @@ def test_the_ssh_command_never_asks_and_passes_the_remote_words_quoted() -> None
     ]
 
 
-@pytest.mark.parametrize("host", ["gpu1", "me@gpu1.example.org", "me@[::1]", "rack-07_a"])
+@pytest.mark.parametrize("host", ["gpu1", "me@gpu1.example.org", "me@::1", "rack-07_a"])
 def test_host_names_aliases_and_user_at_host_are_accepted(host: str) -> None:
     assert check_host(host) == host
 

@@ -26,7 +26,8 @@ from app.fleet.ssh import check_host, classify_ssh_exit, host_problem, problem_l
         "2001:db8::1",
         "fe80::1%eth0",
         "ssh://alice@gpu1.example.org:2222",
-        "ssh://[2001:db8::1]:2222",
+        "ssh://gpu1:1",
+        "ssh://gpu1:65535",
         "bob+ops@gpu1",
     ],
 )
@@ -96,3 +97,39 @@ def test_ssh_usage_text_for_bad_options_becomes_one_line_naming_aiwm_ssh_options
     assert "'--bogus'" in problem.advice and "usage" not in problem.message
     bad_o = "command-line: line 0: Bad configuration option: bogus\n"  # OpenSSH 9.2, `ssh -o bogus=1`
     assert "Bad configuration option: bogus" in classify_ssh_exit("gpu1", 255, bad_o, streamed=False).message
+
+
+# OpenSSH 9.2 (Debian 12) answers each of these with its usage text, or "Could not resolve hostname
+# [::1]" (checked by hand: `ssh -T -o BatchMode=yes 'ssh://h:0' true`); a TCP port is 1-65535.
+@pytest.mark.parametrize(
+    ("host", "says"),
+    [
+        ("ssh://h:0", "port '0': a port is a number from 1 to 65535"),
+        ("ssh://h:99999", "port '99999': a port is a number from 1 to 65535"),
+        ("ssh://me@h:65536", "port '65536'"),
+        ("ssh://h:", "port ''"),
+        ("ssh://h:ssh", "port 'ssh'"),
+        ("ssh://[::1]:22", "without brackets (e.g. ::1)"),
+        ("ssh://[2001:db8::1]:2222", "'-p PORT' in AIWM_SSH_OPTIONS"),
+        ("me@[::1]", "without brackets"),
+        ("[::1]", "without brackets"),
+    ],
+)
+def test_ports_and_bracketed_addresses_ssh_refuses_are_refused_first(host: str, says: str) -> None:
+    problem = host_problem(host)
+    assert problem is not None and says in problem and repr(host) in problem and "\n" not in problem
+    with pytest.raises(ValueError, match="host"):
+        check_host(host)
+
+
+def test_ssh_usage_text_without_aiwm_ssh_options_names_the_command_line_and_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AIWM_SSH_OPTIONS", raising=False)
+    done = subprocess.run(["ssh", "ssh://h:0", "true"], capture_output=True, text=True, timeout=10, check=False)
+    assert done.returncode == 255 and "usage: ssh" in done.stderr  # what OpenSSH does with it
+    problem = classify_ssh_exit("ssh://h:0", done.returncode, done.stderr, streamed=False)
+    assert problem.message.startswith("ssh://h:0: ssh refused the command line")
+    assert "AIWM_SSH_OPTIONS" not in problem.message + problem.advice
+    monkeypatch.setenv("AIWM_SSH_OPTIONS", "  ")
+    assert "AIWM_SSH_OPTIONS" not in classify_ssh_exit("h", 255, done.stderr, streamed=False).message

@@ -9,9 +9,11 @@ Health, so that operators can alert when series vanish:
   NvidiaStatus cause (library_not_found, driver_not_loaded, version_mismatch, no_gpu, ...).
 - `aiwm_source_up{source="gpu"}` is 0 when the engine has no readable GPU at all, so a broken
   driver update turns a 1 into a 0 instead of making the GPU series silently disappear.
+- `aiwm_source_up{source}` is 1 when the source's newest read returned a reading, 0 when it failed.
+  It never counts the items inside a reading: a VM whose virtio disks smartctl cannot read
+  ("Unable to detect device type") would otherwise fire an `aiwm_source_up == 0` alert everywhere.
 - `aiwm_source_problem{source,device,problem}` is 1 for each item a source could not read and says
-  why (smartctl not installed, needs root). A source whose every item has a problem read nothing,
-  so its `aiwm_source_up` is 0 as well; with some items read it stays 1 (the rest are served).
+  why (smartctl not installed, needs root, no SMART on this device): per-item problems live here only.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ SOURCE_AGE = "aiwm_source_sample_age_seconds"
 SOURCE_PROBLEM = "aiwm_source_problem"
 NVML_UP = "aiwm_nvml_up"
 GPU_SOURCE = "gpu"
-_UP = PromName(SOURCE_UP, "gauge", "1 when the source's newest read succeeded, 0 when it failed or read nothing.", 1.0)
+_UP = PromName(SOURCE_UP, "gauge", "1 when the source's newest read returned a reading, 0 when it failed.", 1.0)
 _AGE = PromName(SOURCE_AGE, "gauge", "Seconds since the source's newest sample was taken.", 1.0)
 _PROBLEM = PromName(SOURCE_PROBLEM, "gauge", "1 for each item the source could not read; `problem` says why.", 1.0)
 _NVML = PromName(NVML_UP, "gauge", "1 while NVML answers (or the GPUs are simulated), else 0; `cause` says why.", 1.0)
@@ -105,11 +107,9 @@ class ReadingsCollector(Collector):
 
     def _add_health(self, families: _Families, source: str, sample: Sample, now_s: float) -> None:
         labels = {**self._host_labels, "source": source}
-        problems = reading_problems(sample.reading)
-        read_nothing = sample.reading is None or (bool(problems) and len(problems) == _item_count(sample.reading))
-        families.add(_UP, labels, 0.0 if read_nothing else 1.0)
+        families.add(_UP, labels, 0.0 if sample.reading is None else 1.0)
         families.add(_AGE, labels, max(0.0, now_s - sample.tick_wall_s))
-        for device, problem in problems:
+        for device, problem in reading_problems(sample.reading):
             families.add(_PROBLEM, {**labels, "device": device, "problem": problem}, 1.0)
 
     def _add_nvidia_health(self, families: _Families, gpu_sampled: bool) -> None:
@@ -126,10 +126,6 @@ def reading_problems(reading: object) -> list[tuple[str, str]]:
     if isinstance(reading, SmartReading):
         return [(d.name, d.problem) for d in reading.drives if d.problem]
     return []
-
-
-def _item_count(reading: object) -> int:
-    return len(reading.drives) if isinstance(reading, SmartReading) else 0
 
 
 def derived_gpu_metrics(reading: GpuSetReading, infos: Mapping[int, GpuInfo]) -> Metrics:

@@ -1,7 +1,8 @@
-"""Health series an operator alerts on: NVML down, no GPU to sample, and sources that read nothing.
+"""Health series an operator alerts on: NVML down, no GPU to sample, and sources whose read failed.
 
-Without them a broken driver update makes the GPU series vanish and nothing goes to 0, and a
-machine without smartctl reports its SMART source as up although it read no drive.
+Without them a broken driver update makes the GPU series vanish and nothing goes to 0.
+`aiwm_source_up` is only "the newest read returned a reading": drives the read could not read are
+`aiwm_source_problem`, so a VM whose virtio disks have no SMART does not fire `aiwm_source_up == 0`.
 """
 
 from __future__ import annotations
@@ -64,10 +65,10 @@ def test_nvml_answering_with_no_gpu_serves_the_gpu_source_as_down() -> None:
     assert scraped[("aiwm_nvml_up", frozenset({HOST, ("cause", "no_gpu")}))] == 0.0
 
 
-def test_smart_with_no_drive_read_is_down_and_says_why_per_drive() -> None:
+def test_smart_with_no_drive_read_stays_up_and_says_why_per_drive() -> None:
     missing = "smartctl is not installed"
     scraped = scrape(_collector(_smart(_unread("nvme0n1", missing), _unread("sda", missing)), nvidia=NO_LIBRARY))
-    assert scraped[("aiwm_source_up", frozenset({HOST, ("source", "smart")}))] == 0.0
+    assert scraped[("aiwm_source_up", frozenset({HOST, ("source", "smart")}))] == 1.0
     for drive in ("nvme0n1", "sda"):
         labels = frozenset({HOST, ("source", "smart"), ("device", drive), ("problem", missing)})
         assert scraped[("aiwm_source_problem", labels)] == 1.0
@@ -86,6 +87,28 @@ def test_smart_with_some_drives_read_stays_up_and_names_the_unread_one() -> None
             ),
         )
     ]
+
+
+def test_a_vm_whose_virtio_disks_smartctl_cannot_read_is_up_with_a_problem_per_disk() -> None:
+    # What the trial saw on VMs: smartctl answers "/dev/vda: Unable to detect device type" for a virtio disk.
+    why = "smartctl: Unable to detect device type"
+    scraped = scrape(_collector(_smart(_unread("vda", why)), nvidia=OK))
+    assert scraped[("aiwm_source_up", frozenset({HOST, ("source", "smart")}))] == 1.0
+    labels = frozenset({HOST, ("source", "smart"), ("device", "vda"), ("problem", why)})
+    assert scraped[("aiwm_source_problem", labels)] == 1.0
+
+
+def test_a_source_whose_newest_read_failed_is_down() -> None:
+    failed = Sample("smart", 60.0, 1000.0, 0.01, 0.0, None, error="smartctl timed out")
+    scraped = scrape(_collector(failed, nvidia=OK))
+    assert scraped[("aiwm_source_up", frozenset({HOST, ("source", "smart")}))] == 0.0
+    assert not [key for key in scraped if key[0] == "aiwm_source_problem"]
+
+
+def test_a_failed_gpu_read_is_down_though_nvml_answered() -> None:
+    failed = Sample("gpu", 1.0, 1000.0, 0.01, 0.0, None, error="NVML timed out")
+    scraped = scrape(_collector(failed, nvidia=OK, gpus=1))
+    assert scraped[("aiwm_source_up", frozenset({HOST, ("source", "gpu")}))] == 0.0
 
 
 def test_aiwm_serve_without_a_usable_nvml_serves_the_gpu_source_as_0() -> None:

@@ -109,3 +109,16 @@ def test_a_remote_sampling_everything_shows_its_host_panel(make_page) -> None:
     opened = page.opened
     assert opened is not None and opened.dashboard.host_panel.isVisibleTo(opened)
     assert "left out" not in opened.simulated_banner.text()
+
+
+def test_a_host_connecting_again_after_a_problem_shows_it_with_retry_now(make_page, qtbot) -> None:
+    page, hosts = make_page()
+    page.add_host("gpu1")
+    problem = HostProblem("bad_stream", "gpu1: no stream header within 30 s", "the host or a login script is slow")
+    hosts.made["gpu1"].send_status(HostStatus("gpu1", "connecting", problem=problem))
+    page.tick()
+    row = page.overview.rows["gpu1"]
+    assert row.problem.isVisible() and "no stream header within 30 s" in row.problem.text()
+    assert row.retry_button.isVisible()
+    qtbot.mouseClick(row.retry_button, Qt.MouseButton.LeftButton)
+    assert hosts.made["gpu1"].retries == 1

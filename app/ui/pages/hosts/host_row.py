@@ -155,7 +155,11 @@ class HostRow(QFrame):
         """Redraw the row from the host's view as the last drain left it."""
         self.simulated.setVisible(view.simulated)
         self._show_state(view, now_s)
-        self.retry_button.setVisible(view.status.state in ("failed", "retrying"))
+        # Whenever a problem shows (also while connecting again after it, e.g. a slow login).
+        self.retry_button.setVisible(
+            view.status.state in ("failed", "retrying")
+            or (view.status.state == "connecting" and view.status.problem is not None)
+        )
         self._show_openable(view)
         self._show_problem(view)
         active = list(view.active_alerts)

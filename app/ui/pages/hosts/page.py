@@ -48,6 +48,15 @@ class HostsPage(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(f"color: {theme.warning}")
         self.notice.hide()
+        self.notice_close = QPushButton("✕")
+        self.notice_close.setToolTip("Dismiss this notice")
+        self.notice_close.setFlat(True)
+        self.notice_close.clicked.connect(self.dismiss_notice)
+        self.notice_close.hide()
+        # A notice about the hosts file stays until dismissed; one about a host not ready to open
+        # (`_passing`) stays until that host opens; the passing one is shown over the lasting one.
+        self._lasting_notice: str | None = None
+        self._passing_notice: str | None = None
         self.overview = FleetOverview(theme)
         self.overview.open_requested.connect(self.open_host)
         self.overview.remove_requested.connect(self.remove_host)
@@ -58,7 +67,7 @@ class HostsPage(QWidget):
         loaded = load_hosts(hosts_file)
         self._may_save = loaded.may_save
         if loaded.warning:
-            self._notify(loaded.warning)
+            self._notify(loaded.warning, lasting=True)
         for host in loaded.hosts:
             self._watch(host)
         self.timer = QTimer(self)
@@ -77,7 +86,10 @@ class HostsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.notice)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.notice_close)
+        layout.addLayout(notice_row)
         layout.addWidget(self.stack, 1)
 
     @property
@@ -142,7 +154,7 @@ class HostsPage(QWidget):
         try:
             view = self.fleet.add(host)
         except ValueError as error:  # RemoteHost checks the name too (a leading '-', a control character)
-            self._notify(f"{host!r} cannot be watched: {error}")
+            self._notify(f"{host!r} cannot be watched: {error}", lasting=True)
             return False
         self.overview.add(view).show_view(view, self._clock())
         return True
@@ -171,7 +183,8 @@ class HostsPage(QWidget):
         if gpu_index >= 0:
             self.opened.dashboard.show_gpu(gpu_index)
         self.opened.show_view(view, self._clock())
-        self.notice.hide()
+        self._passing_notice = None  # the host opened: "not sent its GPU list yet" no longer applies
+        self._show_notice()
 
     @Slot()
     def back_to_overview(self) -> None:
@@ -203,11 +216,26 @@ class HostsPage(QWidget):
         try:
             save_hosts(self.fleet.names(), self._hosts_file)
         except (UserError, OSError) as error:
-            self._notify(f"the host list could not be saved: {error}")
+            self._notify(f"the host list could not be saved: {error}", lasting=True)
 
-    def _notify(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.show()
+    def _notify(self, text: str, lasting: bool = False) -> None:
+        if lasting:
+            self._lasting_notice = text
+        else:
+            self._passing_notice = text
+        self._show_notice()
+
+    @Slot()
+    def dismiss_notice(self) -> None:
+        """The notice's close button: the user has read it."""
+        self._lasting_notice = self._passing_notice = None
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        text = self._passing_notice or self._lasting_notice
+        self.notice.setText(text or "")
+        self.notice.setVisible(text is not None)
+        self.notice_close.setVisible(text is not None)
 
     @Slot()
     def shutdown(self) -> None:
