@@ -21,8 +21,6 @@ yaml = pytest.importorskip("yaml", reason="PyYAML is installed with mutmut (libc
 ISS = ROOT / "packaging" / "windows" / "aiwm.iss"
 WORKFLOW = ROOT / ".github" / "workflows" / "windows.yml"
 VERSION_SCRIPT = ROOT / "packaging" / "windows" / "installer_version.py"
-# Written in parallel by the bundle's developer (issue 12); after the merge they exist and are checked too.
-FROM_THE_BUNDLE_WORK = {"packaging/aiwm.spec", "requirements/build.txt"}
 
 
 def _sections(text: str) -> dict[str, list[str]]:
@@ -187,9 +185,7 @@ def test_every_file_the_workflow_names_exists() -> None:
     named = {name.replace("\\", "/") for name in named}
     assert {"requirements/runtime.txt", "packaging/windows/aiwm.iss", "packaging/aiwm.spec"} <= named
     missing = sorted(name for name in named if not (ROOT / name).exists())
-    assert set(missing) <= FROM_THE_BUNDLE_WORK, missing
-    if missing:
-        pytest.skip(f"{missing} come from the bundle work of issue 12 (another branch); checked once merged")
+    assert missing == [], f"the workflow names files that do not exist: {missing}"
 
 
 def _step(name_start: str) -> str:

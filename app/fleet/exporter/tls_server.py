@@ -9,6 +9,7 @@ holds up itself and is dropped after `CONNECTION_TIMEOUT_S`.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
@@ -49,13 +50,11 @@ class MetricsServer(ThreadingWSGIServer):
             wrapped = self.tls_context.wrap_socket(request, server_side=True, do_handshake_on_connect=False)
         except OSError:
             return
-        try:
-            wrapped.do_handshake()  # bounded by the timeout set above; a failure drops only this connection
+        # A refused client certificate, a half-open handshake or a client that went away drops only
+        # this connection; the handshake is bounded by the timeout set above.
+        with contextlib.closing(wrapped), contextlib.suppress(OSError):
+            wrapped.do_handshake()
             super().finish_request(wrapped, client_address)
-        except OSError:
-            pass  # a refused client certificate, a half-open handshake, a client that went away
-        finally:
-            wrapped.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that times out or breaks ends quietly: it is the client's problem, not ours."""
